@@ -1,0 +1,1 @@
+export * as source from "./imports/source.js";
