@@ -1,0 +1,52 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { writeGeneratedFleet } from "./bench/generated-fleet.js";
+import { measureNode, type Measurement } from "./bench/measure.js";
+
+// Synth speed and memory against the floor: a bare Node process that only imports cdk8s,
+// cdk8s-plus-28 and yaml. Targets: example fleet within 2x the floor, 100 clusters under 5 s,
+// cost linear in the number of clusters.
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const distDir = dirname(fileURLToPath(import.meta.url));
+const main = join(distDir, "main.js");
+const preload = join(distDir, "bench", "report-peak-memory.js");
+const work = await mkdtemp(join(tmpdir(), "flotilla-bench-"));
+
+try {
+  const floor = measureNode(
+    ["--input-type=module", "-e", 'import "cdk8s"; import "cdk8s-plus-28"; import "yaml";'],
+    preload,
+    runs,
+  );
+  const example = measureNode([main, "--out", join(work, "example")], preload, runs);
+  const generated = new Map<number, Measurement>();
+  for (const count of [1, 10, 100]) {
+    const fleet = join(work, `fleet-${count}`);
+    await writeGeneratedFleet(fleet, count);
+    generated.set(count, measureNode([main, "--fleet", fleet, "--out", join(work, `out-${count}`)], preload, runs));
+  }
+
+  console.log(`synth benchmark: median of ${runs} runs, node ${process.version}`);
+  console.log("case                                        wall ms   per cluster ms   peak MiB   x floor");
+  const row = (label: string, m: Measurement, clusters: number) =>
+    console.log(
+      label.padEnd(42) +
+        m.wallMs.toFixed(0).padStart(9) +
+        (clusters > 0 ? (m.wallMs / clusters).toFixed(1) : "-").padStart(17) +
+        m.peakMiB.toFixed(0).padStart(11) +
+        (m.wallMs / floor.wallMs).toFixed(2).padStart(10),
+    );
+  row("floor (import cdk8s, cdk8s-plus-28, yaml)", floor, 0);
+  row("example fleet (2 clusters)", example, 2);
+  for (const [count, m] of generated) row(`${count} generated clusters`, m, count);
+
+  const [one, ten, hundred] = [1, 10, 100].map((count) => generated.get(count)!.wallMs) as [number, number, number];
+  console.log("");
+  console.log(`marginal cost per cluster: 1→10 ${((ten - one) / 9).toFixed(1)} ms, 10→100 ${((hundred - ten) / 90).toFixed(1)} ms`);
+  console.log(`target example fleet ≤ 2x floor: ${(example.wallMs / floor.wallMs).toFixed(2)}x ${example.wallMs <= 2 * floor.wallMs ? "met" : "MISSED"}`);
+  console.log(`target 100 clusters < 5000 ms: ${hundred.toFixed(0)} ms ${hundred < 5000 ? "met" : "MISSED"}`);
+} finally {
+  await rm(work, { recursive: true, force: true });
+}

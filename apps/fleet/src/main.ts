@@ -1,0 +1,81 @@
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Command } from "commander";
+import { formatFleetProblems } from "@flotilla/fleet";
+import { hasChanges, TreeConflictError, type RenderProblem, type TreeChanges } from "@flotilla/render";
+import { exampleFleet, type FleetLocation } from "./load-cluster-modules.js";
+import { synth } from "./synth.js";
+
+const distDir = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(distDir, "../../..");
+
+const program = new Command("synth")
+  .description("Render every cluster of the fleet into clusters/<name>/ for Flux.")
+  .option("--check", "compare the committed tree with what the fleet renders; change nothing, exit 1 on drift")
+  .option("--out <dir>", "output directory", join(repoRoot, "clusters"))
+  .option("--fleet <dir>", "directory of cluster modules (.js/.mjs) to use instead of the example fleet")
+  .action(async (options: { check?: boolean; out: string; fleet?: string }) => {
+    process.exitCode = await run(options);
+  });
+
+async function run(options: { check?: boolean; out: string; fleet?: string }): Promise<number> {
+  const outDir = resolve(options.out);
+  const shownOut = relative(process.cwd(), outDir) || ".";
+  const fleet: FleetLocation = options.fleet
+    ? { modulesDir: resolve(options.fleet), displayName: (file) => relative(process.cwd(), file) }
+    : exampleFleet(repoRoot, distDir);
+  try {
+    const outcome = await synth({ fleet, outDir, check: options.check ?? false });
+    switch (outcome.kind) {
+      case "invalid-fleet":
+        console.error(formatFleetProblems(outcome.problems));
+        console.error(`${shownOut}/ was not changed.`);
+        return 1;
+      case "invalid-output":
+        console.error(formatRenderProblems(outcome.problems));
+        console.error(`${shownOut}/ was not changed.`);
+        return 1;
+      case "checked":
+        if (!hasChanges(outcome.changes)) {
+          console.log(`${shownOut}/ is up to date (${outcome.clusters.length} clusters).`);
+          return 0;
+        }
+        console.error(describeChanges(outcome.changes, shownOut));
+        console.error("Run `pnpm synth` and commit the result.");
+        return 1;
+      case "written":
+        console.log(
+          hasChanges(outcome.changes)
+            ? `${describeChanges(outcome.changes, shownOut)}\nWrote ${shownOut}/ (${outcome.clusters.length} clusters).`
+            : `${shownOut}/ is up to date (${outcome.clusters.length} clusters); nothing written.`,
+        );
+        return 0;
+    }
+  } catch (error) {
+    if (error instanceof TreeConflictError) {
+      console.error(`synth: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function describeChanges(changes: TreeChanges, out: string): string {
+  const lines: string[] = [];
+  const show = (label: string, files: string[]) => files.forEach((file) => lines.push(`  ${label} ${out}/${file}`));
+  show("drifted", changes.drifted);
+  show("missing", changes.missing);
+  show("stale  ", changes.stale);
+  show("foreign", changes.conflicts);
+  const counts = `${changes.drifted.length} drifted, ${changes.missing.length} missing, ${changes.stale.length} stale`;
+  return `${counts}${changes.conflicts.length ? `, ${changes.conflicts.length} blocked by files flotilla did not write` : ""}:\n${lines.join("\n")}`;
+}
+
+function formatRenderProblems(problems: RenderProblem[]): string {
+  const lines = problems.map((p) =>
+    [`${p.file}`, p.object, p.path, p.message].filter(Boolean).join(": "),
+  );
+  return `${lines.join("\n")}\n${problems.length} problem(s) in the rendered output.`;
+}
+
+await program.parseAsync();

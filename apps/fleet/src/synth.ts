@@ -1,0 +1,85 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { App } from "cdk8s";
+import { ClusterChart, clusterDocuments } from "@flotilla/cluster";
+import { loadFleet, type FleetProblem, type LoadedCluster } from "@flotilla/fleet";
+import { fluxCrdFiles } from "@flotilla/flux";
+import {
+  compareTree,
+  createValidator,
+  planTree,
+  readCrdDocuments,
+  readTree,
+  writeTree,
+  type ClusterDocuments,
+  type RenderProblem,
+  type TreeChanges,
+} from "@flotilla/render";
+import { loadClusterModules, type FleetLocation } from "./load-cluster-modules.js";
+
+export interface SynthOptions {
+  fleet: FleetLocation;
+  /** The clusters/ directory. */
+  outDir: string;
+  /** Compare with the tree on disk instead of writing it. */
+  check: boolean;
+}
+
+export type SynthOutcome =
+  | { kind: "invalid-fleet"; problems: FleetProblem[] }
+  | { kind: "invalid-output"; problems: RenderProblem[] }
+  | { kind: "checked" | "written"; changes: TreeChanges; clusters: string[] };
+
+/** Loads the fleet, renders every cluster, validates the result and writes (or checks) the tree. */
+export async function synth(options: SynthOptions): Promise<SynthOutcome> {
+  const imported = await loadClusterModules(options.fleet);
+  const fleet = loadFleet(imported.modules);
+  const fleetProblems = [...imported.problems, ...(fleet.ok ? [] : fleet.problems)];
+  if (!fleet.ok || fleetProblems.length > 0) return { kind: "invalid-fleet", problems: fleetProblems };
+
+  const rendered = renderClusters(fleet.clusters, options.outDir);
+  if (rendered.problems.length > 0) return { kind: "invalid-fleet", problems: rendered.problems };
+
+  const validator = createValidator({ crds: await readCrdDocuments(fluxCrdFiles()) });
+  const plan = planTree(rendered.clusters, validator);
+  if (plan.problems.length > 0) return { kind: "invalid-output", problems: plan.problems };
+
+  const clusters = fleet.clusters.map((cluster) => cluster.spec.name);
+  if (options.check) {
+    return { kind: "checked", changes: compareTree(plan.files, await readTree(options.outDir)), clusters };
+  }
+  return { kind: "written", changes: await writeTree(options.outDir, plan.files), clusters };
+}
+
+function renderClusters(
+  loaded: LoadedCluster[],
+  outDir: string,
+): { clusters: ClusterDocuments[]; problems: FleetProblem[] } {
+  const app = new App();
+  const clusters: ClusterDocuments[] = [];
+  const problems: FleetProblem[] = [];
+  for (const { file, spec } of loaded) {
+    try {
+      const chart = new ClusterChart(app, spec);
+      clusters.push({
+        cluster: spec.name,
+        source: file,
+        ...clusterDocuments(chart),
+        extraResources: { "": fluxSystemEntry(outDir, spec.name, spec.flux.bootstrap) },
+      });
+    } catch (error) {
+      problems.push({ file, path: "", message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { clusters, problems };
+}
+
+/**
+ * `flux bootstrap --path=clusters/<name>` commits Flux's own manifests to `flux-system/` and points
+ * its root Kustomization at the cluster directory, so the root kustomization.yaml must list that
+ * directory once it exists, or Flux would stop managing (and prune) itself.
+ */
+function fluxSystemEntry(outDir: string, cluster: string, bootstrap: string): string[] {
+  const bootstrapped = existsSync(join(outDir, cluster, "flux-system", "kustomization.yaml"));
+  return bootstrap === "flux-cli" && bootstrapped ? ["flux-system"] : [];
+}

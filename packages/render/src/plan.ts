@@ -1,0 +1,114 @@
+import { generatedHeader } from "./header.js";
+import { describeObject, fileNameFor, isKubeObject, objectKey, type KubeObject } from "./object-ref.js";
+import { toYaml } from "./serialize.js";
+
+/** What one cluster renders: its objects, each placed in a directory of the cluster's tree. */
+export interface ClusterDocuments {
+  /** Cluster name; its files go under `<name>/`. */
+  cluster: string;
+  /** Where the cluster is defined, named in every file header and message. */
+  source: string;
+  /** Every directory that gets a kustomization.yaml ("" is the cluster root), even when empty. */
+  dirs: string[];
+  /** The objects, each with the directory (relative to the cluster root) it is written to. */
+  documents: { dir: string; object: unknown }[];
+  /** Entries flotilla did not write but a directory's kustomization.yaml must list (Flux's `flux-system`). */
+  extraResources?: Record<string, string[]>;
+}
+
+export interface RenderProblem {
+  cluster: string;
+  /** Path of the file relative to the output root. */
+  file: string;
+  /** `Kind namespace/name`, or "" when the problem is not about one object. */
+  object: string;
+  /** JSON path inside the object, or "". */
+  path: string;
+  message: string;
+}
+
+export interface SchemaValidator {
+  validate(object: unknown): { path: string; message: string }[];
+}
+
+export interface PlannedTree {
+  /** Output-root-relative POSIX path → file content. */
+  files: Map<string, string>;
+  problems: RenderProblem[];
+}
+
+/** Turns clusters' objects into the exact files to write, and every reason not to write them. */
+export function planTree(clusters: ClusterDocuments[], validator: SchemaValidator): PlannedTree {
+  const files = new Map<string, string>();
+  const problems: RenderProblem[] = [];
+  for (const cluster of [...clusters].sort((a, b) => (a.cluster < b.cluster ? -1 : 1))) {
+    planCluster(cluster, validator, files, problems);
+  }
+  return { files, problems };
+}
+
+function planCluster(
+  cluster: ClusterDocuments,
+  validator: SchemaValidator,
+  files: Map<string, string>,
+  problems: RenderProblem[],
+): void {
+  const header = generatedHeader(cluster.source);
+  const listed = new Map<string, string[]>(cluster.dirs.map((dir) => [dir, [...(cluster.extraResources?.[dir] ?? [])]]));
+  const owners = new Map<string, string>();
+  const report = (file: string, object: string, path: string, message: string) =>
+    problems.push({ cluster: cluster.cluster, file, object, path, message });
+
+  for (const { dir, object } of cluster.documents) {
+    const entries = listed.get(dir);
+    if (!isKubeObject(object)) {
+      report(join(cluster.cluster, dir), "", "", "an object without apiVersion, kind and metadata.name");
+      continue;
+    }
+    const fileName = fileNameFor(object);
+    const file = join(cluster.cluster, dir, fileName);
+    const described = describeObject(object);
+    if (!entries) {
+      report(file, described, "", `directory "${dir}" is not one of the cluster's Flux Kustomization paths`);
+      continue;
+    }
+    const key = objectKey(object);
+    const owner = owners.get(key);
+    if (owner !== undefined) {
+      report(file, described, "", `defined twice (also in ${owner}); every object must be applied by exactly one Flux Kustomization`);
+      continue;
+    }
+    owners.set(key, file);
+    if (files.has(file)) {
+      report(file, described, "", "another object renders to the same file name");
+      continue;
+    }
+    if (isPlaintextSecret(object)) {
+      report(file, described, "", "plaintext Secret refused: flotilla never writes unencrypted Secrets; store it SOPS-encrypted instead");
+      continue;
+    }
+    for (const problem of validator.validate(object)) report(file, described, problem.path, problem.message);
+    files.set(file, header + toYaml(object));
+    entries.push(fileName);
+  }
+
+  for (const [dir, entries] of listed) {
+    files.set(join(cluster.cluster, dir, "kustomization.yaml"), header + kustomizationYaml(entries));
+  }
+}
+
+function isPlaintextSecret(object: KubeObject): boolean {
+  return object.apiVersion === "v1" && object.kind === "Secret";
+}
+
+function kustomizationYaml(resources: string[]): string {
+  return toYaml({
+    apiVersion: "kustomize.config.k8s.io/v1beta1",
+    kind: "Kustomization",
+    resources: [...resources].sort(),
+  } as unknown as KubeObject);
+}
+
+function join(...parts: string[]): string {
+  return parts.filter(Boolean).join("/");
+}
