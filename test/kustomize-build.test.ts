@@ -23,7 +23,8 @@ function kustomizeBuild(dir: string): Manifest[] {
 
 let work: string;
 let out: string;
-let rendered: Manifest[];
+/** Every rendered object with the cluster (the API server) it is applied to. */
+let rendered: (Manifest & { cluster: string })[];
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "flotilla-kustomize-"));
@@ -32,7 +33,7 @@ beforeAll(async () => {
   if (result.code !== 0) throw new Error(result.stderr);
   rendered = [...(await snapshotTree(out))]
     .filter(([path]) => !path.endsWith("/kustomization.yaml"))
-    .map(([, bytes]) => parse(bytes.toString()) as Manifest);
+    .map(([path, bytes]) => ({ ...(parse(bytes.toString()) as Manifest), cluster: path.split("/")[0]! }));
 });
 afterAll(async () => rm(work, { recursive: true, force: true }));
 
@@ -47,11 +48,13 @@ describe("the rendered tree under kustomize", () => {
     const applied = new Map<string, number>();
     for (const path of targets) {
       expect(path).toMatch(/^\.\/clusters\/[a-z0-9-]+(\/[a-z0-9-]+)?$/);
+      const cluster = path.split("/")[2]!;
       for (const manifest of kustomizeBuild(join(out, path.replace(/^\.\/clusters\//, "")))) {
-        applied.set(identity(manifest), (applied.get(identity(manifest)) ?? 0) + 1);
+        const key = `${cluster}|${identity(manifest)}`;
+        applied.set(key, (applied.get(key) ?? 0) + 1);
       }
     }
-    const expected = rendered.map(identity).sort();
+    const expected = rendered.map((m) => `${m.cluster}|${identity(m)}`).sort();
     expect([...applied.keys()].sort()).toEqual(expected);
     expect([...applied.values()].every((count) => count === 1)).toBe(true);
   });

@@ -20,9 +20,9 @@ const program = new Command("synth")
 
 async function run(options: { check?: boolean; out: string; fleet?: string }): Promise<number> {
   const outDir = resolve(options.out);
-  const shownOut = relative(process.cwd(), outDir) || ".";
+  const shownOut = displayPath(outDir);
   const fleet: FleetLocation = options.fleet
-    ? { modulesDir: resolve(options.fleet), displayName: (file) => relative(process.cwd(), file) }
+    ? { modulesDir: resolve(options.fleet), displayName: displayPath }
     : exampleFleet(repoRoot, distDir);
   try {
     const outcome = await synth({ fleet, outDir, check: options.check ?? false });
@@ -58,6 +58,12 @@ async function run(options: { check?: boolean; out: string; fleet?: string }): P
     }
     throw error;
   }
+}
+
+/** Paths inside the repository are shown relative to its root (turbo runs synth from apps/fleet). */
+function displayPath(path: string): string {
+  const inRepo = relative(repoRoot, path);
+  return inRepo && !inRepo.startsWith("..") ? inRepo : path;
 }
 
 function describeChanges(changes: TreeChanges, out: string): string {

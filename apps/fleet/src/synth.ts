@@ -3,12 +3,11 @@ import { join } from "node:path";
 import { App } from "cdk8s";
 import { ClusterChart, clusterDocuments } from "@flotilla/cluster";
 import { loadFleet, type FleetProblem, type LoadedCluster } from "@flotilla/fleet";
-import { fluxCrdFiles } from "@flotilla/flux";
+import { readFluxCrds } from "@flotilla/flux";
 import {
   compareTree,
   createValidator,
   planTree,
-  readCrdDocuments,
   readTree,
   writeTree,
   type ClusterDocuments,
@@ -40,7 +39,7 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   const rendered = renderClusters(fleet.clusters, options.outDir);
   if (rendered.problems.length > 0) return { kind: "invalid-fleet", problems: rendered.problems };
 
-  const validator = createValidator({ crds: await readCrdDocuments(fluxCrdFiles()) });
+  const validator = createValidator({ crds: await readFluxCrds() });
   const plan = planTree(rendered.clusters, validator);
   if (plan.problems.length > 0) return { kind: "invalid-output", problems: plan.problems };
 

@@ -29,7 +29,7 @@ export class ClusterChart extends Chart {
     this.source = new GitRepositorySource(this, {
       name: fleetSourceName,
       url: spec.git.url,
-      branch: spec.git.branch,
+      ref: { branch: spec.git.branch },
       interval: spec.flux.sourceInterval,
       ...(spec.git.secretRef ? { secretRef: spec.git.secretRef } : {}),
     });

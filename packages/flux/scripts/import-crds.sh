@@ -17,3 +17,4 @@ for group in source kustomize helm notification image; do
   mv "src/imports/$group-$group.toolkit.fluxcd.io.ts" "src/imports/$group.ts"
 done
 ls src/imports
+node ../../scripts/crds-to-json.mjs crds

@@ -1,5 +1,4 @@
 export { compareTree, hasChanges, type TreeChanges } from "./compare-tree.js";
-export { readCrdDocuments } from "./crds.js";
 export { generatedHeader, isGenerated } from "./header.js";
 export { describeObject, fileNameFor, isKubeObject, objectKey, type KubeObject } from "./object-ref.js";
 export { planTree, type ClusterDocuments, type PlannedTree, type RenderProblem, type SchemaValidator } from "./plan.js";

@@ -1,0 +1,144 @@
+import { z } from "zod";
+import { describeValue, truncate } from "./describe-value.js";
+import { ALWAYS, checkedString, list, oneOf, strictObject, typeError, unsupportedList } from "./schema-helpers.js";
+import type { ClusterSpec, ClusterSpecInput } from "./types.js";
+import { checkGuid, checkLocation, checkResourceGroup } from "./validators/azure.js";
+import { checkClusterName, checkDnsSubdomain, checkNamespaceName } from "./validators/dns-label.js";
+import { checkDuration } from "./validators/duration.js";
+import { checkGitPath } from "./validators/git-path.js";
+import { checkBranchName } from "./validators/git-ref.js";
+import { checkGitUrl, parseGitUrl } from "./validators/git-url.js";
+import { checkIssuerUrl } from "./validators/issuer-url.js";
+import { checkLabelKey, checkLabelValue } from "./validators/k8s-labels.js";
+
+const azureSchema = strictObject(
+  "the Azure settings of the AKS cluster: { tenantId, subscriptionId, resourceGroup, location, oidcIssuerUrl }",
+  {
+    tenantId: checkedString("the Microsoft Entra tenant ID, a UUID (az account show --query tenantId -o tsv)", checkGuid),
+    subscriptionId: checkedString("the Azure subscription ID, a UUID (az account show --query id -o tsv)", checkGuid),
+    resourceGroup: checkedString("the resource group of the AKS cluster, e.g. \"rg-ml-dev\"", checkResourceGroup),
+    location: checkedString("the Azure region of the cluster, e.g. \"westeurope\" (az aks show --query location -o tsv)", checkLocation),
+    oidcIssuerUrl: checkedString(
+      "the AKS OIDC issuer URL (az aks show --query oidcIssuerProfile.issuerUrl -o tsv)",
+      checkIssuerUrl,
+    ),
+  },
+);
+
+const secretRefSchema = checkedString("the name of the Git credentials Secret", checkDnsSubdomain)
+  .nullable()
+  .default("flux-system");
+
+const gitSchema = strictObject("the Git repository Flux syncs from: { url, branch?, path?, secretRef? }", {
+  url: checkedString("the URL of the Git repository Flux syncs from, e.g. \"https://github.com/<org>/<repo>\"", checkGitUrl),
+  branch: checkedString("the Git branch", checkBranchName).default("main"),
+  path: checkedString("the directory of the cluster's manifests in the repository", checkGitPath).optional(),
+  secretRef: secretRefSchema,
+}).superRefine((value, ctx) => {
+  // Runs even when other git fields are invalid, so the value may not be an object at all.
+  const git: unknown = value;
+  if (typeof git !== "object" || git === null) return;
+  const { url, secretRef } = git as { url?: unknown; secretRef?: unknown };
+  if (secretRef === null && typeof url === "string" && parseGitUrl(url)?.protocol === "ssh") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["secretRef"],
+      message:
+        "an ssh:// URL needs an SSH key: set secretRef to the Secret holding it (default \"flux-system\"), or use an https:// URL for a public repository",
+    });
+  }
+}, ALWAYS);
+
+const duration = (what: string, fallback: string) => checkedString(what, checkDuration).default(fallback);
+
+const fluxSchema = strictObject("the Flux settings", {
+  bootstrap: oneOf("how Flux was installed", ["flux-cli", "aks-extension"]).default("flux-cli"),
+  sourceInterval: duration("the Git fetch interval", "1m"),
+  reconcileInterval: duration("the reconcile interval", "10m"),
+  retryInterval: duration("the retry interval", "2m"),
+  timeout: duration("the reconcile timeout", "5m"),
+}).prefault({});
+
+const labelsSchema = z
+  .record(checkedString("the label key", checkLabelKey), checkedString("the label value", checkLabelValue), {
+    error: typeError("the namespace labels", "an object of label keys to string values"),
+  })
+  .default({});
+
+const namespaceSchema = strictObject("the namespace: { name, labels? }", {
+  name: checkedString("the namespace name, e.g. \"analytics\"", checkNamespaceName),
+  labels: labelsSchema,
+});
+
+const namespacesSchema = list("the extra namespaces", namespaceSchema)
+  .superRefine((namespaces, ctx) => {
+    const items: unknown = namespaces;
+    if (!Array.isArray(items)) return;
+    const firstIndex = new Map<string, number>();
+    items.forEach((item: unknown, index) => {
+      const name: unknown = typeof item === "object" && item !== null ? (item as { name?: unknown }).name : undefined;
+      if (typeof name !== "string" || checkNamespaceName(name) !== undefined) return;
+      const first = firstIndex.get(name);
+      if (first === undefined) {
+        firstIndex.set(name, index);
+        return;
+      }
+      ctx.addIssue({
+        code: "custom",
+        path: [index, "name"],
+        message: `namespace ${describeValue(name)} is already declared at namespaces[${first}]; remove one of them`,
+      });
+    });
+  }, ALWAYS)
+  .default([]);
+
+const platformsSchema = z
+  .record(
+    z.string(),
+    z.never({
+      error: (issue) => {
+        const platform = issue.path?.at(-1);
+        const shown = typeof platform === "string" ? `\`${truncate(platform)}\`` : "this platform";
+        return `platform ${shown} is not supported yet (no platforms are available in this version); remove it`;
+      },
+    }),
+    { error: typeError("the platforms", "an object") },
+  )
+  .default({});
+
+const clusterObjectSchema = strictObject("the cluster", {
+  name: checkedString("the cluster name, a lowercase DNS label equal to the file name (clusters/<name>.ts)", checkClusterName),
+  azure: azureSchema,
+  git: gitSchema,
+  flux: fluxSchema,
+  namespaces: namespacesSchema,
+  platforms: platformsSchema,
+  nodePools: unsupportedList("the node pools", "node pools are not supported yet; remove this entry").default([]),
+  secrets: unsupportedList("the secrets", "secrets are not supported yet; remove this entry").default([]),
+});
+
+/** The schema implementation; `clusterSpecSchema` is the same value with the public types. */
+const implementation = clusterObjectSchema.transform(
+  (spec): ClusterSpec => ({
+    ...spec,
+    git: { ...spec.git, path: spec.git.path ?? defaultGitPath(spec.name) },
+  }),
+);
+
+/** The default `git.path` of a cluster: `clusters/<name>`. */
+export function defaultGitPath(name: string): string {
+  return `clusters/${name}`;
+}
+
+/**
+ * The zod schema of a cluster: parses a {@link ClusterSpecInput} into a {@link ClusterSpec}
+ * (defaults filled, `git.path` defaulting to `clusters/<name>`). Messages are written for
+ * users; prefer `loadFleet`, which also checks the whole fleet and reports paths per file.
+ */
+export const clusterSpecSchema: z.ZodType<ClusterSpec, ClusterSpecInput> = implementation;
+
+/** Compile-time proof that the documented input interface is exactly the schema's input. */
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Expect<T extends true> = T;
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+type _InputMatchesSchema = Expect<Equal<z.input<typeof implementation>, ClusterSpecInput>>;

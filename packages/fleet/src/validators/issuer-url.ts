@@ -1,0 +1,32 @@
+import { showString } from "../describe-value.js";
+
+/**
+ * Checks an OIDC issuer URL: an absolute https URL with a host, without credentials, query or
+ * fragment. The value itself is never normalised by callers: federated credentials compare
+ * issuers byte for byte, so the trailing slash AKS reports must be kept.
+ */
+export function checkIssuerUrl(value: string): string | undefined {
+  const shown = showString(value);
+  const expected = "expected the https URL printed by az aks show --query oidcIssuerProfile.issuerUrl -o tsv";
+  if (/\s/.test(value)) return `must not contain whitespace, got ${shown}`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `${expected}, got ${shown}`;
+  }
+  if (url.protocol !== "https:") return `must use https://, got ${shown}`;
+  if (url.hostname === "") return `${expected}, got ${shown}`;
+  if (url.username !== "" || url.password !== "") return `must not contain credentials (user@), got ${shown}`;
+  if (value.includes("?")) return `must not have a query string ('?...'), got ${shown}`;
+  if (value.includes("#")) return `must not have a fragment ('#...'), got ${shown}`;
+  return undefined;
+}
+
+/**
+ * The key under which two issuer URLs are considered the same issuer: case-insensitive, trailing
+ * slashes ignored. Only used for duplicate detection; specs keep the exact value.
+ */
+export function issuerKey(value: string): string {
+  return value.toLowerCase().replace(/\/+$/, "");
+}

@@ -1,0 +1,27 @@
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { type ClusterSpec, type ClusterSpecInput, clusterSpecSchema, defineCluster } from "../src/index.js";
+import type { z } from "zod";
+import { validSpec } from "./fixtures.js";
+
+describe("defineCluster", () => {
+  it("returns its input unchanged", () => {
+    const spec = validSpec();
+    expect(defineCluster(spec)).toBe(spec);
+  });
+
+  it("never throws, even for invalid input", () => {
+    const bad = { ...validSpec(), name: "NOT VALID" };
+    expect(() => defineCluster(bad)).not.toThrow();
+  });
+
+  it("has the schema's input and output types", () => {
+    expectTypeOf(defineCluster).parameter(0).toEqualTypeOf<z.input<typeof clusterSpecSchema>>();
+    expectTypeOf<z.output<typeof clusterSpecSchema>>().toEqualTypeOf<ClusterSpec>();
+    expectTypeOf<ClusterSpecInput["git"]["secretRef"]>().toEqualTypeOf<string | null | undefined>();
+    expectTypeOf<ClusterSpec["git"]["path"]>().toEqualTypeOf<string>();
+    // @ts-expect-error node pools are not supported yet, so editors flag any entry
+    defineCluster({ ...validSpec(), nodePools: [{ name: "gpu" }] });
+    // @ts-expect-error platforms are not supported yet
+    defineCluster({ ...validSpec(), platforms: { flyte: {} } });
+  });
+});

@@ -1,0 +1,29 @@
+const MAX_LISTED_FIELDS = 8;
+
+/** "unknown field (did you mean "interval"? known fields: interval, path, prune, ...)" */
+export function describeUnknownField(field: string, knownFields: readonly string[]): string {
+  if (knownFields.length === 0) return "unknown field (no fields are allowed here)";
+  const byDistance = knownFields
+    .map((name) => ({ name, distance: editDistance(field.toLowerCase(), name.toLowerCase()) }))
+    .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name));
+  const listed = byDistance.slice(0, MAX_LISTED_FIELDS).map(({ name }) => name);
+  const more = knownFields.length > listed.length ? ", ..." : "";
+  const closest = byDistance[0];
+  const suggestion =
+    closest && closest.distance <= Math.max(2, Math.floor(field.length / 3)) ? `did you mean "${closest.name}"? ` : "";
+  return `unknown field (${suggestion}known fields: ${listed.join(", ")}${more})`;
+}
+
+/** Levenshtein distance. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

@@ -1,0 +1,18 @@
+/** One schema violation. `path` is a JSON path like ".spec.interval" or ".spec.healthChecks[0].kind"; "" is the root. */
+export interface SchemaProblem {
+  path: string;
+  message: string;
+}
+
+export interface ObjectValidator {
+  /** Returns [] when the object is valid. */
+  validate(object: unknown): SchemaProblem[];
+}
+
+export interface ValidatorOptions {
+  /** Parsed CustomResourceDefinition documents (apiextensions.k8s.io/v1). */
+  crds: unknown[];
+}
+
+/** A JSON schema (draft-07 as understood by ajv) built from plain objects. */
+export type JsonSchema = { [keyword: string]: unknown };
