@@ -68,7 +68,7 @@ describe("synth of the example fleet", () => {
     expect(await readFile(join(fluxSystem, "kustomization.yaml"), "utf8")).toBe(gotk);
     const tree = await snapshotTree(out);
     expect(tree.has("dev/platforms/namespace_old.yaml")).toBe(false);
-    expect(tree.get("dev/kustomization.yaml")?.toString()).toMatch(/resources:\n  - flux-system\n/);
+    expect(tree.get("dev/kustomization.yaml")?.toString()).toMatch(/resources:\n {2}- flux-system\n/);
     // prod uses the AKS GitOps extension: no flux-system entry there.
     expect(tree.get("prod/kustomization.yaml")?.toString()).not.toContain("flux-system\n");
   });
