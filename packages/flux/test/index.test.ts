@@ -27,6 +27,7 @@ describe("package exports", () => {
         "image",
         "kustomize",
         "notification",
+        "readFluxCrds",
         "source",
       ].sort(),
     );

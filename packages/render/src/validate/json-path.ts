@@ -24,10 +24,15 @@ export function toJsonPath(segments: readonly string[], root: unknown): string {
       current = current[Number(segment)];
       continue;
     }
-    path += PLAIN_KEY.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`;
+    path += jsonPathKey(segment);
     current = isRecord(current) && Object.hasOwn(current, segment) ? current[segment] : undefined;
   }
   return path;
+}
+
+/** A map key or field name as a JSON path step: ".name", or `["app.kubernetes.io/name"]` when it is no identifier. */
+export function jsonPathKey(key: string): string {
+  return PLAIN_KEY.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 
 /** The value at the given segments of the data, or undefined. */

@@ -29,7 +29,12 @@ export function toSchemaProblems(errors: readonly ErrorObject[], root: unknown):
       add(describeError(error, root));
     }
   }
-  return [...problems.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return [...problems.values()].sort(byPath);
+}
+
+/** Orders problems by path (a stable sort keeps the order of problems at the same path). */
+export function byPath(a: SchemaProblem, b: SchemaProblem): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
 function describeError(error: ErrorObject, root: unknown): SchemaProblem {

@@ -13,8 +13,9 @@ import type { JsonSchema } from "./types.js";
  * - `x-kubernetes-list-type: set` requires unique items;
  * - OpenAPI 3.0 boolean `exclusiveMinimum/exclusiveMaximum` become their draft-07 numeric form.
  *
- * Not checked: `x-kubernetes-validations` (CEL rules would need a CEL interpreter),
- * key uniqueness of `x-kubernetes-list-type: map` lists, and formats outside formats.ts.
+ * Not checked here: `x-kubernetes-validations` (CEL rules; validation-rules.ts evaluates them on
+ * the original schema), key uniqueness of `x-kubernetes-list-type: map` lists, and formats outside
+ * formats.ts.
  */
 export function toStrictJsonSchema(openApiSchema: unknown, objectMeta: JsonSchema): JsonSchema {
   return new StructuralSchemaConverter(objectMeta).convert(openApiSchema, "structural");

@@ -1,36 +1,55 @@
 import { indexCustomResources } from "./custom-resources.js";
 import { gvkKey, readGroupVersionKind, type GroupVersionKind } from "./group-version-kind.js";
 import { findCoreDefinition, kubernetesUnit, loadKubernetesSchema } from "./kubernetes-schema.js";
-import { toSchemaProblems } from "./problems.js";
+import { byPath, toSchemaProblems } from "./problems.js";
 import { isRecord } from "./records.js";
 import { addCustomResourceUnits, coreKindUnit } from "./root-schemas.js";
 import { SchemaUnits, type SchemaUnit } from "./schema-units.js";
 import type { ObjectValidator, SchemaProblem, ValidatorOptions } from "./types.js";
 import { describeUnknownKind } from "./unknown-kind.js";
+import { checkValidationRules } from "./validation-rules.js";
+
+interface Root {
+  /** The unit that checks an object of the kind. */
+  unit: string;
+  /** A custom resource's openAPIV3Schema, whose CEL rules are evaluated after the schema checks. */
+  openApiSchema?: unknown;
+}
+
+/**
+ * Like the API server, CEL rules are not evaluated when the object has values of the wrong type or
+ * outside their enum: rules would fail on them with confusing runtime errors. The schema problems
+ * are reported; the rules are checked once those are fixed.
+ */
+const BLOCKS_RULES = new Set(["type", "enum"]);
 
 /**
  * Validates Kubernetes objects strictly: custom resources against the served version of a vendored
- * CRD, everything else against the Kubernetes 1.28 schema. Nothing is read or compiled up front:
- * each apiVersion/kind is resolved on first use, and its schema compiled piecewise (SchemaUnits).
+ * CRD, including its CEL rules (validation-rules.ts), everything else against the Kubernetes 1.28
+ * schema. Nothing is read or compiled up front: each apiVersion/kind is resolved on first use, its
+ * schema compiled piecewise (SchemaUnits), and each CEL rule compiled when first evaluated.
  */
 export function createValidator(options: ValidatorOptions): ObjectValidator {
   const customResources = indexCustomResources(options.crds);
   /** Units built so far (kind roots and CRD parts); Kubernetes definitions are built on demand. */
   const builtUnits = new Map<string, SchemaUnit>();
-  /** gvkKey -> root unit key, or the problem that there is no schema. */
-  const roots = new Map<string, string | SchemaProblem>();
+  /** gvkKey -> root, or the problem that there is no schema. */
+  const roots = new Map<string, Root | SchemaProblem>();
   let units: SchemaUnits | undefined;
 
-  const resolveRoot = (gvk: GroupVersionKind): string | SchemaProblem => {
+  const resolveRoot = (gvk: GroupVersionKind): Root | SchemaProblem => {
     const key = gvkKey(gvk);
     const customResource = customResources.served.get(key);
-    if (customResource) return addCustomResourceUnits(customResource.openApiSchema, key, builtUnits);
+    if (customResource) {
+      const { openApiSchema } = customResource;
+      return { unit: addCustomResourceUnits(openApiSchema, key, builtUnits), openApiSchema };
+    }
     const kubernetes = loadKubernetesSchema();
     const definition = findCoreDefinition(kubernetes, gvk);
     if (definition) {
       const rootKey = `${key}#root`;
       builtUnits.set(rootKey, coreKindUnit(kubernetes, definition));
-      return rootKey;
+      return { unit: rootKey };
     }
     return { path: "", message: describeUnknownKind(gvk, customResources, kubernetes) };
   };
@@ -45,10 +64,13 @@ export function createValidator(options: ValidatorOptions): ObjectValidator {
         root = resolveRoot(gvk);
         roots.set(key, root);
       }
-      if (typeof root !== "string") return [root];
+      if (!("unit" in root)) return [root];
       units ??= new SchemaUnits((unitKey) => builtUnits.get(unitKey) ?? kubernetesUnit(loadKubernetesSchema(), unitKey));
-      const errors = units.validate(root, object);
-      return errors.length === 0 ? [] : toSchemaProblems(errors, object);
+      const errors = units.validate(root.unit, object);
+      const problems = errors.length === 0 ? [] : toSchemaProblems(errors, object);
+      if (root.openApiSchema === undefined || errors.some((error) => BLOCKS_RULES.has(error.keyword))) return problems;
+      const ruleProblems = checkValidationRules(root.openApiSchema, object);
+      return ruleProblems.length === 0 ? problems : [...problems, ...ruleProblems].sort(byPath);
     },
   };
 }
