@@ -3,6 +3,8 @@ import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { formatFleetProblems } from "@flotilla/fleet";
 import { hasChanges, TreeConflictError, type RenderProblem, type TreeChanges } from "@flotilla/render";
+import { IDENTITY_OUTPUTS_DIR } from "@flotilla/workload-identity";
+import type { IdentityOutputsLocation } from "./identity-outputs.js";
 import { exampleFleet, type FleetLocation } from "./load-cluster-modules.js";
 import { synth } from "./synth.js";
 
@@ -14,18 +16,35 @@ const program = new Command("synth")
   .option("--check", "compare the committed tree with what the fleet renders; change nothing, exit 1 on drift")
   .option("--out <dir>", "output directory", join(repoRoot, "clusters"))
   .option("--fleet <dir>", "directory of cluster modules (.js/.mjs) to use instead of the example fleet")
-  .action(async (options: { check?: boolean; out: string; fleet?: string }) => {
+  .option(
+    "--identity-outputs <dir>",
+    "directory of identity outputs files (<cluster>.json, written by `pnpm bootstrap apply`); default apps/fleet/identity-outputs, or <fleet>/identity-outputs with --fleet",
+  )
+  .action(async (options: SynthCliOptions) => {
     process.exitCode = await run(options);
   });
 
-async function run(options: { check?: boolean; out: string; fleet?: string }): Promise<number> {
+interface SynthCliOptions {
+  check?: boolean;
+  out: string;
+  fleet?: string;
+  identityOutputs?: string;
+}
+
+async function run(options: SynthCliOptions): Promise<number> {
   const outDir = resolve(options.out);
   const shownOut = displayPath(outDir);
   const fleet: FleetLocation = options.fleet
     ? { modulesDir: resolve(options.fleet), displayName: displayPath }
     : exampleFleet(repoRoot, distDir);
+  const outputsDir = options.identityOutputs
+    ? resolve(options.identityOutputs)
+    : options.fleet
+      ? join(resolve(options.fleet), "identity-outputs")
+      : join(repoRoot, IDENTITY_OUTPUTS_DIR);
+  const identityOutputs: IdentityOutputsLocation = { dir: outputsDir, displayName: displayPath };
   try {
-    const outcome = await synth({ fleet, outDir, check: options.check ?? false });
+    const outcome = await synth({ fleet, identityOutputs, outDir, check: options.check ?? false });
     switch (outcome.kind) {
       case "invalid-fleet":
         console.error(formatFleetProblems(outcome.problems));

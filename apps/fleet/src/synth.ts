@@ -14,10 +14,14 @@ import {
   type RenderProblem,
   type TreeChanges,
 } from "@flotilla/render";
+import { type ClusterIdentityPlan, type IdentityOutputs, planIdentities } from "@flotilla/workload-identity";
+import { type IdentityOutputsLocation, readIdentityOutputs } from "./identity-outputs.js";
 import { loadClusterModules, type FleetLocation } from "./load-cluster-modules.js";
 
 export interface SynthOptions {
   fleet: FleetLocation;
+  /** Where the identity outputs files (`<cluster>.json`) are read from. */
+  identityOutputs: IdentityOutputsLocation;
   /** The clusters/ directory. */
   outDir: string;
   /** Compare with the tree on disk instead of writing it. */
@@ -29,14 +33,32 @@ export type SynthOutcome =
   | { kind: "invalid-output"; problems: RenderProblem[] }
   | { kind: "checked" | "written"; changes: TreeChanges; clusters: string[] };
 
-/** Loads the fleet, renders every cluster, validates the result and writes (or checks) the tree. */
+/**
+ * Loads the fleet, plans its identities, reads their outputs, renders every cluster, validates
+ * the result and writes (or checks) the tree. Any problem before writing leaves the tree as it was.
+ */
 export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   const imported = await loadClusterModules(options.fleet);
   const fleet = loadFleet(imported.modules);
   const fleetProblems = [...imported.problems, ...(fleet.ok ? [] : fleet.problems)];
   if (!fleet.ok || fleetProblems.length > 0) return { kind: "invalid-fleet", problems: fleetProblems };
 
-  const rendered = renderClusters(fleet.clusters, options.outDir);
+  // The identity plan is the single source of both sides: bootstrap creates its credentials,
+  // synth renders its ServiceAccounts.
+  const fileOf = new Map(fleet.clusters.map((cluster) => [cluster.spec.name, cluster.file]));
+  const identities = planIdentities(fleet.clusters.map((cluster) => cluster.spec));
+  if (identities.problems.length > 0) {
+    const problems = identities.problems.map(({ cluster, path, message }) => ({ file: fileOf.get(cluster) ?? cluster, path, message }));
+    return { kind: "invalid-fleet", problems };
+  }
+  const outputs = await readIdentityOutputs(options.identityOutputs, identities.plan.clusters);
+  if (outputs.problems.length > 0) return { kind: "invalid-fleet", problems: outputs.problems };
+  const plans = new Map(identities.plan.clusters.map((plan) => [plan.cluster, plan]));
+
+  const rendered = renderClusters(fleet.clusters, options.outDir, (cluster) => ({
+    plan: plans.get(cluster)!,
+    outputs: outputs.outputs.get(cluster)!,
+  }));
   if (rendered.problems.length > 0) return { kind: "invalid-fleet", problems: rendered.problems };
 
   const validator = createValidator({ crds: await readFluxCrds() });
@@ -53,13 +75,14 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
 function renderClusters(
   loaded: LoadedCluster[],
   outDir: string,
+  identitiesOf: (cluster: string) => { plan: ClusterIdentityPlan; outputs: IdentityOutputs },
 ): { clusters: ClusterDocuments[]; problems: FleetProblem[] } {
   const app = new App();
   const clusters: ClusterDocuments[] = [];
   const problems: FleetProblem[] = [];
   for (const { file, spec } of loaded) {
     try {
-      const chart = new ClusterChart(app, spec);
+      const chart = new ClusterChart(app, spec, { identities: identitiesOf(spec.name) });
       clusters.push({
         cluster: spec.name,
         source: file,

@@ -1,3 +1,3 @@
-export { ClusterChart, fleetSourceName } from "./cluster-chart.js";
+export { ClusterChart, type ClusterChartProps, fleetSourceName } from "./cluster-chart.js";
 export { clusterDocuments, type ClusterDocumentSet } from "./cluster-documents.js";
 export { Layer, type LayerProps } from "./layer.js";

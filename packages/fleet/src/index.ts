@@ -1,23 +1,50 @@
+export {
+  BUILT_IN_ROLES,
+  builtInRole,
+  type BuiltInRole,
+  ROLE_SCOPE_KINDS,
+  type RoleScopeKind,
+  SCOPE_KIND_NOUNS,
+} from "./azure-roles.js";
 export { defineCluster } from "./define-cluster.js";
 export { formatFleetProblems } from "./format-problems.js";
 export { type ClusterModule, type FleetResult, type LoadedCluster, loadFleet } from "./load-fleet.js";
 export { type FleetProblem } from "./problems.js";
+export { DEFAULT_FEDERATION_AUDIENCE } from "./identity-schema.js";
+export { renderedNamespaces } from "./rendered-namespaces.js";
 export { clusterSpecSchema, defaultGitPath } from "./schema.js";
 export type {
   AzureSpec,
   AzureSpecInput,
   ClusterSpec,
   ClusterSpecInput,
+  CustomRoleRefInput,
+  CustomRoleScope,
+  CustomRoleScopeInput,
+  CustomRoleSpec,
+  CustomRoleSpecInput,
+  ExternalFederationSpec,
+  ExternalFederationSpecInput,
   FluxBootstrap,
   FluxDuration,
   FluxSpec,
   FluxSpecInput,
   GitSpec,
   GitSpecInput,
+  IdentitySpec,
+  IdentitySpecInput,
   NamespaceSpec,
   NamespaceSpecInput,
   PlatformsSpec,
   PlatformsSpecInput,
+  RoleAssignmentSpec,
+  RoleAssignmentSpecInput,
+  RoleScope,
+  RoleScopeInput,
+  ServiceAccountRef,
+  ServiceAccountRefInput,
+  WorkspacesSpec,
+  WorkspacesSpecInput,
 } from "./types.js";
 export { CLUSTER_NAME_MAX_LENGTH, RESERVED_NAMESPACES } from "./validators/dns-label.js";
 export { ACCEPTED_GIT_URL_FORMS, type GitRepositoryUrl, parseGitUrl } from "./validators/git-url.js";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { describeValue, truncate } from "./describe-value.js";
+import { checkIdentityReferences, customRolesSchema, identitiesSchema, identityDefaults } from "./identity-schema.js";
 import { ALWAYS, checkedString, list, oneOf, strictObject, typeError, unsupportedList } from "./schema-helpers.js";
 import type { ClusterSpec, ClusterSpecInput } from "./types.js";
 import { checkGuid, checkLocation, checkResourceGroup } from "./validators/azure.js";
@@ -115,13 +116,16 @@ const clusterObjectSchema = strictObject("the cluster", {
   platforms: platformsSchema,
   nodePools: unsupportedList("the node pools", "node pools are not supported yet; remove this entry").default([]),
   secrets: unsupportedList("the secrets", "secrets are not supported yet; remove this entry").default([]),
-});
+  identities: identitiesSchema,
+  customRoles: customRolesSchema,
+}).superRefine(checkIdentityReferences, ALWAYS);
 
 /** The schema implementation; `clusterSpecSchema` is the same value with the public types. */
 const implementation = clusterObjectSchema.transform(
   (spec): ClusterSpec => ({
     ...spec,
     git: { ...spec.git, path: spec.git.path ?? defaultGitPath(spec.name) },
+    ...identityDefaults(spec, spec.identities, spec.customRoles),
   }),
 );
 

@@ -131,6 +131,258 @@ export interface NamespaceSpecInput {
  */
 export type PlatformsSpecInput = Record<string, never>;
 
+/**
+ * A ServiceAccount synth renders and annotates with an identity's client ID; the identity gets
+ * one federated credential for it (subject `system:serviceaccount:<namespace>:<name>`).
+ */
+export interface ServiceAccountRefInput {
+  /**
+   * Namespace of the ServiceAccount: one of the namespaces this cluster renders (`namespaces`).
+   */
+  namespace: string;
+  /** ServiceAccount name: a lowercase Kubernetes object name (DNS-1123 subdomain). */
+  name: string;
+}
+
+/**
+ * A set of workspace namespaces (e.g. `analytics-prod`, `analytics-staging`) whose workloads share
+ * one identity: synth renders a ServiceAccount named `serviceAccount` in each namespace, and the
+ * identity gets one federated credential per namespace.
+ */
+export interface WorkspacesSpecInput {
+  /** The workspace namespaces (at least one), each one of the namespaces this cluster renders. */
+  namespaces: string[];
+  /** Name of the ServiceAccount rendered in every workspace namespace, e.g. `"analytics-runner"`. */
+  serviceAccount: string;
+}
+
+/**
+ * A federated credential for a token issuer outside the cluster, written verbatim: e.g. a
+ * vendor control plane whose identity runs jobs in this (bring-your-own-cloud) data plane.
+ */
+export interface ExternalFederationSpecInput {
+  /**
+   * Short name, a DNS-1123 label; the credential is named `ext-<name>` in Azure. Unique within
+   * the identity.
+   */
+  name: string;
+  /**
+   * The issuer's https URL, exactly as in the tokens' `iss` claim (kept byte for byte, trailing
+   * slash included). At most 600 characters. Must not be this cluster's own issuer: list the
+   * cluster's ServiceAccounts in `serviceAccounts` or `workspaces` instead.
+   */
+  issuer: string;
+  /** The tokens' `sub` claim, verbatim (1-600 characters, no surrounding spaces). */
+  subject: string;
+  /**
+   * The tokens' `aud` claim (1-600 characters).
+   * @default "api://AzureADTokenExchange"
+   */
+  audience?: string | undefined;
+}
+
+/**
+ * The resource a role is granted on. Exactly one key. Narrow scopes come first: prefer the
+ * container, key, secret or registry the workload uses over its account, vault, resource group
+ * or the subscription. `resourceGroup` inside a resource scope defaults to the cluster's
+ * `azure.resourceGroup`; the subscription is always the cluster's.
+ */
+export type RoleScopeInput =
+  | {
+      /** A blob container of a storage account. */
+      storageContainer: {
+        /** Storage account name: 3-24 lowercase letters and digits. */
+        account: string;
+        /** Container name: 3-63 lowercase letters, digits and '-'. */
+        container: string;
+        /**
+         * Resource group of the storage account.
+         * @default the cluster's `azure.resourceGroup`
+         */
+        resourceGroup?: string | undefined;
+      };
+    }
+  | {
+      /** A whole storage account (every container in it). */
+      storageAccount: {
+        /** Storage account name: 3-24 lowercase letters and digits. */
+        name: string;
+        /**
+         * Resource group of the storage account.
+         * @default the cluster's `azure.resourceGroup`
+         */
+        resourceGroup?: string | undefined;
+      };
+    }
+  | {
+      /** One key of a Key Vault (RBAC permission model). */
+      keyVaultKey: {
+        /** Key Vault name: 3-24 letters, digits and '-'. */
+        vault: string;
+        /** Key name: 1-127 letters, digits and '-'. */
+        key: string;
+        /**
+         * Resource group of the Key Vault.
+         * @default the cluster's `azure.resourceGroup`
+         */
+        resourceGroup?: string | undefined;
+      };
+    }
+  | {
+      /** One secret of a Key Vault (RBAC permission model). */
+      keyVaultSecret: {
+        /** Key Vault name: 3-24 letters, digits and '-'. */
+        vault: string;
+        /** Secret name: 1-127 letters, digits and '-'. */
+        secret: string;
+        /**
+         * Resource group of the Key Vault.
+         * @default the cluster's `azure.resourceGroup`
+         */
+        resourceGroup?: string | undefined;
+      };
+    }
+  | {
+      /** A whole Key Vault (every key and secret in it). */
+      keyVault: {
+        /** Key Vault name: 3-24 letters, digits and '-'. */
+        name: string;
+        /**
+         * Resource group of the Key Vault.
+         * @default the cluster's `azure.resourceGroup`
+         */
+        resourceGroup?: string | undefined;
+      };
+    }
+  | {
+      /** A container registry (ACR). */
+      containerRegistry: {
+        /** Registry name (not the login server): 5-50 letters and digits. */
+        name: string;
+        /**
+         * Resource group of the registry.
+         * @default the cluster's `azure.resourceGroup`
+         */
+        resourceGroup?: string | undefined;
+      };
+    }
+  | {
+      /** A whole resource group, by name (in the cluster's subscription). */
+      resourceGroup: string;
+    }
+  | {
+      /** The cluster's whole subscription: only when written explicitly, and rarely right. */
+      subscription: true;
+    };
+
+/** A reference to a role of `customRoles`, by its `name`. */
+export interface CustomRoleRefInput {
+  /** The `name` of an entry of the cluster's `customRoles`. */
+  custom: string;
+}
+
+/** A role granted to an identity on one scope. */
+export interface RoleAssignmentSpecInput {
+  /**
+   * A built-in role by its Azure name (`"AcrPull"`, `"Key Vault Crypto User"`,
+   * `"Key Vault Secrets User"`, `"Reader"`, `"Storage Blob Data Contributor"`,
+   * `"Storage Blob Data Owner"`, `"Storage Blob Data Reader"`), or `{ custom: "<name>" }` for a
+   * role of `customRoles`. Built-in roles are only accepted at scopes where they grant something
+   * (e.g. AcrPull on a registry, not on a storage container).
+   */
+  role: string | CustomRoleRefInput;
+  /** Where the role applies: the narrowest resource the workload needs. */
+  scope: RoleScopeInput;
+}
+
+/** A user-assigned managed identity for the cluster's workloads (Azure Workload Identity). */
+export interface IdentitySpecInput {
+  /**
+   * The identity's name: a DNS-1123 label (at most 63 lowercase letters, digits and '-'), unique
+   * within the cluster. It is the identity's key in `apps/fleet/identity-outputs/<cluster>.json`;
+   * the managed identity is named `id-<cluster>-<name>` in Azure.
+   */
+  name: string;
+  /**
+   * Resource group the managed identity is created in.
+   * @default the cluster's `azure.resourceGroup`
+   */
+  resourceGroup?: string | undefined;
+  /**
+   * ServiceAccounts that use this identity: synth renders each one, annotated with the
+   * identity's client ID, and the identity gets one federated credential per ServiceAccount.
+   * @default []
+   */
+  serviceAccounts?: ServiceAccountRefInput[] | undefined;
+  /**
+   * Workspace namespaces sharing this identity through a ServiceAccount of the same name in each.
+   * @default none
+   */
+  workspaces?: WorkspacesSpecInput | undefined;
+  /**
+   * Federated credentials for token issuers outside the cluster, verbatim.
+   * @default []
+   */
+  external?: ExternalFederationSpecInput[] | undefined;
+  /**
+   * Roles granted to the identity, each on the narrowest scope that works.
+   * @default []
+   */
+  roles?: RoleAssignmentSpecInput[] | undefined;
+}
+
+/** Where a custom role is defined, which is also the widest scope it can be assigned at. */
+export type CustomRoleScopeInput =
+  | {
+      /** A resource group of the cluster's subscription, by name. */
+      resourceGroup: string;
+    }
+  | {
+      /** The cluster's subscription. */
+      subscription: true;
+    };
+
+/**
+ * A least-privilege custom role definition, created in Azure as `flotilla-<cluster>-<name>`.
+ * Lists of operations are kept in the order written. At least one of `actions` and
+ * `dataActions` must be non-empty.
+ */
+export interface CustomRoleSpecInput {
+  /** The role's name: a DNS-1123 label, unique within the cluster; referenced as `{ custom: name }`. */
+  name: string;
+  /**
+   * What the role is for, shown in the Azure portal.
+   * @default "Custom role <name> of cluster <cluster>"
+   */
+  description?: string | undefined;
+  /**
+   * Control-plane operations granted, e.g. `"Microsoft.Storage/storageAccounts/blobServices/containers/read"`.
+   * @default []
+   */
+  actions?: string[] | undefined;
+  /**
+   * Control-plane operations excluded from `actions` wildcards.
+   * @default []
+   */
+  notActions?: string[] | undefined;
+  /**
+   * Data-plane operations granted, e.g. `"Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read"`.
+   * @default []
+   */
+  dataActions?: string[] | undefined;
+  /**
+   * Data-plane operations excluded from `dataActions` wildcards.
+   * @default []
+   */
+  notDataActions?: string[] | undefined;
+  /**
+   * Where the role is defined (its assignable scope); every assignment of the role must lie
+   * inside it.
+   * @default { resourceGroup: <the cluster's azure.resourceGroup> }
+   */
+  scope?: CustomRoleScopeInput | undefined;
+}
+
 /** One cluster of the fleet, as written in `apps/fleet/src/clusters/<name>.ts`. */
 export interface ClusterSpecInput {
   /**
@@ -168,6 +420,19 @@ export interface ClusterSpecInput {
    * @default []
    */
   secrets?: never[] | undefined;
+  /**
+   * User-assigned managed identities for the cluster's workloads (Azure Workload Identity): their
+   * ServiceAccounts, federated credentials and role assignments. Bootstrap creates them in Azure
+   * (`pnpm bootstrap apply --cluster <name>`); synth renders the ServiceAccounts.
+   * @default []
+   */
+  identities?: IdentitySpecInput[] | undefined;
+  /**
+   * Custom least-privilege role definitions, referenced from `identities[].roles[].role` as
+   * `{ custom: "<name>" }`.
+   * @default []
+   */
+  customRoles?: CustomRoleSpecInput[] | undefined;
 }
 
 /** Validated {@link AzureSpecInput}. */
@@ -221,6 +486,90 @@ export interface NamespaceSpec {
 /** Validated {@link PlatformsSpecInput}: always empty for now. */
 export type PlatformsSpec = Record<string, never>;
 
+/** Validated {@link ServiceAccountRefInput}. */
+export interface ServiceAccountRef {
+  /** Namespace of the ServiceAccount. */
+  namespace: string;
+  /** ServiceAccount name. */
+  name: string;
+}
+
+/** Validated {@link WorkspacesSpecInput}. */
+export interface WorkspacesSpec {
+  /** The workspace namespaces, in the order written. */
+  namespaces: string[];
+  /** ServiceAccount name used in every workspace namespace. */
+  serviceAccount: string;
+}
+
+/** Validated {@link ExternalFederationSpecInput} with defaults filled. */
+export interface ExternalFederationSpec {
+  /** Short name; the credential is `ext-<name>`. */
+  name: string;
+  /** Issuer URL, exactly as written. */
+  issuer: string;
+  /** Subject, exactly as written. */
+  subject: string;
+  /** Audience (`api://AzureADTokenExchange` unless written). */
+  audience: string;
+}
+
+/** Validated {@link RoleScopeInput}: `resourceGroup` filled in every resource scope. */
+export type RoleScope =
+  | { storageContainer: { account: string; container: string; resourceGroup: string } }
+  | { storageAccount: { name: string; resourceGroup: string } }
+  | { keyVaultKey: { vault: string; key: string; resourceGroup: string } }
+  | { keyVaultSecret: { vault: string; secret: string; resourceGroup: string } }
+  | { keyVault: { name: string; resourceGroup: string } }
+  | { containerRegistry: { name: string; resourceGroup: string } }
+  | { resourceGroup: string }
+  | { subscription: true };
+
+/** Validated {@link RoleAssignmentSpecInput}. */
+export interface RoleAssignmentSpec {
+  /** A built-in role name flotilla knows (see `BUILT_IN_ROLES`), or a reference to a custom role of the cluster. */
+  role: string | CustomRoleRefInput;
+  /** Where the role applies. */
+  scope: RoleScope;
+}
+
+/** Validated {@link IdentitySpecInput} with defaults filled. */
+export interface IdentitySpec {
+  /** The identity's name (key in the identity outputs). */
+  name: string;
+  /** Resource group of the managed identity. */
+  resourceGroup: string;
+  /** ServiceAccounts using the identity, in the order written. */
+  serviceAccounts: ServiceAccountRef[];
+  /** Workspace namespaces sharing the identity, if any. */
+  workspaces: WorkspacesSpec | undefined;
+  /** External federations, in the order written. */
+  external: ExternalFederationSpec[];
+  /** Role assignments, in the order written. */
+  roles: RoleAssignmentSpec[];
+}
+
+/** Validated {@link CustomRoleScopeInput}. */
+export type CustomRoleScope = { resourceGroup: string } | { subscription: true };
+
+/** Validated {@link CustomRoleSpecInput} with defaults filled. */
+export interface CustomRoleSpec {
+  /** The role's name within the cluster. */
+  name: string;
+  /** The description (`Custom role <name> of cluster <cluster>` unless written). */
+  description: string;
+  /** Control-plane operations granted. */
+  actions: string[];
+  /** Control-plane operations excluded. */
+  notActions: string[];
+  /** Data-plane operations granted. */
+  dataActions: string[];
+  /** Data-plane operations excluded. */
+  notDataActions: string[];
+  /** Where the role is defined (its assignable scope). */
+  scope: CustomRoleScope;
+}
+
 /** A validated cluster: {@link ClusterSpecInput} with every default filled in. */
 export interface ClusterSpec {
   /** Cluster name, equal to its file name. */
@@ -239,4 +588,8 @@ export interface ClusterSpec {
   nodePools: never[];
   /** Secrets (always empty for now). */
   secrets: never[];
+  /** Workload identities, in the order written. */
+  identities: IdentitySpec[];
+  /** Custom role definitions, in the order written. */
+  customRoles: CustomRoleSpec[];
 }

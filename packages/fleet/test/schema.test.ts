@@ -23,6 +23,8 @@ describe("valid specs", () => {
       platforms: {},
       nodePools: [],
       secrets: [],
+      identities: [],
+      customRoles: [],
     };
     expect(result.clusters).toEqual([{ file: "apps/fleet/src/clusters/dev.ts", spec: expected }]);
   });

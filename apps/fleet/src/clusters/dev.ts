@@ -20,4 +20,16 @@ export default defineCluster({
     reconcileInterval: "5m",
   },
   namespaces: [{ name: "analytics-dev", labels: { "contoso.com/team": "analytics" } }],
+  identities: [
+    {
+      // Pods of the analytics-runner ServiceAccount read and write the analytics container and
+      // pull images. Their pod templates need the label azure.workload.identity/use: "true".
+      name: "analytics",
+      serviceAccounts: [{ namespace: "analytics-dev", name: "analytics-runner" }],
+      roles: [
+        { role: "Storage Blob Data Contributor", scope: { storageContainer: { account: "stmldevanalytics", container: "analytics" } } },
+        { role: "AcrPull", scope: { containerRegistry: { name: "crmldev" } } },
+      ],
+    },
+  ],
 });

@@ -23,4 +23,40 @@ export default defineCluster({
     { name: "analytics-prod", labels: { "contoso.com/team": "analytics" } },
     { name: "analytics-staging", labels: { "contoso.com/team": "analytics" } },
   ],
+  identities: [
+    {
+      // One identity shared by the analytics workspaces: an analytics-runner ServiceAccount in
+      // each namespace, one federated credential each.
+      name: "analytics",
+      workspaces: { namespaces: ["analytics-prod", "analytics-staging"], serviceAccount: "analytics-runner" },
+      roles: [
+        { role: "Storage Blob Data Contributor", scope: { storageContainer: { account: "stmlprodanalytics", container: "analytics" } } },
+        { role: "Key Vault Secrets User", scope: { keyVaultSecret: { vault: "kv-ml-prod", secret: "warehouse-dsn" } } },
+      ],
+    },
+    {
+      // The vendor's control plane runs jobs in this data plane (bring your own cloud): its token
+      // issuer is federated verbatim; it may only append run logs to one container.
+      name: "vendor-dataplane",
+      external: [
+        {
+          name: "control-plane",
+          issuer: "https://oidc.controlplane.example.com/",
+          subject: "org:contoso:workspace:ml-prod:dataplane",
+        },
+      ],
+      roles: [{ role: { custom: "blob-append-only" }, scope: { storageContainer: { account: "stmlprodanalytics", container: "vendor-runs" } } }],
+    },
+  ],
+  customRoles: [
+    {
+      name: "blob-append-only",
+      description: "Read, list and append blobs of a container; never overwrite or delete them",
+      actions: ["Microsoft.Storage/storageAccounts/blobServices/containers/read"],
+      dataActions: [
+        "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
+        "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action",
+      ],
+    },
+  ],
 });

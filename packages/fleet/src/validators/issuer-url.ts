@@ -6,8 +6,20 @@ import { showString } from "../describe-value.js";
  * issuers byte for byte, so the trailing slash AKS reports must be kept.
  */
 export function checkIssuerUrl(value: string): string | undefined {
+  return checkHttpsIssuer(value, "expected the https URL printed by az aks show --query oidcIssuerProfile.issuerUrl -o tsv");
+}
+
+/**
+ * Checks the issuer of an external federation (a token issuer other than the cluster): the same
+ * rules as {@link checkIssuerUrl}, at most 600 characters. Kept byte for byte like the cluster's.
+ */
+export function checkExternalIssuer(value: string): string | undefined {
+  if (value.length > 600) return `must be at most 600 characters, got ${value.length}`;
+  return checkHttpsIssuer(value, "expected the issuer's https URL exactly as it appears in the tokens' iss claim");
+}
+
+function checkHttpsIssuer(value: string, expected: string): string | undefined {
   const shown = showString(value);
-  const expected = "expected the https URL printed by az aks show --query oidcIssuerProfile.issuerUrl -o tsv";
   if (/\s/.test(value)) return `must not contain whitespace, got ${shown}`;
   let url: URL;
   try {

@@ -1,0 +1,61 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { FleetProblem } from "@flotilla/fleet";
+import { type ClusterIdentityPlan, type IdentityOutputs, identityOutputsFileName, identityOutputsFor } from "@flotilla/workload-identity";
+
+/** Where the identity outputs files are: `<dir>/<cluster>.json`, written by `pnpm bootstrap apply`. */
+export interface IdentityOutputsLocation {
+  /** The directory, e.g. `apps/fleet/identity-outputs`. */
+  dir: string;
+  /** How a file's path is shown to people (relative to the repository root). */
+  displayName: (file: string) => string;
+}
+
+/** The outputs of every cluster that has identities, or every problem with them. */
+export interface ReadIdentityOutputs {
+  /** By cluster name; clusters without identities get an empty entry. */
+  outputs: Map<string, IdentityOutputs>;
+  problems: FleetProblem[];
+}
+
+/** The path of a cluster's outputs file. */
+export function identityOutputsFile(location: IdentityOutputsLocation, cluster: string): string {
+  return join(location.dir, identityOutputsFileName(cluster));
+}
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Reads the outputs file of every cluster whose plan has identities and checks it against the
+ * plan (see `identityOutputsFor`): a missing file or entry names the cluster, the identity and
+ * `pnpm bootstrap apply --cluster <name>`. Files of clusters without identities are not read.
+ */
+export async function readIdentityOutputs(location: IdentityOutputsLocation, plans: readonly ClusterIdentityPlan[]): Promise<ReadIdentityOutputs> {
+  const result: ReadIdentityOutputs = { outputs: new Map(), problems: [] };
+  for (const plan of plans) {
+    if (plan.identities.length === 0) {
+      result.outputs.set(plan.cluster, { cluster: plan.cluster, tenantId: plan.tenantId, identities: {} });
+      continue;
+    }
+    const path = identityOutputsFile(location, plan.cluster);
+    const file = location.displayName(path);
+    let text: string | undefined;
+    try {
+      text = await readIfExists(path);
+    } catch (error) {
+      result.problems.push({ file, path: "", message: `could not be read: ${error instanceof Error ? error.message : String(error)}` });
+      continue;
+    }
+    const checked = identityOutputsFor(plan, text, file);
+    if (checked.ok) result.outputs.set(plan.cluster, checked.outputs);
+    else result.problems.push(...checked.problems);
+  }
+  return result;
+}

@@ -1,0 +1,44 @@
+export { identityResourceId, isSameOrInsideScope, roleDefinitionId, scopeId } from "./arm-ids.js";
+export {
+  customRoleAzureName,
+  externalCredentialName,
+  FEDERATED_CREDENTIAL_NAME_PATTERN,
+  identityAzureName,
+  MANAGED_BY,
+  MAX_FEDERATED_CREDENTIALS_PER_IDENTITY,
+  roleAssignmentDescription,
+  roleDefinitionDescription,
+  serviceAccountCredentialName,
+  serviceAccountSubject,
+  TAGS,
+} from "./naming.js";
+export {
+  bootstrapApplyCommand,
+  IDENTITY_OUTPUTS_DIR,
+  identityOutputsFileName,
+  identityOutputsFor,
+  type IdentityOutputsProblem,
+  type IdentityOutputsResult,
+  parseIdentityOutputs,
+  serializeIdentityOutputs,
+  validateIdentityOutputs,
+} from "./outputs.js";
+export {
+  AZURE_AD_TOKEN_EXCHANGE_AUDIENCE,
+  type ClusterIdentityPlanResult,
+  type IdentityPlanProblem,
+  type IdentityPlanResult,
+  planClusterIdentities,
+  planIdentities,
+} from "./plan.js";
+export type * from "./plan-types.js";
+export {
+  addWorkloadIdentityPodLabel,
+  CLIENT_ID_ANNOTATION,
+  TENANT_ID_ANNOTATION,
+  USE_LABEL,
+  workloadIdentityPodLabels,
+} from "./pod-labels.js";
+export { type PlannedServiceAccount, plannedServiceAccounts } from "./service-accounts.js";
+export { FLOTILLA_GUID_NAMESPACE, uuidV5 } from "./uuid.js";
+export { WorkloadServiceAccount, type WorkloadServiceAccountProps } from "./workload-service-account.js";

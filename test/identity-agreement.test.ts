@@ -1,0 +1,248 @@
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parse } from "yaml";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type ClusterSpec, loadFleet } from "@flotilla/fleet";
+import {
+  FEDERATED_CREDENTIAL_NAME_PATTERN,
+  type IdentityOutputs,
+  type IdentityPlan,
+  identityAzureName,
+  identityResourceId,
+  parseIdentityOutputs,
+  planIdentities,
+  serializeIdentityOutputs,
+} from "@flotilla/workload-identity";
+import { validCluster, writeFleet } from "./support/fixture-fleet.js";
+import { repoRoot, synthCli } from "./support/synth-cli.js";
+import { snapshotTree } from "./support/tree-snapshot.js";
+
+interface RenderedServiceAccount {
+  cluster: string;
+  file: string;
+  namespace: string;
+  name: string;
+  annotations: Record<string, string>;
+}
+
+const CLIENT_ID = "azure.workload.identity/client-id";
+
+/** The example fleet as synth loads it, from the TypeScript sources. */
+async function exampleSpecs(): Promise<ClusterSpec[]> {
+  const dir = join(repoRoot, "apps/fleet/src/clusters");
+  const modules = [];
+  for (const name of (await readdir(dir)).filter((file) => file.endsWith(".ts")).sort()) {
+    const module = (await import(pathToFileURL(join(dir, name)).href)) as { default: unknown };
+    modules.push({ file: `apps/fleet/src/clusters/${name}`, exported: module.default });
+  }
+  const fleet = loadFleet(modules);
+  if (!fleet.ok) throw new Error(JSON.stringify(fleet.problems));
+  return fleet.clusters.map((cluster) => cluster.spec);
+}
+
+/** Every ServiceAccount of a rendered tree that is bound to a managed identity. */
+async function renderedServiceAccounts(out: string): Promise<RenderedServiceAccount[]> {
+  const accounts: RenderedServiceAccount[] = [];
+  for (const [file, bytes] of await snapshotTree(out)) {
+    const object = parse(bytes.toString()) as { kind?: string; metadata?: { name: string; namespace: string; annotations?: Record<string, string> } };
+    if (object.kind !== "ServiceAccount" || object.metadata?.annotations?.[CLIENT_ID] === undefined) continue;
+    const { name, namespace, annotations } = object.metadata;
+    accounts.push({ cluster: file.split("/")[0]!, file, name, namespace, annotations });
+  }
+  return accounts;
+}
+
+describe("the identity plan and the rendered ServiceAccounts agree", () => {
+  let work: string;
+  let specs: ClusterSpec[];
+  let plan: IdentityPlan;
+  let outputs: Map<string, IdentityOutputs>;
+  let rendered: RenderedServiceAccount[];
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), "flotilla-identity-"));
+    const out = join(work, "clusters");
+    const result = synthCli("--out", out);
+    if (result.code !== 0) throw new Error(result.stderr);
+    specs = await exampleSpecs();
+    const planned = planIdentities(specs);
+    expect(planned.problems).toEqual([]);
+    plan = planned.plan;
+    outputs = new Map();
+    for (const cluster of plan.clusters) {
+      const file = join(repoRoot, "apps/fleet/identity-outputs", `${cluster.cluster}.json`);
+      const parsed = parseIdentityOutputs(await readFile(file, "utf8"), file);
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+      outputs.set(cluster.cluster, parsed.outputs);
+    }
+    rendered = await renderedServiceAccounts(out);
+  });
+  afterAll(async () => rm(work, { recursive: true, force: true }));
+
+  it("the example fleet has identities, ServiceAccounts and external federations to compare", () => {
+    expect(rendered.length).toBeGreaterThanOrEqual(3);
+    const credentials = plan.clusters.flatMap((cluster) => cluster.identities.flatMap((identity) => identity.federatedCredentials));
+    expect(credentials.some((credential) => credential.serviceAccount === undefined)).toBe(true);
+  });
+
+  it("every annotated ServiceAccount has exactly one matching federated credential", () => {
+    for (const account of rendered) {
+      const spec = specs.find((s) => s.name === account.cluster);
+      const clusterPlan = plan.clusters.find((p) => p.cluster === account.cluster);
+      expect(spec, account.file).toBeDefined();
+      const clusterOutputs = outputs.get(account.cluster)!;
+      const matches = clusterPlan!.identities.flatMap((identity) =>
+        identity.federatedCredentials
+          .filter(
+            (credential) =>
+              credential.issuer === spec!.azure.oidcIssuerUrl &&
+              credential.subject === `system:serviceaccount:${account.namespace}:${account.name}` &&
+              credential.audiences.length === 1 &&
+              credential.audiences[0] === "api://AzureADTokenExchange" &&
+              clusterOutputs.identities[identity.key]?.clientId === account.annotations[CLIENT_ID],
+          )
+          .map((credential) => `${identity.key}/${credential.name}`),
+      );
+      expect(matches, `${account.file} (${account.namespace}/${account.name})`).toHaveLength(1);
+      expect(account.annotations["azure.workload.identity/tenant-id"]).toBe(spec!.azure.tenantId);
+    }
+  });
+
+  it("every ServiceAccount credential of the plan matches exactly one rendered ServiceAccount", () => {
+    let count = 0;
+    for (const cluster of plan.clusters) {
+      for (const identity of cluster.identities) {
+        const clientId = outputs.get(cluster.cluster)!.identities[identity.key]!.clientId;
+        for (const credential of identity.federatedCredentials) {
+          if (credential.serviceAccount === undefined) continue;
+          count++;
+          const matches = rendered.filter(
+            (account) =>
+              account.cluster === cluster.cluster &&
+              account.namespace === credential.serviceAccount!.namespace &&
+              account.name === credential.serviceAccount!.name &&
+              account.annotations[CLIENT_ID] === clientId,
+          );
+          expect(matches, `${cluster.cluster}: ${credential.name}`).toHaveLength(1);
+          expect(credential.subject).toBe(`system:serviceaccount:${credential.serviceAccount.namespace}:${credential.serviceAccount.name}`);
+        }
+      }
+    }
+    expect(count).toBe(rendered.length);
+  });
+
+  it("every credential is valid for Azure: name pattern, at most 20 per identity, unique issuer and subject", () => {
+    for (const cluster of plan.clusters) {
+      const seen = new Set<string>();
+      for (const identity of cluster.identities) {
+        expect(identity.federatedCredentials.length).toBeLessThanOrEqual(20);
+        for (const credential of identity.federatedCredentials) {
+          expect(credential.name).toMatch(FEDERATED_CREDENTIAL_NAME_PATTERN);
+          const key = `${credential.issuer}\n${credential.subject}`;
+          expect(seen.has(key), key).toBe(false);
+          seen.add(key);
+        }
+      }
+    }
+  });
+
+  it("the committed outputs describe the planned identities", () => {
+    for (const cluster of plan.clusters) {
+      const committed = outputs.get(cluster.cluster)!;
+      expect(Object.keys(committed.identities).sort()).toEqual(cluster.identities.map((identity) => identity.key));
+      for (const identity of cluster.identities) expect(committed.identities[identity.key]!.resourceId).toBe(identity.resourceId);
+    }
+  });
+});
+
+describe("synth without identity outputs", () => {
+  let dirs: string[] = [];
+  afterEach(async () => {
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+    dirs = [];
+  });
+
+  /** A copy of the committed clusters/ tree to run synth against. */
+  async function committedCopy(): Promise<string> {
+    const work = await mkdtemp(join(tmpdir(), "flotilla-outputs-"));
+    dirs.push(work);
+    const out = join(work, "clusters");
+    await cp(join(repoRoot, "clusters"), out, { recursive: true });
+    return out;
+  }
+
+  function identityCluster(name: string, issuerId: string) {
+    return {
+      ...validCluster(name, issuerId),
+      namespaces: [{ name: "analytics" }],
+      identities: [{ name: "analytics", serviceAccounts: [{ namespace: "analytics", name: "runner" }] }],
+    };
+  }
+
+  it("fails for the example fleet, naming the cluster, the identity and the command, and changes nothing", async () => {
+    const out = await committedCopy();
+    const empty = await mkdtemp(join(tmpdir(), "flotilla-no-outputs-"));
+    dirs.push(empty);
+    const before = await snapshotTree(out);
+    const result = synthCli("--out", out, "--identity-outputs", empty);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/prod\.json: identities\["vendor-dataplane"\]: no outputs for identity "vendor-dataplane" of cluster prod .*run `pnpm bootstrap apply --cluster prod`/);
+    expect(result.stderr).toMatch(/dev\.json: identities\.analytics: no outputs for identity "analytics" of cluster dev .*run `pnpm bootstrap apply --cluster dev`/);
+    expect(result.stderr).toContain("was not changed");
+    expect(await snapshotTree(out)).toEqual(before);
+  });
+
+  it("fails when one identity's entry is missing or stale, and accepts complete outputs from <fleet>/identity-outputs", async () => {
+    const out = await committedCopy();
+    const fleet = await writeFleet({ "staging.mjs": identityCluster("staging", "00000000-0000-4000-8000-0000000000a1") });
+    dirs.push(fleet);
+    await mkdir(join(fleet, "identity-outputs"));
+    const outputsFile = join(fleet, "identity-outputs", "staging.json");
+    const cluster = validCluster("staging");
+    const resourceId = identityResourceId(cluster.azure.subscriptionId, cluster.azure.resourceGroup, identityAzureName("staging", "analytics"));
+    const entry = { clientId: "c11e0000-0000-4000-8000-0000000000a1", principalId: "9a1c0000-0000-4000-8000-0000000000a1", resourceId };
+
+    await writeFile(outputsFile, serializeIdentityOutputs({ cluster: "staging", tenantId: cluster.azure.tenantId, identities: {} }));
+    const before = await snapshotTree(out);
+    let result = synthCli("--fleet", fleet, "--out", out);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/staging\.json: identities\.analytics: no outputs for identity "analytics" of cluster staging \(not created yet\?\); run `pnpm bootstrap apply --cluster staging`/);
+    expect(await snapshotTree(out)).toEqual(before);
+
+    const stale = { ...entry, resourceId: resourceId.replace("/resourceGroups/rg-staging/", "/resourceGroups/rg-old/") };
+    await writeFile(outputsFile, serializeIdentityOutputs({ cluster: "staging", tenantId: cluster.azure.tenantId, identities: { analytics: stale } }));
+    result = synthCli("--fleet", fleet, "--out", out);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/staging\.json: identities\.analytics\.resourceId: .*stale outputs/);
+    expect(await snapshotTree(out)).toEqual(before);
+
+    await writeFile(outputsFile, "{ not json");
+    result = synthCli("--fleet", fleet, "--out", out);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/staging\.json: not valid JSON/);
+    expect(await snapshotTree(out)).toEqual(before);
+
+    await writeFile(outputsFile, serializeIdentityOutputs({ cluster: "staging", tenantId: cluster.azure.tenantId, identities: { analytics: entry } }));
+    result = synthCli("--fleet", fleet, "--out", out);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const account = (await snapshotTree(out)).get("staging/infrastructure/serviceaccount_analytics_runner.yaml")?.toString();
+    expect(account).toContain(`azure.workload.identity/client-id: ${entry.clientId}`);
+  });
+
+  it("reports plan problems against the cluster file, before reading outputs", async () => {
+    const out = await committedCopy();
+    const broken = identityCluster("staging", "00000000-0000-4000-8000-0000000000a2");
+    broken.identities.push({ name: "copy", serviceAccounts: [{ namespace: "analytics", name: "runner" }] });
+    const fleet = await writeFleet({ "staging.mjs": broken });
+    dirs.push(fleet);
+    const before = await snapshotTree(out);
+    const result = synthCli("--fleet", fleet, "--out", out);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/staging\.mjs: identities\[1\]\.serviceAccounts\[0\]: ServiceAccount analytics\/runner is also federated by identity "analytics"/);
+    expect(result.stderr).not.toContain("identity-outputs");
+    expect(await snapshotTree(out)).toEqual(before);
+  });
+});
