@@ -5,7 +5,8 @@ import { formatFleetProblems } from "@flotilla/fleet";
 import { hasChanges, TreeConflictError, type RenderProblem, type TreeChanges } from "@flotilla/render";
 import { IDENTITY_OUTPUTS_DIR } from "@flotilla/workload-identity";
 import type { IdentityOutputsLocation } from "./identity-outputs.js";
-import { exampleFleet, type FleetLocation } from "./load-cluster-modules.js";
+import type { FleetLocation } from "@flotilla/fleet";
+import { exampleFleet } from "./example-fleet.js";
 import { synth } from "./synth.js";
 
 const distDir = dirname(fileURLToPath(import.meta.url));
@@ -51,7 +52,7 @@ async function run(options: SynthCliOptions): Promise<number> {
         console.error(`${shownOut}/ was not changed.`);
         return 1;
       case "invalid-output":
-        console.error(formatRenderProblems(outcome.problems));
+        console.error(formatRenderProblems(outcome.problems, shownOut));
         console.error(`${shownOut}/ was not changed.`);
         return 1;
       case "checked":
@@ -96,9 +97,9 @@ function describeChanges(changes: TreeChanges, out: string): string {
   return `${counts}${changes.conflicts.length ? `, ${changes.conflicts.length} blocked by files flotilla did not write` : ""}:\n${lines.join("\n")}`;
 }
 
-function formatRenderProblems(problems: RenderProblem[]): string {
+function formatRenderProblems(problems: RenderProblem[], out: string): string {
   const lines = problems.map((p) =>
-    [`${p.file}`, p.object, p.path, p.message].filter(Boolean).join(": "),
+    [`cluster ${p.cluster}`, `${out}/${p.file}`, p.object, p.path, p.message].filter(Boolean).join(": "),
   );
   return `${lines.join("\n")}\n${problems.length} problem(s) in the rendered output.`;
 }

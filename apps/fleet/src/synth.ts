@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdk8s";
 import { ClusterChart, clusterDocuments } from "@flotilla/cluster";
-import { loadFleet, type FleetProblem, type LoadedCluster } from "@flotilla/fleet";
+import { importClusterModules, loadFleet, type FleetLocation, type FleetProblem, type LoadedCluster } from "@flotilla/fleet";
 import { readFluxCrds } from "@flotilla/flux";
 import {
   compareTree,
@@ -16,7 +16,7 @@ import {
 } from "@flotilla/render";
 import { type ClusterIdentityPlan, type IdentityOutputs, planIdentities } from "@flotilla/workload-identity";
 import { type IdentityOutputsLocation, readIdentityOutputs } from "./identity-outputs.js";
-import { loadClusterModules, type FleetLocation } from "./load-cluster-modules.js";
+
 
 export interface SynthOptions {
   fleet: FleetLocation;
@@ -38,7 +38,7 @@ export type SynthOutcome =
  * the result and writes (or checks) the tree. Any problem before writing leaves the tree as it was.
  */
 export async function synth(options: SynthOptions): Promise<SynthOutcome> {
-  const imported = await loadClusterModules(options.fleet);
+  const imported = await importClusterModules(options.fleet);
   const fleet = loadFleet(imported.modules);
   const fleetProblems = [...imported.problems, ...(fleet.ok ? [] : fleet.problems)];
   if (!fleet.ok || fleetProblems.length > 0) return { kind: "invalid-fleet", problems: fleetProblems };

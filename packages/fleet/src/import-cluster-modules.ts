@@ -1,7 +1,8 @@
 import { readdir } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { ClusterModule, FleetProblem } from "@flotilla/fleet";
+import type { ClusterModule } from "./load-fleet.js";
+import type { FleetProblem } from "./problems.js";
 
 export interface FleetLocation {
   /** Directory holding one module per cluster (compiled `.js`, or plain `.mjs`/`.js` in tests). */
@@ -16,11 +17,13 @@ export interface ImportedFleet {
   problems: FleetProblem[];
 }
 
-/** Imports every cluster module of the fleet; a module that fails to import becomes a problem, not a crash. */
-export async function loadClusterModules(location: FleetLocation): Promise<ImportedFleet> {
-  const files = (await readdir(location.modulesDir))
-    .filter((name) => /\.(m?js)$/.test(name))
-    .sort();
+/**
+ * Imports every cluster module of a fleet directory (I/O happens here, when called); a module
+ * that throws while being imported becomes a problem, not a crash, so loadFleet can still report
+ * every other file's problems in the same run.
+ */
+export async function importClusterModules(location: FleetLocation): Promise<ImportedFleet> {
+  const files = (await readdir(location.modulesDir)).filter((name) => /\.m?js$/.test(name)).sort();
   const imported: ImportedFleet = { modules: [], problems: [] };
   for (const name of files) {
     const path = join(location.modulesDir, name);
@@ -34,14 +37,4 @@ export async function loadClusterModules(location: FleetLocation): Promise<Impor
     }
   }
   return imported;
-}
-
-/** The shipped example fleet: `src/clusters/*.ts`, compiled to `dist/clusters/*.js`. */
-export function exampleFleet(repoRoot: string, distDir: string): FleetLocation {
-  const modulesDir = join(distDir, "clusters");
-  return {
-    modulesDir,
-    displayName: (file) =>
-      relative(repoRoot, file).replace(/(^|\/)dist\/clusters\//, "$1src/clusters/").replace(/\.js$/, ".ts"),
-  };
 }
