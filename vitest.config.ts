@@ -6,7 +6,11 @@ const root = fileURLToPath(new URL(".", import.meta.url));
 export default defineConfig({
   resolve: {
     // Tests run against the sources of the workspace packages, not their built dist/.
-    alias: [{ find: /^@flotilla\/([a-z0-9-]+)$/, replacement: `${root}packages/$1/src/index.ts` }],
+    // A subpath export `@flotilla/<pkg>/<sub>` is the directory `src/<sub>/` (e.g. @flotilla/karpenter/model).
+    alias: [
+      { find: /^@flotilla\/([a-z0-9-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
+      { find: /^@flotilla\/([a-z0-9-]+)\/([a-z0-9-]+)$/, replacement: `${root}packages/$1/src/$2/index.ts` },
+    ],
   },
   test: {
     include: ["packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts", "test/**/*.test.ts"],

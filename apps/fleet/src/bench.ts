@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeGeneratedFleet } from "./bench/generated-fleet.js";
 import { measureNode, type Measurement } from "./bench/measure.js";
+import { measureReview } from "./bench/review-bench.js";
 
 // Synth speed and memory against the floor: a bare Node process that only imports cdk8s,
 // cdk8s-plus-28 and yaml. Targets: example fleet within 2x the floor, 100 clusters under 5 s,
@@ -47,6 +48,15 @@ try {
   console.log(`marginal cost per cluster: 1→10 ${((ten - one) / 9).toFixed(1)} ms, 10→100 ${((hundred - ten) / 90).toFixed(1)} ms`);
   console.log(`target example fleet ≤ 2x floor: ${(example.wallMs / floor.wallMs).toFixed(2)}x ${example.wallMs <= 2 * floor.wallMs ? "met" : "MISSED"}`);
   console.log(`target 100 clusters < 5000 ms: ${hundred.toFixed(0)} ms ${hundred < 5000 ? "met" : "MISSED"}`);
+
+  // Review: validate the rendered tree (kustomize builds included), then diff a change to every cluster.
+  console.log("");
+  console.log("review (pnpm validate, pnpm diff --format markdown)   validate ms   diff ms   objects changed");
+  for (const [label, count] of [["example fleet (2 clusters)", 0], ["100 generated clusters", 100]] as const) {
+    const fleet = count > 0 ? join(work, `fleet-${count}`) : undefined;
+    const review = await measureReview({ distDir, preload, runs, repo: join(work, `review-${count}`), ...(fleet ? { fleet } : {}) });
+    console.log(label.padEnd(52) + review.validate.wallMs.toFixed(0).padStart(13) + review.diff.wallMs.toFixed(0).padStart(10) + String(review.changed).padStart(18));
+  }
 } finally {
   await rm(work, { recursive: true, force: true });
 }

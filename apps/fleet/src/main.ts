@@ -1,7 +1,7 @@
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
-import { formatFleetProblems } from "@flotilla/fleet";
+import { formatFleetProblems, SECRETS_DIR } from "@flotilla/fleet";
 import { hasChanges, TreeConflictError, type RenderProblem, type TreeChanges } from "@flotilla/render";
 import { IDENTITY_OUTPUTS_DIR } from "@flotilla/workload-identity";
 import type { IdentityOutputsLocation } from "./identity-outputs.js";
@@ -21,6 +21,10 @@ const program = new Command("synth")
     "--identity-outputs <dir>",
     "directory of identity outputs files (<cluster>.json, written by `pnpm bootstrap apply`); default apps/fleet/identity-outputs, or <fleet>/identity-outputs with --fleet",
   )
+  .option(
+    "--secrets <dir>",
+    "directory of encrypted secrets (<cluster>/<namespace>/<name>.sops.yaml, written by `pnpm secret set`); default apps/fleet/secrets, or <fleet>/secrets with --fleet",
+  )
   .action(async (options: SynthCliOptions) => {
     process.exitCode = await run(options);
   });
@@ -30,6 +34,7 @@ interface SynthCliOptions {
   out: string;
   fleet?: string;
   identityOutputs?: string;
+  secrets?: string;
 }
 
 async function run(options: SynthCliOptions): Promise<number> {
@@ -44,8 +49,9 @@ async function run(options: SynthCliOptions): Promise<number> {
       ? join(resolve(options.fleet), "identity-outputs")
       : join(repoRoot, IDENTITY_OUTPUTS_DIR);
   const identityOutputs: IdentityOutputsLocation = { dir: outputsDir, displayName: displayPath };
+  const secretsDir = options.secrets ? resolve(options.secrets) : options.fleet ? join(resolve(options.fleet), "secrets") : join(repoRoot, SECRETS_DIR);
   try {
-    const outcome = await synth({ fleet, identityOutputs, outDir, check: options.check ?? false });
+    const outcome = await synth({ fleet, identityOutputs, secrets: { dir: secretsDir, displayName: displayPath }, outDir, check: options.check ?? false });
     switch (outcome.kind) {
       case "invalid-fleet":
         console.error(formatFleetProblems(outcome.problems));

@@ -2,11 +2,9 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdk8s";
 import { ClusterChart, clusterDocuments } from "@flotilla/cluster";
-import { importClusterModules, loadFleet, type FleetLocation, type FleetProblem, type LoadedCluster } from "@flotilla/fleet";
-import { readFluxCrds } from "@flotilla/flux";
+import type { FleetLocation, FleetProblem, LoadedCluster } from "@flotilla/fleet";
 import {
   compareTree,
-  createValidator,
   planTree,
   readTree,
   writeTree,
@@ -14,14 +12,19 @@ import {
   type RenderProblem,
   type TreeChanges,
 } from "@flotilla/render";
-import { type ClusterIdentityPlan, type IdentityOutputs, planIdentities } from "@flotilla/workload-identity";
-import { type IdentityOutputsLocation, readIdentityOutputs } from "./identity-outputs.js";
+import type { ClusterIdentityPlan, IdentityOutputs } from "@flotilla/workload-identity";
+import { loadFleetInputs } from "./fleet-inputs.js";
+import { createSchemaValidator } from "./schema-validator.js";
+import type { IdentityOutputsLocation } from "./identity-outputs.js";
+import { type ClusterSecretFile, readClusterSecrets, type SecretsLocation } from "./cluster-secrets.js";
 
 
 export interface SynthOptions {
   fleet: FleetLocation;
   /** Where the identity outputs files (`<cluster>.json`) are read from. */
   identityOutputs: IdentityOutputsLocation;
+  /** Where the encrypted secrets (`<cluster>/<namespace>/<name>.sops.yaml`) are read from. */
+  secrets: SecretsLocation;
   /** The clusters/ directory. */
   outDir: string;
   /** Compare with the tree on disk instead of writing it. */
@@ -38,30 +41,24 @@ export type SynthOutcome =
  * the result and writes (or checks) the tree. Any problem before writing leaves the tree as it was.
  */
 export async function synth(options: SynthOptions): Promise<SynthOutcome> {
-  const imported = await importClusterModules(options.fleet);
-  const fleet = loadFleet(imported.modules);
-  const fleetProblems = [...imported.problems, ...(fleet.ok ? [] : fleet.problems)];
-  if (!fleet.ok || fleetProblems.length > 0) return { kind: "invalid-fleet", problems: fleetProblems };
-
   // The identity plan is the single source of both sides: bootstrap creates its credentials,
-  // synth renders its ServiceAccounts.
-  const fileOf = new Map(fleet.clusters.map((cluster) => [cluster.spec.name, cluster.file]));
-  const identities = planIdentities(fleet.clusters.map((cluster) => cluster.spec));
-  if (identities.problems.length > 0) {
-    const problems = identities.problems.map(({ cluster, path, message }) => ({ file: fileOf.get(cluster) ?? cluster, path, message }));
-    return { kind: "invalid-fleet", problems };
-  }
-  const outputs = await readIdentityOutputs(options.identityOutputs, identities.plan.clusters);
-  if (outputs.problems.length > 0) return { kind: "invalid-fleet", problems: outputs.problems };
-  const plans = new Map(identities.plan.clusters.map((plan) => [plan.cluster, plan]));
+  // synth renders its ServiceAccounts (and validate checks them).
+  const fleet = await loadFleetInputs(options.fleet, options.identityOutputs);
+  if (!fleet.ok || fleet.problems.length > 0) return { kind: "invalid-fleet", problems: fleet.problems };
+  const { plans, outputs } = fleet;
+  // Encrypted secrets are checked without any key and placed byte for byte.
+  const secrets = await readClusterSecrets(options.secrets, fleet.clusters);
+  if (secrets.problems.length > 0) return { kind: "invalid-fleet", problems: secrets.problems };
 
-  const rendered = renderClusters(fleet.clusters, options.outDir, (cluster) => ({
-    plan: plans.get(cluster)!,
-    outputs: outputs.outputs.get(cluster)!,
-  }));
+  const rendered = renderClusters(
+    fleet.clusters,
+    options.outDir,
+    (cluster) => ({ plan: plans.get(cluster)!, outputs: outputs.get(cluster)! }),
+    (cluster) => secrets.files.get(cluster) ?? [],
+  );
   if (rendered.problems.length > 0) return { kind: "invalid-fleet", problems: rendered.problems };
 
-  const validator = createValidator({ crds: await readFluxCrds() });
+  const validator = await createSchemaValidator();
   const plan = planTree(rendered.clusters, validator);
   if (plan.problems.length > 0) return { kind: "invalid-output", problems: plan.problems };
 
@@ -76,18 +73,26 @@ function renderClusters(
   loaded: LoadedCluster[],
   outDir: string,
   identitiesOf: (cluster: string) => { plan: ClusterIdentityPlan; outputs: IdentityOutputs },
+  secretsOf: (cluster: string) => ClusterSecretFile[],
 ): { clusters: ClusterDocuments[]; problems: FleetProblem[] } {
   const app = new App();
   const clusters: ClusterDocuments[] = [];
   const problems: FleetProblem[] = [];
   for (const { file, spec } of loaded) {
     try {
-      const chart = new ClusterChart(app, spec, { identities: identitiesOf(spec.name) });
+      const secrets = secretsOf(spec.name);
+      const chart = new ClusterChart(app, spec, { identities: identitiesOf(spec.name), encryptedSecrets: secrets });
       clusters.push({
         cluster: spec.name,
         source: file,
         ...clusterDocuments(chart),
         extraResources: { "": fluxSystemEntry(outDir, spec.name, spec.flux.bootstrap) },
+        verbatim: secrets.map((secret) => ({
+          dir: chart.infrastructure.dir,
+          object: { apiVersion: "v1", kind: "Secret", metadata: { name: secret.name, namespace: secret.namespace } },
+          source: secret.source,
+          content: secret.content,
+        })),
       });
     } catch (error) {
       problems.push({ file, path: "", message: error instanceof Error ? error.message : String(error) });

@@ -6,10 +6,13 @@ import type { ClusterSpec } from "@flotilla/fleet";
 import {
   type ClusterIdentityPlan,
   type IdentityOutputs,
+  KARPENTER_CONTROLLER_IDENTITY,
   plannedServiceAccounts,
   WorkloadServiceAccount,
 } from "@flotilla/workload-identity";
 import { Layer } from "./layer.js";
+import { renderNodePools, renderPinnedNamespaces, renderSelfHostedKarpenter } from "./node-pools.js";
+import { sopsDecryption } from "./sops-decryption.js";
 
 /** Name of the GitRepository every layer of a cluster is read from. */
 export const fleetSourceName = "flotilla";
@@ -25,6 +28,14 @@ export interface ClusterChartProps {
    * @default - no identities
    */
   readonly identities?: { readonly plan: ClusterIdentityPlan; readonly outputs: IdentityOutputs };
+  /**
+   * The cluster's SOPS-encrypted Secrets, placed into the infrastructure layer (by the renderer,
+   * byte for byte). When there are any, the infrastructure Kustomization gets its `decryption`
+   * settings from the spec's `sops` recipients.
+   *
+   * @default - no encrypted Secrets
+   */
+  readonly encryptedSecrets?: readonly { readonly namespace: string; readonly name: string }[];
 }
 
 /**
@@ -38,6 +49,11 @@ export class ClusterChart extends Chart {
   readonly infrastructure: Layer;
   /** The ML platforms, applied once the infrastructure is ready. */
   readonly platforms: Layer;
+  /**
+   * Controllers whose CRDs the infrastructure layer uses, applied (and ready) before it: the
+   * self-hosted Karpenter controller and its ServiceAccount. `undefined` when there are none.
+   */
+  readonly controllers: Layer | undefined;
   /** The ServiceAccounts bound to the cluster's managed identities, sorted by namespace and name. */
   readonly serviceAccounts: WorkloadServiceAccount[];
 
@@ -54,24 +70,32 @@ export class ClusterChart extends Chart {
       interval: spec.flux.sourceInterval,
       ...(spec.git.secretRef ? { secretRef: spec.git.secretRef } : {}),
     });
-    this.infrastructure = new Layer(this, { name: "infrastructure", spec, source: this.source });
+    const decryption = (props.encryptedSecrets?.length ?? 0) > 0 ? sopsDecryption(spec) : undefined;
+    this.infrastructure = new Layer(this, { name: "infrastructure", spec, source: this.source, ...(decryption ? { decryption } : {}) });
     this.platforms = new Layer(this, {
       name: "platforms",
       spec,
       source: this.source,
       dependsOn: [this.infrastructure],
     });
+    this.controllers = spec.karpenter?.mode === "self-hosted" ? new Layer(this, { name: "controllers", spec, source: this.source }) : undefined;
+    if (this.controllers !== undefined) {
+      this.infrastructure.kustomization.addDependency(this.controllers.kustomization);
+      renderSelfHostedKarpenter(this.controllers, spec);
+    }
     for (const namespace of spec.namespaces) {
       new k8s.KubeNamespace(this.infrastructure, `namespace-${namespace.name}`, {
         metadata: { name: namespace.name, labels: namespace.labels },
       });
     }
+    renderNodePools(this.infrastructure, spec);
+    renderPinnedNamespaces(this.infrastructure, spec);
     this.serviceAccounts = this.renderServiceAccounts(props.identities);
   }
 
   /** The layers in the order Flux applies them. */
   get layers(): Layer[] {
-    return [this.infrastructure, this.platforms];
+    return [...(this.controllers === undefined ? [] : [this.controllers]), this.infrastructure, this.platforms];
   }
 
   /**
@@ -84,6 +108,9 @@ export class ClusterChart extends Chart {
       if (this.spec.identities.length > 0) {
         throw new Error(`ClusterChart ${this.spec.name}: the cluster declares identities, so its identity plan and outputs are required`);
       }
+      if (this.controllers !== undefined) {
+        throw new Error(`ClusterChart ${this.spec.name}: the self-hosted Karpenter controller has an identity, so the cluster's identity plan and outputs are required`);
+      }
       return [];
     }
     if (identities.plan.cluster !== this.spec.name) {
@@ -91,7 +118,8 @@ export class ClusterChart extends Chart {
     }
     return plannedServiceAccounts(identities.plan, identities.outputs).map(
       (account) =>
-        new WorkloadServiceAccount(this.infrastructure, {
+        // The self-hosted Karpenter controller's ServiceAccount goes with its HelmRelease.
+        new WorkloadServiceAccount(account.identity === KARPENTER_CONTROLLER_IDENTITY && this.controllers ? this.controllers : this.infrastructure, {
           name: account.name,
           namespace: account.namespace,
           clientId: account.clientId,

@@ -1,3 +1,4 @@
 export { ClusterChart, type ClusterChartProps, fleetSourceName } from "./cluster-chart.js";
 export { clusterDocuments, type ClusterDocumentSet } from "./cluster-documents.js";
 export { Layer, type LayerProps } from "./layer.js";
+export { SOPS_AGE_SECRET, sopsDecryption } from "./sops-decryption.js";

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { FluxKustomization, type GitRepositorySource } from "@flotilla/flux";
+import { FluxKustomization, type GitRepositorySource, type KustomizationDecryption } from "@flotilla/flux";
 import type { ClusterSpec } from "@flotilla/fleet";
 
 export interface LayerProps {
@@ -14,6 +14,11 @@ export interface LayerProps {
    * @default []
    */
   readonly dependsOn?: Layer[];
+  /**
+   * SOPS decryption of the layer's files before Flux applies them.
+   * @default - no decryption
+   */
+  readonly decryption?: KustomizationDecryption;
 }
 
 /**
@@ -40,6 +45,7 @@ export class Layer extends Construct {
       prune: true,
       wait: true,
       dependsOn: (props.dependsOn ?? []).map((layer) => layer.kustomization),
+      ...(props.decryption === undefined ? {} : { decryption: props.decryption }),
     });
   }
 

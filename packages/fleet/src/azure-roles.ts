@@ -40,10 +40,15 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
   { name: "AcrPull", id: "7f951dda-4ed3-4680-a7ca-43fe172d538d", scopes: ["containerRegistry", ...BROAD] },
   { name: "Key Vault Crypto User", id: "12338af0-0e69-4776-bea7-57ae8d297424", scopes: ["keyVaultKey", "keyVault", ...BROAD] },
   { name: "Key Vault Secrets User", id: "4633458b-17de-408a-b874-0445c86b69e6", scopes: ["keyVaultSecret", "keyVault", ...BROAD] },
+  // Managed Identity Operator, Network Contributor and Virtual Machine Contributor: what the
+  // self-hosted Karpenter controller needs on the node resource group (its install guide).
+  { name: "Managed Identity Operator", id: "f1a07417-d97a-45cb-824c-7a7467783830", scopes: BROAD },
+  { name: "Network Contributor", id: "4d97b98b-1d4f-4787-a291-c67834d212e7", scopes: BROAD },
   { name: "Reader", id: "acdd72a7-3385-48ef-bd42-f606fba81ae7", scopes: ROLE_SCOPE_KINDS },
   { name: "Storage Blob Data Contributor", id: "ba92f5b4-2d11-453d-a403-e96b0029c9fe", scopes: STORAGE },
   { name: "Storage Blob Data Owner", id: "b7e6dc6d-f1e8-4753-8033-0f276bb0955b", scopes: STORAGE },
   { name: "Storage Blob Data Reader", id: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1", scopes: STORAGE },
+  { name: "Virtual Machine Contributor", id: "9980e02c-c2be-4d73-94e8-173b1dc7cf3c", scopes: BROAD },
 ];
 
 /** The built-in role called `name` (exact, case-sensitive match), if flotilla knows it. */

@@ -14,7 +14,15 @@ export { type FleetProblem } from "./problems.js";
 export { DEFAULT_FEDERATION_AUDIENCE } from "./identity-schema.js";
 export { renderedNamespaces } from "./rendered-namespaces.js";
 export { clusterSpecSchema, defaultGitPath } from "./schema.js";
+export { secretPathSegments, SECRETS_DIR, secretSourceFile } from "./secret-files.js";
+export { checkAgeRecipient } from "./validators/sops.js";
 export type {
+  AzureKeyVaultSopsKey,
+  AzureKeyVaultSopsKeyInput,
+  SecretRef,
+  SecretRefInput,
+  SopsSpec,
+  SopsSpecInput,
   AzureSpec,
   AzureSpecInput,
   ClusterSpec,
@@ -47,5 +55,14 @@ export type {
   WorkspacesSpec,
   WorkspacesSpecInput,
 } from "./types.js";
+export type {
+  KarpenterSpec,
+  KarpenterSpecInput,
+  NodeAutoProvisioningSpecInput,
+  NodePoolSpec,
+  NodePoolSpecInput,
+  SelfHostedKarpenterSpec,
+  SelfHostedKarpenterSpecInput,
+} from "./node-pool-types.js";
 export { CLUSTER_NAME_MAX_LENGTH, RESERVED_NAMESPACES } from "./validators/dns-label.js";
 export { ACCEPTED_GIT_URL_FORMS, type GitRepositoryUrl, parseGitUrl } from "./validators/git-url.js";

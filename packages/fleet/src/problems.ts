@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { truncate } from "./describe-value.js";
 import { allFields, fieldsAt } from "./field-catalog.js";
+import { knownFieldMistake } from "./field-mistakes.js";
 import { closest } from "./suggest.js";
 
 /** One problem found while loading the fleet. */
@@ -28,10 +29,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 function unknownFieldMessage(schema: unknown, parent: readonly PropertyKey[], key: string): string {
+  const here = parent.map((segment) => (typeof segment === "number" ? "[]" : String(segment))).join(".").replace(/\.\[\]/g, "[]");
+  const mistake = knownFieldMistake(here, key);
+  if (mistake !== undefined) return `unknown field: ${mistake}`;
   const siblings = fieldsAt(schema, parent) ?? [];
   const near = closest(key, siblings);
   if (near !== undefined) return `unknown field; did you mean \`${near}\`?`;
-  const here = parent.map((segment) => (typeof segment === "number" ? "[]" : String(segment))).join(".").replace(/\.\[\]/g, "[]");
   const elsewhere = allFields(schema).find(
     (field) => field.parent !== here && !field.parent.includes("[]") && field.key.toLowerCase() === key.toLowerCase(),
   );

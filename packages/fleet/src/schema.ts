@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { describeValue, truncate } from "./describe-value.js";
 import { checkIdentityReferences, customRolesSchema, identitiesSchema, identityDefaults } from "./identity-schema.js";
-import { ALWAYS, checkedString, list, oneOf, strictObject, typeError, unsupportedList } from "./schema-helpers.js";
+import { checkNodePoolReferences, karpenterSchema, nodePoolDefaults, nodePoolsSchema } from "./node-pools-schema.js";
+import { ALWAYS, checkedString, list, oneOf, strictObject, typeError } from "./schema-helpers.js";
+import { checkSecretReferences, secretsSchema, sopsDefaults, sopsSchema } from "./sops-schema.js";
 import type { ClusterSpec, ClusterSpecInput } from "./types.js";
 import { checkGuid, checkLocation, checkResourceGroup } from "./validators/azure.js";
 import { checkClusterName, checkDnsSubdomain, checkNamespaceName } from "./validators/dns-label.js";
@@ -66,9 +68,10 @@ const labelsSchema = z
   })
   .default({});
 
-const namespaceSchema = strictObject("the namespace: { name, labels? }", {
+const namespaceSchema = strictObject("the namespace: { name, labels?, nodePool? }", {
   name: checkedString("the namespace name, e.g. \"analytics\"", checkNamespaceName),
   labels: labelsSchema,
+  nodePool: checkedString("the name of a node pool of nodePools", () => undefined).optional(),
 });
 
 const namespacesSchema = list("the extra namespaces", namespaceSchema)
@@ -114,11 +117,16 @@ const clusterObjectSchema = strictObject("the cluster", {
   flux: fluxSchema,
   namespaces: namespacesSchema,
   platforms: platformsSchema,
-  nodePools: unsupportedList("the node pools", "node pools are not supported yet; remove this entry").default([]),
-  secrets: unsupportedList("the secrets", "secrets are not supported yet; remove this entry").default([]),
+  nodePools: nodePoolsSchema,
+  karpenter: karpenterSchema,
+  sops: sopsSchema,
+  secrets: secretsSchema,
   identities: identitiesSchema,
   customRoles: customRolesSchema,
-}).superRefine(checkIdentityReferences, ALWAYS);
+})
+  .superRefine(checkIdentityReferences, ALWAYS)
+  .superRefine(checkSecretReferences, ALWAYS)
+  .superRefine(checkNodePoolReferences, ALWAYS);
 
 /** The schema implementation; `clusterSpecSchema` is the same value with the public types. */
 const implementation = clusterObjectSchema.transform(
@@ -126,6 +134,8 @@ const implementation = clusterObjectSchema.transform(
     ...spec,
     git: { ...spec.git, path: spec.git.path ?? defaultGitPath(spec.name) },
     ...identityDefaults(spec, spec.identities, spec.customRoles),
+    ...sopsDefaults(spec, spec.sops, spec.secrets),
+    ...nodePoolDefaults(spec),
   }),
 );
 

@@ -3,6 +3,7 @@
  * `apps/fleet/src/clusters/<name>.ts`; {@link ClusterSpec} is the validated result with every
  * default filled in. Both are checked against `clusterSpecSchema` at compile time.
  */
+import type { KarpenterSpec, KarpenterSpecInput, NodePoolSpec, NodePoolSpecInput } from "./node-pool-types.js";
 
 /**
  * A Flux duration: Go duration units `ms`, `s`, `m`, `h`, e.g. `"30s"`, `"5m"`, `"1h30m"`.
@@ -123,6 +124,14 @@ export interface NamespaceSpecInput {
    * @default {}
    */
   labels?: Record<string, string> | undefined;
+  /**
+   * Pins the namespace (a workspace) to a node pool of `nodePools`: synth renders the ConfigMap
+   * `node-pool-scheduling` in it whose `values.yaml` holds the pool's `nodeSelector` and
+   * `tolerations` (`podSchedulingFor` of `@flotilla/karpenter`), for the namespace's HelmReleases
+   * to use with `valuesFrom: [{ kind: ConfigMap, name: node-pool-scheduling }]`.
+   * @default - not pinned
+   */
+  nodePool?: string | undefined;
 }
 
 /**
@@ -383,6 +392,78 @@ export interface CustomRoleSpecInput {
   scope?: CustomRoleScopeInput | undefined;
 }
 
+/** An Azure Key Vault RSA key the cluster's secrets are encrypted with (RSA-OAEP-256). */
+export interface AzureKeyVaultSopsKeyInput {
+  /** Key Vault name: 3-24 letters, digits and '-'. The vault URL is `https://<vault>.vault.azure.net`. */
+  vault: string;
+  /** Name of the RSA key in the vault. */
+  key: string;
+  /**
+   * Key version (32 hex digits).
+   * @default the key's current version when a secret is encrypted (the file records it)
+   */
+  version?: string | undefined;
+  /**
+   * Resource group of the Key Vault (for kustomize-controller's role assignment).
+   * @default the cluster's `azure.resourceGroup`
+   */
+  resourceGroup?: string | undefined;
+}
+
+/** The recipients of a cluster's SOPS-encrypted secrets. At least one is required. */
+export interface SopsSpecInput {
+  /**
+   * age recipients (`age1…`, the public keys `age-keygen` prints; never the private key). Flux
+   * decrypts with the matching private key from the Secret `sops-age` in `flux-system`.
+   * @default []
+   */
+  age?: string[] | undefined;
+  /**
+   * An Azure Key Vault key. Flux's kustomize-controller decrypts with its workload identity,
+   * which gets "Key Vault Crypto User" on this key (`kustomize-controller` in the identity plan).
+   * @default none
+   */
+  azureKeyVault?: AzureKeyVaultSopsKeyInput | undefined;
+}
+
+/** A Secret the cluster needs. */
+export interface SecretRefInput {
+  /** Namespace of the Secret: one of the namespaces this cluster renders. */
+  namespace: string;
+  /** Secret name. */
+  name: string;
+  /**
+   * Keys the Secret must have (checked from the encrypted file, whose key names are in clear).
+   * @default [] (any)
+   */
+  keys?: string[] | undefined;
+}
+
+/** Validated {@link AzureKeyVaultSopsKeyInput} with defaults filled. */
+export interface AzureKeyVaultSopsKey {
+  vault: string;
+  key: string;
+  /** The pinned version, or `undefined` for the current one. */
+  version: string | undefined;
+  resourceGroup: string;
+}
+
+/** Validated {@link SopsSpecInput}. */
+export interface SopsSpec {
+  /** age recipients, in the order written. */
+  age: string[];
+  /** The Key Vault key, if any. */
+  azureKeyVault: AzureKeyVaultSopsKey | undefined;
+}
+
+/** Validated {@link SecretRefInput}. */
+export interface SecretRef {
+  namespace: string;
+  name: string;
+  /** Required keys (empty: any). */
+  keys: string[];
+}
+
 /** One cluster of the fleet, as written in `apps/fleet/src/clusters/<name>.ts`. */
 export interface ClusterSpecInput {
   /**
@@ -411,15 +492,33 @@ export interface ClusterSpecInput {
    */
   platforms?: PlatformsSpecInput | undefined;
   /**
-   * Extra AKS node pools. Extension point: not supported yet, must be empty.
+   * Karpenter node pools (a NodePool and an AKSNodeClass each) from presets: `general`, `arm64`,
+   * `gpu`, `spot`. Rendered in the infrastructure layer; needs `karpenter`. See
+   * `packages/karpenter/README.md` for the presets, their defaults and the checks.
    * @default []
    */
-  nodePools?: never[] | undefined;
+  nodePools?: NodePoolSpecInput[] | undefined;
   /**
-   * Secrets to sync into the cluster. Extension point: not supported yet, must be empty.
+   * How Karpenter runs: `{ mode: "node-auto-provisioning" }` (AKS runs it; flotilla renders only
+   * the pools) or `{ mode: "self-hosted", ... }` (flotilla renders the controller and plans its
+   * identity). Required when `nodePools` is not empty.
+   * @default undefined (no Karpenter)
+   */
+  karpenter?: KarpenterSpecInput | undefined;
+  /**
+   * Who can decrypt the cluster's secrets: the recipients `pnpm secret set` encrypts to, and how
+   * Flux decrypts them in the cluster (an age key Secret `sops-age`, and/or kustomize-controller's
+   * workload identity for Azure Key Vault). Required when the cluster has secrets.
+   * @default undefined (the cluster has no secrets)
+   */
+  sops?: SopsSpecInput | undefined;
+  /**
+   * Secrets the cluster needs (e.g. a platform's database password): synth fails when one has no
+   * encrypted file `apps/fleet/secrets/<cluster>/<namespace>/<name>.sops.yaml`, or lacks a listed
+   * key. Every encrypted file of the cluster is deployed, listed here or not.
    * @default []
    */
-  secrets?: never[] | undefined;
+  secrets?: SecretRefInput[] | undefined;
   /**
    * User-assigned managed identities for the cluster's workloads (Azure Workload Identity): their
    * ServiceAccounts, federated credentials and role assignments. Bootstrap creates them in Azure
@@ -481,6 +580,8 @@ export interface NamespaceSpec {
   name: string;
   /** Namespace labels (empty when none were given). */
   labels: Record<string, string>;
+  /** The node pool the namespace is pinned to, if any. */
+  nodePool?: string | undefined;
 }
 
 /** Validated {@link PlatformsSpecInput}: always empty for now. */
@@ -584,10 +685,14 @@ export interface ClusterSpec {
   namespaces: NamespaceSpec[];
   /** Workflow platforms (always empty for now). */
   platforms: PlatformsSpec;
-  /** Extra node pools (always empty for now). */
-  nodePools: never[];
-  /** Secrets (always empty for now). */
-  secrets: never[];
+  /** Node pools with every preset default filled, in the order written. */
+  nodePools: NodePoolSpec[];
+  /** How Karpenter runs, `undefined` when the cluster has none. */
+  karpenter: KarpenterSpec | undefined;
+  /** SOPS recipients, `undefined` when the cluster has no secrets. */
+  sops: SopsSpec | undefined;
+  /** Secrets the cluster needs, in the order written. */
+  secrets: SecretRef[];
   /** Workload identities, in the order written. */
   identities: IdentitySpec[];
   /** Custom role definitions, in the order written. */

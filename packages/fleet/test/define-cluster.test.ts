@@ -19,7 +19,7 @@ describe("defineCluster", () => {
     expectTypeOf<z.output<typeof clusterSpecSchema>>().toEqualTypeOf<ClusterSpec>();
     expectTypeOf<ClusterSpecInput["git"]["secretRef"]>().toEqualTypeOf<string | null | undefined>();
     expectTypeOf<ClusterSpec["git"]["path"]>().toEqualTypeOf<string>();
-    // @ts-expect-error node pools are not supported yet, so editors flag any entry
+    // @ts-expect-error a node pool needs a preset, so editors flag the entry
     defineCluster({ ...validSpec(), nodePools: [{ name: "gpu" }] });
     // @ts-expect-error platforms are not supported yet
     defineCluster({ ...validSpec(), platforms: { flyte: {} } });

@@ -28,10 +28,13 @@ describe("built-in roles", () => {
       AcrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
       "Key Vault Crypto User": "12338af0-0e69-4776-bea7-57ae8d297424",
       "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
+      "Managed Identity Operator": "f1a07417-d97a-45cb-824c-7a7467783830",
+      "Network Contributor": "4d97b98b-1d4f-4787-a291-c67834d212e7",
       Reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
       "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
       "Storage Blob Data Owner": "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
       "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+      "Virtual Machine Contributor": "9980e02c-c2be-4d73-94e8-173b1dc7cf3c",
     });
   });
 });

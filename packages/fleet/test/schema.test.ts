@@ -22,6 +22,8 @@ describe("valid specs", () => {
       namespaces: [],
       platforms: {},
       nodePools: [],
+      karpenter: undefined,
+      sops: undefined,
       secrets: [],
       identities: [],
       customRoles: [],
@@ -287,12 +289,11 @@ describe("extension points", () => {
     expectOnly(specWith((s) => (s.platforms = { flyte: {} })), "platforms.flyte", "platform `flyte` is not supported yet");
   });
 
-  it("rejects node pool and secret entries", () => {
-    const problems = problemsOf(specWith((s) => ((s.nodePools = [{ name: "gpu" }]), (s.secrets = [{}, {}]))));
+  it("node pools need a preset and a Karpenter mode (packages/fleet/test/node-pools.test.ts has the rest)", () => {
+    const problems = problemsOf(specWith((s) => (s.nodePools = [{ name: "gpu" }])));
     expect(problems).toEqual([
-      { file: "apps/fleet/src/clusters/dev.ts", path: "nodePools[0]", message: expect.stringContaining("node pools are not supported yet") },
-      { file: "apps/fleet/src/clusters/dev.ts", path: "secrets[0]", message: expect.stringContaining("secrets are not supported yet") },
-      { file: "apps/fleet/src/clusters/dev.ts", path: "secrets[1]", message: expect.stringContaining("secrets are not supported yet") },
+      { file: "apps/fleet/src/clusters/dev.ts", path: "karpenter", message: expect.stringContaining('required when nodePools are declared: karpenter: { mode: "node-auto-provisioning" }') },
+      { file: "apps/fleet/src/clusters/dev.ts", path: "nodePools[0].preset", message: expect.stringContaining("required: the preset") },
     ]);
   });
 });

@@ -1,7 +1,7 @@
 export { compareTree, hasChanges, type TreeChanges } from "./compare-tree.js";
 export { generatedHeader, isGenerated } from "./header.js";
 export { describeObject, fileNameFor, isKubeObject, objectKey, type KubeObject } from "./object-ref.js";
-export { planTree, type ClusterDocuments, type PlannedTree, type RenderProblem, type SchemaValidator } from "./plan.js";
+export { planTree, type ClusterDocuments, type PlannedTree, type RenderProblem, type SchemaValidator, type VerbatimFile } from "./plan.js";
 export { readTree, type ExistingTree } from "./read-tree.js";
 export { toYaml } from "./serialize.js";
 export { TreeConflictError, writeTree } from "./write-tree.js";

@@ -14,6 +14,24 @@ export interface ClusterDocuments {
   documents: { dir: string; object: unknown }[];
   /** Entries flotilla did not write but a directory's kustomization.yaml must list (Flux's `flux-system`). */
   extraResources?: Record<string, string[]>;
+  /**
+   * Files placed byte for byte after the header (SOPS-encrypted Secrets, which must not be
+   * re-serialized): named `<kind>_<namespace>_<name>.sops.yaml`, listed in their directory's
+   * kustomization.yaml, never schema-validated (Flux decrypts them before applying).
+   */
+  verbatim?: VerbatimFile[];
+}
+
+/** A file whose bytes flotilla copies instead of rendering. */
+export interface VerbatimFile {
+  /** Directory (relative to the cluster root); must be one of the cluster's `dirs`. */
+  dir: string;
+  /** The object the file holds (only apiVersion, kind, metadata.name and namespace are read). */
+  object: KubeObject;
+  /** Where the bytes come from, named in the file's header. */
+  source: string;
+  /** The exact content; must be SOPS-encrypted (have a top-level `sops:` block). */
+  content: string;
 }
 
 export interface RenderProblem {
@@ -89,6 +107,30 @@ function planCluster(
     }
     for (const problem of validator.validate(object)) report(file, described, problem.path, problem.message);
     files.set(file, header + toYaml(object));
+    entries.push(fileName);
+  }
+
+  for (const file of cluster.verbatim ?? []) {
+    const fileName = fileNameFor(file.object).replace(/\.yaml$/, ".sops.yaml");
+    const path = join(cluster.cluster, file.dir, fileName);
+    const described = describeObject(file.object);
+    const entries = listed.get(file.dir);
+    if (!entries) {
+      report(path, described, "", `directory "${file.dir}" is not one of the cluster's Flux Kustomization paths`);
+      continue;
+    }
+    const key = objectKey(file.object);
+    const owner = owners.get(key);
+    if (owner !== undefined) {
+      report(path, described, "", `defined twice (also in ${owner}); every object must be applied by exactly one Flux Kustomization`);
+      continue;
+    }
+    owners.set(key, path);
+    if (!/^sops:[ \t]*$/m.test(file.content) || !file.content.endsWith("\n")) {
+      report(path, described, "", `${file.source} is not SOPS-encrypted: refused; encrypt it with \`pnpm secret set\``);
+      continue;
+    }
+    files.set(path, generatedHeader(file.source) + file.content);
     entries.push(fileName);
   }
 

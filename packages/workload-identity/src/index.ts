@@ -40,5 +40,7 @@ export {
   workloadIdentityPodLabels,
 } from "./pod-labels.js";
 export { type PlannedServiceAccount, plannedServiceAccounts } from "./service-accounts.js";
+export { KARPENTER_CONTROLLER_IDENTITY, karpenterControllerIdentity } from "./karpenter-identity.js";
+export { KUSTOMIZE_CONTROLLER_IDENTITY, KUSTOMIZE_CONTROLLER_SERVICE_ACCOUNT, kustomizeControllerIdentity } from "./sops-identity.js";
 export { FLOTILLA_GUID_NAMESPACE, uuidV5 } from "./uuid.js";
 export { WorkloadServiceAccount, type WorkloadServiceAccountProps } from "./workload-service-account.js";

@@ -20,6 +20,8 @@ import type {
   PlannedRoleAssignment,
   PlannedRoleDefinition,
 } from "./plan-types.js";
+import { KARPENTER_CONTROLLER_IDENTITY, karpenterControllerIdentity } from "./karpenter-identity.js";
+import { KUSTOMIZE_CONTROLLER_IDENTITY, kustomizeControllerIdentity } from "./sops-identity.js";
 import { FLOTILLA_GUID_NAMESPACE, uuidV5 } from "./uuid.js";
 
 /** A reason the plan must not be applied or rendered. */
@@ -226,6 +228,32 @@ export function planClusterIdentities(spec: ClusterSpec): ClusterIdentityPlanRes
         .sort((a, b) => compareText(a.scope, b.scope) || compareText(a.roleName, b.roleName) || compareText(a.name, b.name)),
     };
   });
+
+  // Flux's kustomize-controller decrypts Key Vault-encrypted secrets with its own identity.
+  const sopsIdentity = kustomizeControllerIdentity(spec);
+  if (sopsIdentity !== undefined) {
+    const clash = spec.identities.findIndex((identity) => identity.name === KUSTOMIZE_CONTROLLER_IDENTITY);
+    if (clash !== -1) {
+      report(`identities[${clash}].name`, `identity name ${JSON.stringify(KUSTOMIZE_CONTROLLER_IDENTITY)} is reserved for Flux's kustomize-controller (sops.azureKeyVault); rename this identity`);
+    }
+    identities.push(sopsIdentity);
+    for (const credential of sopsIdentity.federatedCredentials) {
+      sourced.push({ credential, path: "sops.azureKeyVault", identity: KUSTOMIZE_CONTROLLER_IDENTITY, label: "ServiceAccount flux-system/kustomize-controller" });
+    }
+  }
+
+  // A self-hosted Karpenter controller creates VMs with its own identity.
+  const karpenterIdentity = karpenterControllerIdentity(spec);
+  if (karpenterIdentity !== undefined) {
+    const clash = spec.identities.findIndex((identity) => identity.name === KARPENTER_CONTROLLER_IDENTITY);
+    if (clash !== -1) {
+      report(`identities[${clash}].name`, `identity name ${JSON.stringify(KARPENTER_CONTROLLER_IDENTITY)} is reserved for the self-hosted Karpenter controller (karpenter.mode: "self-hosted"); rename this identity`);
+    }
+    identities.push(karpenterIdentity);
+    for (const credential of karpenterIdentity.federatedCredentials) {
+      sourced.push({ credential, path: "karpenter", identity: KARPENTER_CONTROLLER_IDENTITY, label: `ServiceAccount ${credential.serviceAccount?.namespace}/${credential.serviceAccount?.name}` });
+    }
+  }
 
   checkAcrossIdentities(sourced, report);
 

@@ -19,7 +19,31 @@ export default defineCluster({
     bootstrap: "flux-cli",
     reconcileInterval: "5m",
   },
-  namespaces: [{ name: "analytics-dev", labels: { "contoso.com/team": "analytics" } }],
+  // Node auto-provisioning (az aks update --node-provisioning-mode Auto): AKS runs Karpenter and
+  // its CRDs; flotilla renders the NodePools and AKSNodeClasses below.
+  karpenter: { mode: "node-auto-provisioning" },
+  nodePools: [
+    // Everyday amd64 capacity: D-family v5 sizes, on demand.
+    { name: "general", preset: "general", skuSeries: ["Ds_v5", "Dds_v5"], limits: { cpu: 32, memory: "128Gi" } },
+    // Cheap, evictable capacity in its own tainted pool: only pods that tolerate the spot taint land here.
+    { name: "spot", preset: "spot", limits: { cpu: 64, memory: "256Gi" } },
+    // NVIDIA T4 nodes for GPU experiments, tainted nvidia.com/gpu; at most 2 GPUs in dev.
+    {
+      name: "gpu",
+      preset: "gpu",
+      requirements: [{ key: "karpenter.azure.com/sku-gpu-name", operator: "In", values: ["T4"] }],
+      limits: { cpu: 16, memory: "128Gi", "nvidia.com/gpu": 2 },
+    },
+  ],
+  // The analytics workspace runs its batch jobs on spot: its HelmReleases take nodeSelector and
+  // tolerations from the ConfigMap node-pool-scheduling (valuesFrom) that synth renders for it.
+  namespaces: [{ name: "analytics-dev", labels: { "contoso.com/team": "analytics" }, nodePool: "spot" }],
+  // Secrets are SOPS-encrypted for this age public key; Flux decrypts them with the private key
+  // from the Secret flux-system/sops-age (see README "Secrets"). Never put the private key here.
+  sops: { age: ["age1qcd9gd8rhpwsezw43s8yltsu357jw5yvlv9s5xa0x84vxh79hf0qc97mw9"] },
+  // The warehouse credentials the analytics jobs read: synth fails if the encrypted file
+  // apps/fleet/secrets/dev/analytics-dev/warehouse-db.sops.yaml or one of these keys is missing.
+  secrets: [{ namespace: "analytics-dev", name: "warehouse-db", keys: ["password", "username"] }],
   identities: [
     {
       // Pods of the analytics-runner ServiceAccount read and write the analytics container and

@@ -19,10 +19,48 @@ export default defineCluster({
   flux: {
     bootstrap: "aks-extension",
   },
+  // Node auto-provisioning: AKS runs Karpenter (Microsoft's recommended mode); flotilla renders the
+  // pools. A cluster with karpenter: { mode: "self-hosted", ... } would get the controller and its
+  // identity too (see packages/karpenter/README.md).
+  karpenter: { mode: "node-auto-provisioning" },
+  nodePools: [
+    { name: "general", preset: "general", skuFamilies: ["D", "E"], limits: { cpu: 256, memory: "1024Gi" } },
+    // Spot capacity, at least 5 series to choose from when one size is evicted or out of stock.
+    {
+      name: "spot",
+      preset: "spot",
+      skuSeries: ["Ds_v5", "Dds_v5", "Das_v5", "Es_v5", "Eds_v5", "Fs_v2"],
+      limits: { cpu: 512, memory: "2048Gi" },
+    },
+    // NVIDIA A100 training nodes: tainted nvidia.com/gpu, only emptied nodes are consolidated.
+    {
+      name: "gpu",
+      preset: "gpu",
+      requirements: [{ key: "karpenter.azure.com/sku-gpu-name", operator: "In", values: ["A100"] }],
+      limits: { cpu: 384, memory: "3600Gi", "nvidia.com/gpu": 16 },
+      nodeClass: { osDiskSizeGB: 512, kubelet: { topologyManagerPolicy: "single-numa-node", cpuManagerPolicy: "static" } },
+      // Never replace a GPU node during the working week; expire them monthly otherwise.
+      disruption: { budgets: [{ nodes: "0", schedule: "0 8 * * 1-5", duration: "10h" }, { nodes: "10%" }] },
+    },
+    // ARM64 (Cobalt 100) nodes dedicated to the production analytics workspace.
+    {
+      name: "analytics",
+      preset: "arm64",
+      skuSeries: ["Dps_v6", "Dpds_v6"],
+      taints: [{ key: "contoso.com/workspace", value: "analytics", effect: "NoSchedule" }],
+      labels: { "contoso.com/team": "analytics" },
+      limits: { cpu: 64, memory: "256Gi" },
+    },
+  ],
   namespaces: [
-    { name: "analytics-prod", labels: { "contoso.com/team": "analytics" } },
+    // Pinned to its own tainted pool: synth renders node-pool-scheduling with its selector and tolerations.
+    { name: "analytics-prod", labels: { "contoso.com/team": "analytics" }, nodePool: "analytics" },
     { name: "analytics-staging", labels: { "contoso.com/team": "analytics" } },
   ],
+  // Secrets are SOPS-encrypted with the Key Vault key kv-ml-prod/sops; kustomize-controller decrypts
+  // them with its own workload identity (flux-kustomize-controller in the identity plan), which gets
+  // Key Vault Crypto User on that key.
+  sops: { azureKeyVault: { vault: "kv-ml-prod", key: "sops" } },
   identities: [
     {
       // One identity shared by the analytics workspaces: an analytics-runner ServiceAccount in

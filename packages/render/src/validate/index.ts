@@ -1,2 +1,4 @@
 export type { ObjectValidator, SchemaProblem, ValidatorOptions } from "./types.js";
 export { createValidator } from "./validator.js";
+export { jsonPathKey } from "./json-path.js";
+export { describeUnknownField } from "./field-suggestions.js";

@@ -1,0 +1,58 @@
+import { spawnSync } from "node:child_process";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { measureNode, type Measurement } from "./measure.js";
+
+export interface ReviewMeasurement {
+  validate: Measurement;
+  diff: Measurement;
+  /** Objects the measured diff reports as changed. */
+  changed: number;
+}
+
+interface ReviewBenchOptions {
+  distDir: string;
+  preload: string;
+  runs: number;
+  /** A fresh directory for the fleet's repository. */
+  repo: string;
+  /** A generated fleet's directory; the example fleet when undefined. */
+  fleet?: string;
+}
+
+function run(command: string, args: string[], cwd: string): string {
+  const result = spawnSync(command, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${result.status}):\n${result.stderr}`);
+  return result.stdout;
+}
+
+/**
+ * `pnpm validate` on a freshly rendered fleet committed to a Git repository, then `pnpm diff`
+ * (Markdown, against HEAD) after a change to every cluster: each namespace's team label.
+ */
+export async function measureReview(options: ReviewBenchOptions): Promise<ReviewMeasurement> {
+  const { repo, fleet, distDir, preload, runs } = options;
+  const clusters = join(repo, "clusters");
+  const fleetArgs = fleet ? ["--fleet", fleet] : [];
+  await mkdir(repo, { recursive: true });
+  run("git", ["init", "-q", "-b", "main"], repo);
+  run(process.execPath, [join(distDir, "main.js"), ...fleetArgs, "--out", clusters], repo);
+  run("git", ["add", "-A"], repo);
+  run("git", ["-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "rendered"], repo);
+
+  const validate = measureNode([join(distDir, "validate.js"), ...fleetArgs, "--tree", clusters], preload, runs);
+  for (const file of await listFiles(clusters)) {
+    const content = await readFile(file, "utf8");
+    const changed = content.replaceAll("contoso.com/team: analytics", "contoso.com/team: ml");
+    if (changed !== content) await writeFile(file, changed);
+  }
+  const output = join(repo, "diff.md");
+  const diff = measureNode([join(distDir, "diff.js"), "--tree", clusters, "--base", "HEAD", "--format", "markdown", "--output", output], preload, runs);
+  const summary = /Objects: (\d+) changed/.exec(await readFile(output, "utf8"));
+  return { validate, diff, changed: Number(summary?.[1] ?? 0) };
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}

@@ -1,0 +1,71 @@
+import { join, resolve } from "node:path";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { DEFAULT_BASE_REFS, DiffInputError, diffTrees, formatJson, formatMarkdown, formatText, GITHUB_COMMENT_LIMIT, GitError, loadDiffInput } from "@flotilla/review";
+import { repoRoot } from "./repo-paths.js";
+import { writeOutput } from "./review/write-output.js";
+
+interface DiffCliOptions {
+  base?: string;
+  head?: string;
+  mergeBase: boolean;
+  format: "text" | "markdown" | "json";
+  color?: boolean;
+  tree: string;
+  maxChars: number;
+  output?: string;
+}
+
+const program = new Command("diff")
+  .description(
+    "What a change does to the rendered manifests: clusters/ at the base ref against the working tree (or --head), " +
+      "grouped by cluster, Flux Kustomization and object, with field-level changes. Run `pnpm synth` first: the working tree side is clusters/ as it is on disk.",
+  )
+  .option("--base <ref>", `base commit, branch or tag (default: the first of ${DEFAULT_BASE_REFS.join(", ")} that exists)`)
+  .option("--head <ref>", "compare with this ref instead of the working tree")
+  .option("--no-merge-base", "compare with the base's tip instead of its merge base with the head (the merge base is what a pull request shows)")
+  .addOption(new Option("--format <format>", "text (terminal), markdown (pull-request comment) or json").choices(["text", "markdown", "json"]).default("text"))
+  .option("--color", "colour the text output (default: when stdout is a terminal and NO_COLOR is not set)")
+  .option("--no-color", "never colour the text output")
+  .option("--tree <dir>", "the rendered tree", join(repoRoot, "clusters"))
+  .option("--max-chars <n>", `size budget of the markdown output (at most ${GITHUB_COMMENT_LIMIT})`, parseMaxChars, 60_000)
+  .option("--output <file>", "write the report to a file instead of stdout")
+  .action(async (options: DiffCliOptions) => {
+    process.exitCode = await run(options);
+  });
+
+function parseMaxChars(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 4_000 || n > GITHUB_COMMENT_LIMIT) throw new InvalidArgumentError(`expected an integer from 4000 to ${GITHUB_COMMENT_LIMIT}`);
+  return n;
+}
+
+async function run(options: DiffCliOptions): Promise<number> {
+  let input;
+  try {
+    input = await loadDiffInput({
+      treeDir: resolve(options.tree),
+      ...(options.base === undefined ? {} : { base: options.base }),
+      ...(options.head === undefined ? {} : { head: options.head }),
+      mergeBase: options.mergeBase,
+    });
+  } catch (error) {
+    if (error instanceof DiffInputError || error instanceof GitError) {
+      console.error(`diff: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+  const report = diffTrees(input);
+  for (const note of report.notes) console.error(`diff: left out ${note}`);
+  const color = options.color ?? (process.stdout.isTTY === true && options.output === undefined && !process.env.NO_COLOR);
+  const text =
+    options.format === "json"
+      ? formatJson(report)
+      : options.format === "markdown"
+        ? formatMarkdown(report, { maxChars: options.maxChars, fullDiffCommand: `pnpm diff --base ${input.base.side.commit?.slice(0, 12) ?? options.base ?? "main"}` })
+        : formatText(report, { color });
+  await writeOutput(text, options.output);
+  return 0;
+}
+
+await program.parseAsync();

@@ -1,0 +1,83 @@
+import { relative, resolve, sep, basename, join } from "node:path";
+import { Command, InvalidArgumentError } from "commander";
+import { ChartValuesRegistry, formatProblem, readTreeFiles, readVendoredCharts, validateTree } from "@flotilla/review";
+import { identityOutputsFile } from "./identity-outputs.js";
+import { FLEET_OPTION_HELP, fleetLocations, IDENTITY_OUTPUTS_OPTION_HELP } from "./fleet-options.js";
+import { loadFleetInputs } from "./fleet-inputs.js";
+import { displayPath, repoRoot } from "./repo-paths.js";
+import { vendoredChartDirs } from "./review/chart-dirs.js";
+import { createSchemaValidator } from "./schema-validator.js";
+
+interface ValidateCliOptions {
+  tree: string;
+  fleet?: string;
+  identityOutputs?: string;
+  charts?: string[];
+  concurrency: number;
+}
+
+const program = new Command("validate")
+  .description(
+    "Check the committed tree: schemas, kustomize builds of every Flux Kustomization path, each object applied exactly once, " +
+      "dependsOn and sources, workload identities against the plan and outputs, chart values, no plaintext Secret. One line per problem; exit 1 if any.",
+  )
+  .option("--tree <dir>", "the rendered tree", join(repoRoot, "clusters"))
+  .option("--fleet <dir>", FLEET_OPTION_HELP)
+  .option("--identity-outputs <dir>", IDENTITY_OUTPUTS_OPTION_HELP)
+  .option("--charts <dir...>", "directories of vendored charts (<chart>/Chart.yaml + values.yaml); default packages/*/charts")
+  .option("--concurrency <n>", "kustomize builds at once", parseConcurrency, 4)
+  .action(async (options: ValidateCliOptions) => {
+    process.exitCode = await run(options);
+  });
+
+function parseConcurrency(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError("expected an integer from 1 to 64");
+  return n;
+}
+
+async function run(options: ValidateCliOptions): Promise<number> {
+  const started = performance.now();
+  const treeDir = resolve(options.tree);
+  const shownTree = displayPath(treeDir);
+  const lines: string[] = [];
+
+  const locations = fleetLocations(options);
+  const fleet = await loadFleetInputs(locations.fleet, locations.identityOutputs);
+  for (const problem of fleet.problems) lines.push(`${[problem.file, problem.path, problem.message].filter(Boolean).join(": ")} [fleet]`);
+
+  const registry = new ChartValuesRegistry();
+  const chartDirs = options.charts?.map((dir) => resolve(dir)) ?? (await vendoredChartDirs(repoRoot));
+  for (const checker of await readVendoredCharts(chartDirs, displayPath)) registry.register(checker);
+
+  const result = await validateTree({
+    files: await readTreeFiles(treeDir),
+    treeDir,
+    treePrefix: treePrefix(treeDir),
+    validator: await createSchemaValidator(),
+    charts: registry,
+    concurrency: options.concurrency,
+    ...(fleet.ok
+      ? { identities: { plans: [...fleet.plans.values()], outputs: fleet.outputs, outputsFile: (cluster: string) => displayPath(identityOutputsFile(locations.identityOutputs, cluster)) } }
+      : {}),
+  });
+  lines.push(...result.problems.map((problem) => formatProblem(problem, shownTree)));
+
+  const { stats } = result;
+  const scope = `${stats.clusters} cluster(s), ${stats.objects} object(s) in ${stats.files} file(s), ${stats.builds} kustomize build(s), ${registry.size} vendored chart(s); ${((performance.now() - started) / 1000).toFixed(1)} s`;
+  if (lines.length === 0) {
+    console.log(`${shownTree}/ is valid (${scope}).`);
+    return 0;
+  }
+  console.error(lines.join("\n"));
+  console.error(`${lines.length} problem(s) (${scope}).${fleet.ok ? "" : " The fleet did not load, so workload identities were not checked."}`);
+  return 1;
+}
+
+/** The tree's directory relative to the repository root, against which Flux paths (`./clusters/<name>/…`) resolve; its own name when it is elsewhere. */
+function treePrefix(treeDir: string): string {
+  const inRepo = relative(repoRoot, treeDir);
+  return inRepo && !inRepo.startsWith("..") ? inRepo.split(sep).join("/") : basename(treeDir);
+}
+
+await program.parseAsync();

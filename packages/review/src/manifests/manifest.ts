@@ -1,0 +1,79 @@
+import { parseAllDocuments } from "yaml";
+import { isGenerated, isKubeObject, objectKey } from "@flotilla/render";
+import type { TreeFiles } from "../tree/tree-files.js";
+
+/** One document of a rendered file: a Kubernetes object and where it lives. */
+export interface Manifest {
+  /** Path relative to the tree root, e.g. `dev/infrastructure/namespace_analytics-dev.yaml`. */
+  file: string;
+  /** The cluster: the first directory of the path. */
+  cluster: string;
+  /** Directory relative to the cluster root ("" is the root). */
+  dir: string;
+  /** Index of the document in its file. */
+  doc: number;
+  object: Record<string, unknown>;
+  /** The API server's identity of the object (group, kind, namespace, name; see objectKey). */
+  key: string;
+  /** The file carries flotilla's generated header. */
+  generated: boolean;
+}
+
+/** A file that is not valid YAML, or a document that is no Kubernetes object. */
+export interface ManifestProblem {
+  file: string;
+  path: string;
+  message: string;
+}
+
+export interface ParsedManifests {
+  manifests: Manifest[];
+  problems: ManifestProblem[];
+}
+
+/** Files that hold Kubernetes objects: YAML inside a cluster directory. */
+export function isManifestFile(path: string): boolean {
+  return path.includes("/") && /\.ya?ml$/.test(path);
+}
+
+/** kustomize's own configuration (kustomization.yaml), not an object Flux applies. */
+function isKustomizeConfig(object: Record<string, unknown>): boolean {
+  return typeof object.apiVersion === "string" && object.apiVersion.startsWith("kustomize.config.k8s.io/");
+}
+
+/** Parses the YAML files of a tree (or the listed subset) into manifests; problems do not stop it. */
+export function parseManifests(files: TreeFiles, only?: Iterable<string>): ParsedManifests {
+  const result: ParsedManifests = { manifests: [], problems: [] };
+  for (const file of only ?? files.keys()) {
+    const content = files.get(file);
+    if (content === undefined || !isManifestFile(file)) continue;
+    parseFile(file, content, result);
+  }
+  return result;
+}
+
+function parseFile(file: string, content: string, result: ParsedManifests): void {
+  const slash = file.indexOf("/");
+  const cluster = file.slice(0, slash);
+  const dir = file.includes("/", slash + 1) ? file.slice(slash + 1, file.lastIndexOf("/")) : "";
+  const generated = isGenerated(content);
+  parseAllDocuments(content).forEach((document, doc) => {
+    if (document.errors.length > 0) {
+      result.problems.push({ file, path: "", message: `not valid YAML: ${document.errors[0]!.message.split("\n")[0]}` });
+      return;
+    }
+    const object: unknown = document.toJS({ maxAliasCount: 100 });
+    if (object === null || object === undefined) return;
+    if (typeof object !== "object" || Array.isArray(object)) {
+      result.problems.push({ file, path: "", message: `document ${doc} is not a mapping (a Kubernetes object)` });
+      return;
+    }
+    const record = object as Record<string, unknown>;
+    if (isKustomizeConfig(record)) return;
+    if (!isKubeObject(record)) {
+      result.problems.push({ file, path: "", message: `document ${doc} is not a Kubernetes object: it needs apiVersion, kind and metadata.name` });
+      return;
+    }
+    result.manifests.push({ file, cluster, dir, doc, object: record, key: objectKey(record), generated });
+  });
+}

@@ -1,0 +1,103 @@
+import {
+  CLIENT_ID_ANNOTATION,
+  type ClusterIdentityPlan,
+  type IdentityOutputs,
+  type PlannedServiceAccount,
+  plannedServiceAccounts,
+  TENANT_ID_ANNOTATION,
+} from "@flotilla/workload-identity";
+import { jsonPathKey } from "@flotilla/render";
+import type { Manifest } from "../manifests/manifest.js";
+import { objectProblem } from "./problem.js";
+import type { TreeView, ValidationProblem } from "./types.js";
+
+/** What the fleet says the tree's workload identities must be. */
+export interface IdentityExpectations {
+  /** The fleet's identity plan, one entry per cluster of the fleet. */
+  plans: readonly ClusterIdentityPlan[];
+  /** Identity outputs by cluster (checked against the plan with identityOutputsFor). */
+  outputs: ReadonlyMap<string, IdentityOutputs>;
+  /** How a cluster's outputs file is named in messages, e.g. `apps/fleet/identity-outputs/dev.json`. */
+  outputsFile: (cluster: string) => string;
+}
+
+const annotationPath = (name: string) => `.metadata.annotations${jsonPathKey(name)}`;
+
+/**
+ * Every cluster of the fleet is rendered and every rendered cluster is in the fleet; every
+ * ServiceAccount annotated with a client ID is one the identity plan federates, with the client ID
+ * of its identity from the outputs and the cluster's tenant; every ServiceAccount the plan
+ * federates is rendered. A mismatch is a token exchange that fails with AADSTS70021 in production.
+ */
+export function checkIdentities(tree: TreeView, expected: IdentityExpectations): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const plans = new Map(expected.plans.map((plan) => [plan.cluster, plan]));
+  for (const cluster of tree.clusters) {
+    if (!plans.has(cluster)) {
+      problems.push({ check: "fleet", file: `${cluster}/`, object: "", path: "", message: `no cluster of the fleet is named ${cluster}; run \`pnpm synth\` to remove its generated files, or add its definition` });
+    }
+  }
+  for (const plan of expected.plans) {
+    if (!tree.clusters.includes(plan.cluster)) {
+      problems.push({ check: "fleet", file: `${plan.cluster}/`, object: "", path: "", message: `cluster ${plan.cluster} of the fleet is not rendered; run \`pnpm synth\` and commit ${tree.treePrefix}/${plan.cluster}/` });
+      continue;
+    }
+    const outputs = expected.outputs.get(plan.cluster);
+    if (outputs === undefined) continue; // the outputs' own problems are reported by the caller
+    let planned: PlannedServiceAccount[];
+    try {
+      planned = plannedServiceAccounts(plan, outputs);
+    } catch {
+      continue;
+    }
+    problems.push(...checkCluster(tree, plan, planned, expected.outputsFile(plan.cluster)));
+  }
+  return problems;
+}
+
+function checkCluster(tree: TreeView, plan: ClusterIdentityPlan, planned: PlannedServiceAccount[], outputsFile: string): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const byName = new Map(planned.map((account) => [`${account.namespace}/${account.name}`, account]));
+  const rendered = new Set<string>();
+  for (const manifest of tree.manifests) {
+    if (manifest.cluster !== plan.cluster || manifest.object.kind !== "ServiceAccount" || manifest.object.apiVersion !== "v1") continue;
+    const metadata = manifest.object.metadata as { name: string; namespace?: string; annotations?: Record<string, unknown> };
+    const id = `${metadata.namespace ?? "default"}/${metadata.name}`;
+    const clientId = metadata.annotations?.[CLIENT_ID_ANNOTATION];
+    const account = byName.get(id);
+    if (account) rendered.add(id);
+    if (clientId === undefined && account === undefined) continue;
+    problems.push(...checkAccount(manifest, plan, account, metadata.annotations ?? {}, outputsFile));
+  }
+  for (const account of planned) {
+    const id = `${account.namespace}/${account.name}`;
+    if (rendered.has(id)) continue;
+    problems.push({
+      check: "identities",
+      file: `${plan.cluster}/`,
+      object: `ServiceAccount ${id}`,
+      path: "",
+      message: `identity ${JSON.stringify(account.identity)} is federated with system:serviceaccount:${account.namespace}:${account.name} (credential ${account.credential}), but the ServiceAccount is not rendered; run \`pnpm synth\``,
+    });
+  }
+  return problems;
+}
+
+function checkAccount(manifest: Manifest, plan: ClusterIdentityPlan, account: PlannedServiceAccount | undefined, annotations: Record<string, unknown>, outputsFile: string): ValidationProblem[] {
+  const clientId = annotations[CLIENT_ID_ANNOTATION];
+  const tenantId = annotations[TENANT_ID_ANNOTATION];
+  const metadata = manifest.object.metadata as { name: string; namespace?: string };
+  const subject = `system:serviceaccount:${metadata.namespace ?? "default"}:${metadata.name}`;
+  if (account === undefined) {
+    return [objectProblem("identities", manifest, annotationPath(CLIENT_ID_ANNOTATION), `annotated with client ID ${String(clientId)}, but no identity of cluster ${plan.cluster} is federated with ${subject}: its token exchange would fail (AADSTS70021); add it to the cluster's identities, or remove the annotation`)];
+  }
+  const problems: ValidationProblem[] = [];
+  if (clientId !== account.clientId) {
+    const got = clientId === undefined ? "the annotation is missing" : `it has ${String(clientId)}`;
+    problems.push(objectProblem("identities", manifest, annotationPath(CLIENT_ID_ANNOTATION), `must be ${account.clientId}, the client ID of identity ${JSON.stringify(account.identity)} in ${outputsFile}, but ${got}; run \`pnpm synth\``));
+  }
+  if (tenantId !== undefined && String(tenantId).toLowerCase() !== plan.tenantId.toLowerCase()) {
+    problems.push(objectProblem("identities", manifest, annotationPath(TENANT_ID_ANNOTATION), `must be the cluster's tenant ${plan.tenantId}, got ${String(tenantId)}; run \`pnpm synth\``));
+  }
+  return problems;
+}

@@ -1,0 +1,28 @@
+import { execFile } from "node:child_process";
+import { parseAllDocuments } from "yaml";
+
+/** The outcome of building one directory with kustomize. */
+export type BuildResult = { ok: true; objects: unknown[] } | { ok: false; error: string };
+
+/** Builds a directory the way Flux's kustomize-controller does (kustomize v5). */
+export type KustomizeBuild = (dir: string) => Promise<BuildResult>;
+
+/** `kubectl kustomize <dir>`: the real kustomize, as vendored in kubectl. */
+export const kubectlKustomize: KustomizeBuild = (dir) =>
+  new Promise((resolve) => {
+    execFile("kubectl", ["kustomize", dir], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) {
+        const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
+        resolve({ ok: false, error: missing ? "kubectl is not on PATH; install kubectl (it bundles kustomize v5)" : firstLines(stderr || error.message) });
+        return;
+      }
+      const documents = parseAllDocuments(stdout);
+      const broken = documents.find((document) => document.errors.length > 0);
+      if (broken) resolve({ ok: false, error: `kustomize printed invalid YAML: ${broken.errors[0]!.message}` });
+      else resolve({ ok: true, objects: documents.map((document) => document.toJS() as unknown).filter((object) => object !== null) });
+    });
+  });
+
+function firstLines(text: string): string {
+  return text.trim().split("\n").slice(0, 3).join(" ").replace(/^Error: /, "");
+}

@@ -1,0 +1,27 @@
+import type { Manifest } from "../manifests/manifest.js";
+import type { TreeFiles } from "../tree/tree-files.js";
+
+/** The checks validate runs, named in every problem. */
+export type CheckName = "yaml" | "schema" | "kustomize" | "applied-once" | "depends-on" | "sources" | "identities" | "chart-values" | "secrets" | "fleet";
+
+/** One problem: the file (relative to the tree root), the object, the JSON path, what is wrong and how to fix it. */
+export interface ValidationProblem {
+  check: CheckName;
+  /** Tree-relative file or directory (`dev/infrastructure/kustomization.yaml`), or a repository file outside the tree. */
+  file: string;
+  /** `Kind namespace/name`, or "". */
+  object: string;
+  /** JSON path inside the object, or "". */
+  path: string;
+  message: string;
+}
+
+/** The parsed tree every check reads. */
+export interface TreeView {
+  files: TreeFiles;
+  manifests: Manifest[];
+  /** Cluster names: the top-level directories. */
+  clusters: string[];
+  /** Repository-relative directory of the tree (`clusters`), against which Flux paths resolve. */
+  treePrefix: string;
+}

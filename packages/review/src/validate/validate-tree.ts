@@ -1,0 +1,61 @@
+import type { ObjectValidator } from "@flotilla/render";
+import { parseManifests } from "../manifests/manifest.js";
+import { clusterNames, type TreeFiles } from "../tree/tree-files.js";
+import { checkChartValues } from "./chart-values-check.js";
+import { ChartValuesRegistry } from "./chart-values.js";
+import { checkDependsOn } from "./depends-on-check.js";
+import type { IdentityExpectations } from "./identities-check.js";
+import { kubectlKustomize, type KustomizeBuild } from "./kustomize-build.js";
+import { checkKustomizations } from "./kustomize-check.js";
+import { checkSchemas } from "./schema-check.js";
+import { checkSecrets } from "./secrets-check.js";
+import { checkSources } from "./sources-check.js";
+import type { TreeView, ValidationProblem } from "./types.js";
+
+export interface ValidateOptions {
+  /** The tree's files (readTreeFiles). */
+  files: TreeFiles;
+  /** Absolute path of the tree on disk: kustomize builds its directories. */
+  treeDir: string;
+  /** Repository-relative directory of the tree (`clusters`). */
+  treePrefix: string;
+  /** The schema validator synth uses (createValidator with the vendored CRDs). */
+  validator: ObjectValidator;
+  /** The fleet's identity plan and outputs; without them the identity and fleet checks are skipped. */
+  identities?: IdentityExpectations;
+  /** Chart values checkers; default none. */
+  charts?: ChartValuesRegistry;
+  /** default `kubectl kustomize` */
+  build?: KustomizeBuild;
+  /** kustomize builds at once; default 4. */
+  concurrency?: number;
+}
+
+export interface ValidateResult {
+  /** Sorted by file, object, path. */
+  problems: ValidationProblem[];
+  stats: { clusters: number; files: number; objects: number; builds: number };
+}
+
+/** Runs every check on the tree and returns every problem (none stops the others). */
+export async function validateTree(options: ValidateOptions): Promise<ValidateResult> {
+  const parsed = parseManifests(options.files);
+  const clusters = [...clusterNames(options.files)].sort();
+  const tree: TreeView = { files: options.files, manifests: parsed.manifests, clusters, treePrefix: options.treePrefix };
+  // Loaded only when needed: @flotilla/workload-identity brings cdk8s, which `pnpm diff` has no use for.
+  const identities = options.identities ? (await import("./identities-check.js")).checkIdentities(tree, options.identities) : [];
+  const kustomize = await checkKustomizations(tree, { treeDir: options.treeDir, build: options.build ?? kubectlKustomize, concurrency: options.concurrency ?? 4 });
+  const problems: ValidationProblem[] = [
+    ...parsed.problems.map((problem) => ({ check: "yaml" as const, file: problem.file, object: "", path: problem.path, message: problem.message })),
+    ...checkSchemas(tree, options.validator),
+    ...kustomize.problems,
+    ...checkDependsOn(tree),
+    ...checkSources(tree),
+    ...identities,
+    ...checkChartValues(tree, options.charts ?? new ChartValuesRegistry()),
+    ...checkSecrets(tree),
+  ];
+  const key = (problem: ValidationProblem) => `${problem.file}\n${problem.object}\n${problem.path}\n${problem.check}`;
+  problems.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return { problems, stats: { clusters: clusters.length, files: options.files.size, objects: parsed.manifests.length, builds: kustomize.builds } };
+}
