@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type ClusterSpec, loadFleet } from "@flotilla/fleet";
 import {
   FEDERATED_CREDENTIAL_NAME_PATTERN,
+  fluxControllerIdentities,
   type IdentityOutputs,
   type IdentityPlan,
   identityAzureName,
@@ -131,6 +132,81 @@ describe("the identity plan and the rendered ServiceAccounts agree", () => {
       }
     }
     expect(count).toBe(rendered.length);
+  });
+
+  it("every platform ServiceAccount credential is annotated with its identity's client ID by the platform's HelmRelease values", async () => {
+    const releases: { cluster: string; dir: string; spec: Record<string, any> }[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+    for (const [file, bytes] of await snapshotTree(join(work, "clusters"))) {
+      const object = parse(bytes.toString()) as { kind?: string; spec?: Record<string, unknown> };
+      if (object.kind === "HelmRelease") releases.push({ cluster: file.split("/")[0]!, dir: file.split("/")[1]!, spec: object.spec! });
+    }
+    let count = 0;
+    for (const cluster of plan.clusters) {
+      for (const identity of cluster.identities) {
+        const clientId = outputs.get(cluster.cluster)!.identities[identity.key]!.clientId;
+        for (const credential of identity.federatedCredentials) {
+          const account = credential.platformServiceAccount;
+          if (account === undefined) continue;
+          count++;
+          expect(credential.subject).toBe(`system:serviceaccount:${account.namespace}:${account.name}`);
+          const dir = `platform-${account.platform.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+          const release = releases.find((candidate) => candidate.cluster === cluster.cluster && candidate.dir === dir);
+          expect(release, `${cluster.cluster}: HelmRelease of platform ${account.platform}`).toBeDefined();
+          const values = release!.spec.values;
+          if (account.platform === "argoWorkflows" || account.platform === "metaflow") {
+            // The chart creates a ServiceAccount named in its values, annotated with the client ID.
+            const accounts =
+              account.platform === "metaflow"
+                ? [values["metaflow-ui"].serviceAccount]
+                : [values.controller.serviceAccount, values.server.serviceAccount, values.workflow.serviceAccount];
+            const namespaces: string[] = account.platform === "argoWorkflows" && account.name === values.workflow.serviceAccount.name ? values.controller.workflowNamespaces : [release!.spec.targetNamespace];
+            expect(namespaces, credential.name).toContain(account.namespace);
+            expect(accounts.filter((candidate) => candidate.name === account.name && candidate.create === true && candidate.annotations[CLIENT_ID] === clientId), credential.name).toHaveLength(1);
+            continue;
+          }
+          if (account.platform !== "flyte") throw new Error(`no agreement rule for platform ${account.platform}`);
+          if (account.namespace === release!.spec.targetNamespace) {
+            // A control-plane ServiceAccount the chart creates: <component>.serviceAccount.
+            expect(values[account.name].serviceAccount, credential.name).toEqual({ create: true, annotations: { [CLIENT_ID]: clientId } });
+            continue;
+          }
+          // A task namespace <project>-<domain>: the cluster resource templates annotate its `default` ServiceAccount.
+          expect(account.name).toBe("default");
+          const domains = (values.cluster_resource_manager.config.cluster_resources.customData as Record<string, { WIClientId?: { value: string } }[]>[]).map(
+            (entry) => Object.entries(entry)[0]!,
+          );
+          const matches = domains.filter(([domain]) =>
+            (values.flyteadmin.initialProjects as string[]).some((project) => `${project}-${domain}` === account.namespace),
+          );
+          expect(matches, credential.name).toHaveLength(1);
+          expect(matches[0]![1][0]!.WIClientId!.value).toBe(clientId);
+          const template = (values.cluster_resource_manager.templates as { key: string; value: string }[]).find((entry) => entry.key === "aab_default_service_account");
+          expect(template?.value).toContain(`name: default\n  namespace: {{ namespace }}\n  annotations:\n    ${CLIENT_ID}: {{ WIClientId }}`);
+        }
+      }
+    }
+    expect(count).toBeGreaterThan(0);
+  });
+
+  it("every Flux controller credential is patched onto the controller with its client ID (flux bootstrap clusters)", async () => {
+    let count = 0;
+    for (const cluster of plan.clusters) {
+      const spec = specs.find((s) => s.name === cluster.cluster)!;
+      const controllers = fluxControllerIdentities(spec);
+      const file = join(work, "clusters", cluster.cluster, "flux-system-patches", "kustomization.yaml");
+      const component = spec.flux.bootstrap === "flux-cli" && controllers.length > 0 ? (parse(await readFile(file, "utf8")) as { patches: { patch: string; target: { kind: string; name: string } }[] }) : undefined;
+      for (const { controller, identity: key } of controllers) {
+        count++;
+        const identity = cluster.identities.find((entry) => entry.key === key)!;
+        expect(identity.federatedCredentials.map((credential) => [credential.issuer, credential.subject, credential.serviceAccount])).toEqual([
+          [spec.azure.oidcIssuerUrl, `system:serviceaccount:flux-system:${controller}`, undefined],
+        ]);
+        if (component === undefined) continue;
+        const patch = component.patches.find((entry) => entry.target.kind === "ServiceAccount" && entry.target.name === controller);
+        expect(patch?.patch, `${cluster.cluster}: ${controller}`).toContain(`${CLIENT_ID}: "${outputs.get(cluster.cluster)!.identities[key]!.clientId}"`);
+      }
+    }
+    expect(count).toBeGreaterThanOrEqual(3);
   });
 
   it("every credential is valid for Azure: name pattern, at most 20 per identity, unique issuer and subject", () => {

@@ -233,6 +233,27 @@ describe("validateTree on a fixture tree", () => {
 });
 
 describe("pnpm validate on the example fleet", () => {
+  it("identities: a platform HelmRelease that lost its identity's client ID (chart-created ServiceAccounts)", async () => {
+    const { synthCli, repoRoot } = await import("./support/synth-cli.js");
+    const { validateCli } = await import("./support/review-cli.js");
+    const { mkdir, readFile, writeFile } = await import("node:fs/promises");
+    await mkdir(join(work, "example-platforms"));
+    const out = join(work, "example-platforms", "clusters");
+    expect(synthCli("--out", out).stderr).toBe("");
+    const release = join(out, "dev", "platform-flyte", "helmrelease_flux-system_flyte-core.yaml");
+    const outputs = JSON.parse(await readFile(join(repoRoot, "apps/fleet/identity-outputs/dev.json"), "utf8")) as { identities: Record<string, { clientId: string }> };
+    const backend = outputs.identities["flyte-backend"]!.clientId;
+    await writeFile(release, (await readFile(release, "utf8")).replaceAll(backend, "00000000-0000-4000-8000-000000000bad"));
+    const result = validateCli(repoRoot, "--tree", out);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines.filter((line) => line.includes("[identities]"))).toEqual(
+      ["datacatalog", "flyteadmin", "flytepropeller"].map((account) =>
+        expect.stringContaining(`clusters/dev/platform-flyte/: ServiceAccount flyte/${account}: identity "flyte-backend" is federated with system:serviceaccount:flyte:${account} (credential flyte-${account}), created by the flyte chart, but no HelmRelease in platform-flyte/ carries its client ID ${backend}`),
+      ),
+    );
+  });
+
   it("passes on what synth renders, and fails with one line per problem naming the file and the path", async () => {
     const { synthCli, repoRoot } = await import("./support/synth-cli.js");
     const { validateCli } = await import("./support/review-cli.js");
@@ -243,7 +264,7 @@ describe("pnpm validate on the example fleet", () => {
     expect(synth.stderr).toBe("");
     let result = validateCli(repoRoot, "--tree", out);
     expect(result.stderr).toBe("");
-    expect(result.stdout).toMatch(/^.*clusters\/ is valid \(2 cluster\(s\), \d+ object\(s\) in \d+ file\(s\), 6 kustomize build\(s\)/);
+    expect(result.stdout).toMatch(/^.*clusters\/ is valid \(2 cluster\(s\), \d+ object\(s\) in \d+ file\(s\), 9 kustomize build\(s\)/);
     expect(result.code).toBe(0);
 
     const accounts = (await readdir(join(out, "dev", "infrastructure"))).filter((file) => file.startsWith("serviceaccount_") && !file.includes("flux-system"));

@@ -3,6 +3,7 @@
  * (no credential is injected here). Ctrl-C once: no new write starts, writes in flight finish,
  * the summary is printed (re-running apply converges); twice: exit at once.
  */
+import { setMaxListeners } from "node:events";
 import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { fileURLToPath } from "node:url";
@@ -10,6 +11,9 @@ import { runCli } from "./cli.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const interrupt = new AbortController();
+// Every request in flight listens to this one process-wide signal (one listener each, removed when
+// it settles); a fleet with many identities has more than Node's default of 10 at once.
+setMaxListeners(0, interrupt.signal);
 
 process.on("SIGINT", () => {
   if (interrupt.signal.aborted) process.exit(130);

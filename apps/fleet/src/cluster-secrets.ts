@@ -1,6 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type FleetProblem, type LoadedCluster, renderedNamespaces, secretPathSegments } from "@flotilla/fleet";
+import { type FleetProblem, type LoadedCluster, secretNamespaces, secretPathSegments } from "@flotilla/fleet";
 import { inspectEncryptedSecret, type SecretFileInfo } from "@flotilla/sops";
 import { recipientMismatch } from "./recipients.js";
 
@@ -66,7 +66,7 @@ export async function readClusterSecrets(location: SecretsLocation, clusters: re
     const files: ClusterSecretFile[] = [];
     result.files.set(spec.name, files);
     const clusterDir = join(location.dir, spec.name);
-    const namespaces = new Set(renderedNamespaces(spec));
+    const namespaces = new Set(secretNamespaces(spec));
     for (const namespaceEntry of await entries(clusterDir)) {
       const namespaceDir = join(clusterDir, namespaceEntry.name);
       if (!namespaceEntry.isDirectory) {

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdk8s";
-import { ClusterChart, clusterDocuments } from "@flotilla/cluster";
+import { ClusterChart, clusterDocuments, FLUX_SYSTEM_PATCHES_DIR, fluxControllerPatches } from "@flotilla/cluster";
 import type { FleetLocation, FleetProblem, LoadedCluster } from "@flotilla/fleet";
 import {
   compareTree,
@@ -13,6 +13,7 @@ import {
   type TreeChanges,
 } from "@flotilla/render";
 import type { ClusterIdentityPlan, IdentityOutputs } from "@flotilla/workload-identity";
+import { checkRenderedChartValues } from "./chart-values.js";
 import { loadFleetInputs } from "./fleet-inputs.js";
 import { createSchemaValidator } from "./schema-validator.js";
 import type { IdentityOutputsLocation } from "./identity-outputs.js";
@@ -29,6 +30,11 @@ export interface SynthOptions {
   outDir: string;
   /** Compare with the tree on disk instead of writing it. */
   check: boolean;
+  /**
+   * Directories of vendored charts (`<dir>/<chart>-<version>/values.yaml`) the HelmRelease values are checked against.
+   * @default - every `packages/<name>/charts` of the repository
+   */
+  chartDirs?: readonly string[];
 }
 
 export type SynthOutcome =
@@ -57,6 +63,9 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
     (cluster) => secrets.files.get(cluster) ?? [],
   );
   if (rendered.problems.length > 0) return { kind: "invalid-fleet", problems: rendered.problems };
+  // Helm ignores unknown values: every key a HelmRelease sets must exist in its chart's values.yaml.
+  const valueProblems = await checkRenderedChartValues(rendered.clusters, options.chartDirs);
+  if (valueProblems.length > 0) return { kind: "invalid-fleet", problems: valueProblems };
 
   const validator = await createSchemaValidator();
   const plan = planTree(rendered.clusters, validator);
@@ -82,11 +91,14 @@ function renderClusters(
     try {
       const secrets = secretsOf(spec.name);
       const chart = new ClusterChart(app, spec, { identities: identitiesOf(spec.name), encryptedSecrets: secrets });
+      // Flux's own controllers get their identities from a Component flux-system/ includes.
+      const controllerPatches = fluxControllerPatches(spec, identitiesOf(spec.name));
       clusters.push({
         cluster: spec.name,
         source: file,
         ...clusterDocuments(chart),
         extraResources: { "": fluxSystemEntry(outDir, spec.name, spec.flux.bootstrap) },
+        ...(controllerPatches === undefined ? {} : { components: [{ dir: FLUX_SYSTEM_PATCHES_DIR, content: controllerPatches }] }),
         verbatim: secrets.map((secret) => ({
           dir: chart.infrastructure.dir,
           object: { apiVersion: "v1", kind: "Secret", metadata: { name: secret.name, namespace: secret.namespace } },

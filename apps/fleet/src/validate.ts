@@ -1,6 +1,8 @@
 import { relative, resolve, sep, basename, join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { ChartValuesRegistry, formatProblem, readTreeFiles, readVendoredCharts, validateTree } from "@flotilla/review";
+import type { LoadedCluster } from "@flotilla/fleet";
+import { type ClusterIdentityPlan, type FluxControllerAccount, fluxControllerAccounts, type IdentityOutputs } from "@flotilla/workload-identity";
 import { identityOutputsFile } from "./identity-outputs.js";
 import { FLEET_OPTION_HELP, fleetLocations, IDENTITY_OUTPUTS_OPTION_HELP } from "./fleet-options.js";
 import { loadFleetInputs } from "./fleet-inputs.js";
@@ -58,7 +60,14 @@ async function run(options: ValidateCliOptions): Promise<number> {
     charts: registry,
     concurrency: options.concurrency,
     ...(fleet.ok
-      ? { identities: { plans: [...fleet.plans.values()], outputs: fleet.outputs, outputsFile: (cluster: string) => displayPath(identityOutputsFile(locations.identityOutputs, cluster)) } }
+      ? {
+          identities: {
+            plans: [...fleet.plans.values()],
+            outputs: fleet.outputs,
+            outputsFile: (cluster: string) => displayPath(identityOutputsFile(locations.identityOutputs, cluster)),
+            fluxControllers: fluxControllerExpectations(fleet),
+          },
+        }
       : {}),
   });
   lines.push(...result.problems.map((problem) => formatProblem(problem, shownTree)));
@@ -81,3 +90,19 @@ function treePrefix(treeDir: string): string {
 }
 
 await program.parseAsync();
+
+/** Flux's controllers with identities, for the clusters whose Flux synth patches (flux bootstrap). */
+function fluxControllerExpectations(fleet: { clusters: LoadedCluster[]; plans: ReadonlyMap<string, ClusterIdentityPlan>; outputs: ReadonlyMap<string, IdentityOutputs> }): Map<string, FluxControllerAccount[]> {
+  const expected = new Map<string, FluxControllerAccount[]>();
+  for (const { spec } of fleet.clusters) {
+    const plan = fleet.plans.get(spec.name);
+    const outputs = fleet.outputs.get(spec.name);
+    if (spec.flux.bootstrap !== "flux-cli" || plan === undefined || outputs === undefined) continue;
+    try {
+      expected.set(spec.name, fluxControllerAccounts(spec, plan, outputs));
+    } catch {
+      // missing outputs are reported by the identity outputs check
+    }
+  }
+  return expected;
+}

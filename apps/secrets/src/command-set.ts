@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { renderedNamespaces, secretPathSegments } from "@flotilla/fleet";
+import { secretNamespaces, secretPathSegments } from "@flotilla/fleet";
 import { decryptSopsFile, encryptSecret, SopsError, updateSecretFile, type SecretInput } from "@flotilla/sops";
 import { CliError, findCluster, type GlobalOptions, loadClusters, locations, type SecretCliDeps } from "./context.js";
 import { clusterWrappers, unwrappersFromEnv } from "./keys.js";
@@ -43,8 +43,8 @@ export async function commandSet(clusterName: string, target: string, options: S
   const clusters = await loadClusters(where);
   const spec = findCluster(clusters, clusterName);
   const { namespace, name } = parseTarget(target);
-  if (!renderedNamespaces(spec).includes(namespace)) {
-    throw new CliError(`namespace "${namespace}" is not rendered by cluster ${spec.name} (it renders ${renderedNamespaces(spec).join(", ") || "none"}); add it to namespaces first`);
+  if (!secretNamespaces(spec).includes(namespace)) {
+    throw new CliError(`namespace "${namespace}" is not rendered by cluster ${spec.name} (it renders ${secretNamespaces(spec).join(", ") || "none"}); add it to namespaces first`);
   }
   const path = join(where.secretsDir, ...secretPathSegments(spec.name, namespace, name));
   const shown = where.displayName(path);

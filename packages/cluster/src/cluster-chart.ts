@@ -10,8 +10,10 @@ import {
   plannedServiceAccounts,
   WorkloadServiceAccount,
 } from "@flotilla/workload-identity";
+import { renderFluxSources, renderImagePolicies, renderNotifications } from "./flux-azure.js";
 import { Layer } from "./layer.js";
 import { renderNodePools, renderPinnedNamespaces, renderSelfHostedKarpenter } from "./node-pools.js";
+import { renderPlatforms } from "./platforms.js";
 import { sopsDecryption } from "./sops-decryption.js";
 
 /** Name of the GitRepository every layer of a cluster is read from. */
@@ -56,6 +58,8 @@ export class ClusterChart extends Chart {
   readonly controllers: Layer | undefined;
   /** The ServiceAccounts bound to the cluster's managed identities, sorted by namespace and name. */
   readonly serviceAccounts: WorkloadServiceAccount[];
+  /** One layer per enabled platform (`platform-flyte`, …), each depending on the infrastructure. */
+  readonly platformLayers: Layer[];
 
   constructor(scope: Construct, spec: ClusterSpec, props: ClusterChartProps = {}) {
     super(scope, spec.name, {
@@ -90,12 +94,17 @@ export class ClusterChart extends Chart {
     }
     renderNodePools(this.infrastructure, spec);
     renderPinnedNamespaces(this.infrastructure, spec);
+    renderFluxSources(this.infrastructure, spec);
+    renderImagePolicies(this.infrastructure, spec);
     this.serviceAccounts = this.renderServiceAccounts(props.identities);
+    this.platformLayers = renderPlatforms(this, { spec, source: this.source, infrastructure: this.infrastructure, outputs: props.identities?.outputs });
+    // Last: the Alerts list the namespaces of every HelmRelease rendered above.
+    renderNotifications(this, this.infrastructure, spec);
   }
 
   /** The layers in the order Flux applies them. */
   get layers(): Layer[] {
-    return [...(this.controllers === undefined ? [] : [this.controllers]), this.infrastructure, this.platforms];
+    return [...(this.controllers === undefined ? [] : [this.controllers]), this.infrastructure, this.platforms, ...this.platformLayers];
   }
 
   /**

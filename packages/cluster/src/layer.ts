@@ -19,6 +19,17 @@ export interface LayerProps {
    * @default - no decryption
    */
   readonly decryption?: KustomizationDecryption;
+  /**
+   * Wait for every applied object to be ready. Set to false to health-check only `healthChecks`
+   * (Flux ignores health checks when `wait` is true).
+   * @default true
+   */
+  readonly wait?: boolean;
+  /**
+   * The Kustomization's timeout (applies, health checks).
+   * @default - the cluster's `flux.timeout`
+   */
+  readonly timeout?: string;
 }
 
 /**
@@ -41,9 +52,9 @@ export class Layer extends Construct {
       sourceRef: props.source,
       interval: flux.reconcileInterval,
       retryInterval: flux.retryInterval,
-      timeout: flux.timeout,
+      timeout: props.timeout ?? flux.timeout,
       prune: true,
-      wait: true,
+      wait: props.wait ?? true,
       dependsOn: (props.dependsOn ?? []).map((layer) => layer.kustomization),
       ...(props.decryption === undefined ? {} : { decryption: props.decryption }),
     });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { platformNamespacesOf } from "./platforms-schema.js";
 import { BUILT_IN_ROLES, builtInRole, ROLE_SCOPE_KINDS, SCOPE_KIND_NOUNS, type RoleScopeKind } from "./azure-roles.js";
 import { describeValue, showString } from "./describe-value.js";
 import { ALWAYS, checkedString, list, strictObject } from "./schema-helpers.js";
@@ -283,7 +284,7 @@ export const customRolesSchema = list("the custom roles", customRoleSchema)
 
 /**
  * The namespaces synth renders for a cluster, read from the raw (possibly invalid) spec: the
- * declared `namespaces`. Platforms will add theirs here.
+ * declared `namespaces` and the platforms' namespaces.
  */
 function declaredNamespaces(spec: Record<string, unknown>): Set<string> {
   const names = new Set<string>();
@@ -292,6 +293,7 @@ function declaredNamespaces(spec: Record<string, unknown>): Set<string> {
       if (isObject(entry) && typeof entry.name === "string") names.add(entry.name);
     }
   }
+  for (const name of platformNamespacesOf(spec.platforms)) names.add(name);
   return names;
 }
 

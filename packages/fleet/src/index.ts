@@ -66,3 +66,29 @@ export type {
 } from "./node-pool-types.js";
 export { CLUSTER_NAME_MAX_LENGTH, RESERVED_NAMESPACES } from "./validators/dns-label.js";
 export { ACCEPTED_GIT_URL_FORMS, type GitRepositoryUrl, parseGitUrl } from "./validators/git-url.js";
+export type * from "./flux-azure-types.js";
+export { FLUX_NAMESPACE, GIT_SECRET_KEYS, NOTIFICATION_SECRET_KEY } from "./flux-azure-schema.js";
+export { checkGitUrl } from "./validators/git-url.js";
+export {
+  ARGO_DB_SECRET_KEYS,
+  ARGO_WORKFLOWS_DEFAULTS,
+  FLYTE_DB_PASSWORD_KEY,
+  FLYTE_DEFAULTS,
+  METAFLOW_DB_PASSWORD_KEY,
+  METAFLOW_DEFAULTS,
+  platformSecrets,
+} from "./platforms-schema.js";
+export type {
+  ArgoWorkflowsSpec,
+  ArgoWorkflowsSpecInput,
+  FlyteSpec,
+  FlyteSpecInput,
+  MetaflowSpec,
+  MetaflowSpecInput,
+  PlatformDatabase,
+  PlatformDatabaseInput,
+  PlatformStorage,
+  PlatformStorageInput,
+  PlatformIdentityRequirement,
+} from "./platform-types.js";
+export { secretNamespaces } from "./secret-namespaces.js";

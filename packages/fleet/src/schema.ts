@@ -1,8 +1,10 @@
 import { z } from "zod";
-import { describeValue, truncate } from "./describe-value.js";
+import { describeValue } from "./describe-value.js";
 import { checkIdentityReferences, customRolesSchema, identitiesSchema, identityDefaults } from "./identity-schema.js";
 import { checkNodePoolReferences, karpenterSchema, nodePoolDefaults, nodePoolsSchema } from "./node-pools-schema.js";
+import { checkFluxAzureReferences, fluxAzureDefaults, fluxAzureShape } from "./flux-azure-schema.js";
 import { ALWAYS, checkedString, list, oneOf, strictObject, typeError } from "./schema-helpers.js";
+import { checkPlatformReferences, platformDefaults, platformsSchema } from "./platforms-schema.js";
 import { checkSecretReferences, secretsSchema, sopsDefaults, sopsSchema } from "./sops-schema.js";
 import type { ClusterSpec, ClusterSpecInput } from "./types.js";
 import { checkGuid, checkLocation, checkResourceGroup } from "./validators/azure.js";
@@ -60,6 +62,7 @@ const fluxSchema = strictObject("the Flux settings", {
   reconcileInterval: duration("the reconcile interval", "10m"),
   retryInterval: duration("the retry interval", "2m"),
   timeout: duration("the reconcile timeout", "5m"),
+  ...fluxAzureShape,
 }).prefault({});
 
 const labelsSchema = z
@@ -96,20 +99,6 @@ const namespacesSchema = list("the extra namespaces", namespaceSchema)
   }, ALWAYS)
   .default([]);
 
-const platformsSchema = z
-  .record(
-    z.string(),
-    z.never({
-      error: (issue) => {
-        const platform = issue.path?.at(-1);
-        const shown = typeof platform === "string" ? `\`${truncate(platform)}\`` : "this platform";
-        return `platform ${shown} is not supported yet (no platforms are available in this version); remove it`;
-      },
-    }),
-    { error: typeError("the platforms", "an object") },
-  )
-  .default({});
-
 const clusterObjectSchema = strictObject("the cluster", {
   name: checkedString("the cluster name, a lowercase DNS label equal to the file name (clusters/<name>.ts)", checkClusterName),
   azure: azureSchema,
@@ -126,16 +115,21 @@ const clusterObjectSchema = strictObject("the cluster", {
 })
   .superRefine(checkIdentityReferences, ALWAYS)
   .superRefine(checkSecretReferences, ALWAYS)
-  .superRefine(checkNodePoolReferences, ALWAYS);
+  .superRefine(checkFluxAzureReferences, ALWAYS)
+  .superRefine(checkNodePoolReferences, ALWAYS)
+  .superRefine(checkPlatformReferences, ALWAYS);
 
 /** The schema implementation; `clusterSpecSchema` is the same value with the public types. */
 const implementation = clusterObjectSchema.transform(
   (spec): ClusterSpec => ({
     ...spec,
     git: { ...spec.git, path: spec.git.path ?? defaultGitPath(spec.name) },
+    flux: { ...spec.flux, ...fluxAzureDefaults(spec.azure.resourceGroup, spec.flux) },
     ...identityDefaults(spec, spec.identities, spec.customRoles),
     ...sopsDefaults(spec, spec.sops, spec.secrets),
     ...nodePoolDefaults(spec),
+    // Platforms add the Secrets they read (database passwords) to `secrets`.
+    ...platformDefaults(spec, spec.platforms, sopsDefaults(spec, spec.sops, spec.secrets).secrets),
   }),
 );
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { platformNamespacesOf } from "./platforms-schema.js";
 import { showString } from "./describe-value.js";
 import { ALWAYS, checkedString, list, strictObject } from "./schema-helpers.js";
 import type { SecretRef, SopsSpec } from "./types.js";
@@ -55,7 +56,8 @@ export const sopsSchema = strictObject("the SOPS settings: { age?, azureKeyVault
   .optional();
 
 const secretRefSchema = strictObject("the secret: { namespace, name, keys? }", {
-  namespace: checkedString("the namespace of the Secret", checkNamespaceName),
+  // flux-system is reserved for declared namespaces but holds the Secrets of Flux sources and Providers.
+  namespace: checkedString("the namespace of the Secret", (value) => (value === "flux-system" ? undefined : checkNamespaceName(value))),
   name: checkedString("the Secret name", checkDnsSubdomain),
   keys: list("the keys the Secret must have", checkedString("a Secret key", checkSecretKey)).optional(),
 });
@@ -77,10 +79,12 @@ export const secretsSchema = list("the secrets", secretRefSchema)
  */
 export function checkSecretReferences(value: unknown, ctx: Ctx): void {
   if (!isObject(value) || !Array.isArray(value.secrets)) return;
-  const namespaces = new Set<string>();
+  // flux-system exists on every cluster (Flux's own): Secrets of Flux sources and notifications live there.
+  const namespaces = new Set<string>(["flux-system"]);
   if (Array.isArray(value.namespaces)) {
     for (const entry of value.namespaces as unknown[]) if (isObject(entry) && typeof entry.name === "string") namespaces.add(entry.name);
   }
+  for (const name of platformNamespacesOf(value.platforms)) namespaces.add(name);
   (value.secrets as unknown[]).forEach((secret, i) => {
     if (!isObject(secret) || typeof secret.namespace !== "string" || checkNamespaceName(secret.namespace) !== undefined) return;
     if (namespaces.has(secret.namespace)) return;

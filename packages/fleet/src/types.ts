@@ -1,3 +1,4 @@
+import type { FluxAzureSpec, FluxAzureSpecInput } from "./flux-azure-types.js";
 /**
  * The ClusterSpec types: {@link ClusterSpecInput} is what users write in
  * `apps/fleet/src/clusters/<name>.ts`; {@link ClusterSpec} is the validated result with every
@@ -83,7 +84,7 @@ export interface GitSpecInput {
 }
 
 /** How Flux is installed and how often it syncs. */
-export interface FluxSpecInput {
+export interface FluxSpecInput extends FluxAzureSpecInput {
   /**
    * How Flux itself was installed on the cluster.
    * @default "flux-cli"
@@ -134,11 +135,8 @@ export interface NamespaceSpecInput {
   nodePool?: string | undefined;
 }
 
-/**
- * Workflow platforms to install (extension point: flyte, argo-workflows and metaflow come
- * later). No platform is supported yet, so any key is an error.
- */
-export type PlatformsSpecInput = Record<string, never>;
+/** The ML platforms to install: see `platform-types.ts`. */
+export type PlatformsSpecInput = import("./platform-types.js").PlatformsSpecInput;
 
 /**
  * A ServiceAccount synth renders and annotates with an identity's client ID; the identity gets
@@ -487,7 +485,7 @@ export interface ClusterSpecInput {
    */
   namespaces?: NamespaceSpecInput[] | undefined;
   /**
-   * Workflow platforms to install. Extension point: no platform is supported yet.
+   * ML platforms to install: `flyte` (see `FlyteSpecInput`).
    * @default {}
    */
   platforms?: PlatformsSpecInput | undefined;
@@ -561,7 +559,7 @@ export interface GitSpec {
 }
 
 /** Validated {@link FluxSpecInput} with defaults filled. */
-export interface FluxSpec {
+export interface FluxSpec extends FluxAzureSpec {
   /** How Flux itself was installed. */
   bootstrap: FluxBootstrap;
   /** GitRepository `spec.interval`. */
@@ -584,8 +582,8 @@ export interface NamespaceSpec {
   nodePool?: string | undefined;
 }
 
-/** Validated {@link PlatformsSpecInput}: always empty for now. */
-export type PlatformsSpec = Record<string, never>;
+/** Validated {@link PlatformsSpecInput}. */
+export type PlatformsSpec = import("./platform-types.js").PlatformsSpec;
 
 /** Validated {@link ServiceAccountRefInput}. */
 export interface ServiceAccountRef {
@@ -683,7 +681,7 @@ export interface ClusterSpec {
   flux: FluxSpec;
   /** Extra namespaces, in the order written. */
   namespaces: NamespaceSpec[];
-  /** Workflow platforms (always empty for now). */
+  /** ML platforms, defaults filled; a key per installed platform. */
   platforms: PlatformsSpec;
   /** Node pools with every preset default filled, in the order written. */
   nodePools: NodePoolSpec[];

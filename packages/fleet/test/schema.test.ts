@@ -18,7 +18,18 @@ describe("valid specs", () => {
       name: "dev",
       azure: validSpec().azure,
       git: { url: "https://github.com/contoso/fleet", branch: "main", path: "clusters/dev", secretRef: "flux-system" },
-      flux: { bootstrap: "flux-cli", sourceInterval: "1m", reconcileInterval: "10m", retryInterval: "2m", timeout: "5m" },
+      flux: {
+        bootstrap: "flux-cli",
+        sourceInterval: "1m",
+        reconcileInterval: "10m",
+        retryInterval: "2m",
+        timeout: "5m",
+        registry: undefined,
+        gitSources: [],
+        helmOciSources: [],
+        notifications: [],
+        images: [],
+      },
       namespaces: [],
       platforms: {},
       nodePools: [],
@@ -42,7 +53,18 @@ describe("valid specs", () => {
     });
     expect(spec.azure.oidcIssuerUrl).toBe(url);
     expect(spec.git).toEqual({ url: "https://github.com/contoso/fleet.git", branch: "release/v1", path: "fleet/dev", secretRef: null });
-    expect(spec.flux).toEqual({ bootstrap: "aks-extension", sourceInterval: "1m", reconcileInterval: "10m", retryInterval: "2m", timeout: "1h30m" });
+    expect(spec.flux).toEqual({
+      bootstrap: "aks-extension",
+      sourceInterval: "1m",
+      reconcileInterval: "10m",
+      retryInterval: "2m",
+      timeout: "1h30m",
+      registry: undefined,
+      gitSources: [],
+      helmOciSources: [],
+      notifications: [],
+      images: [],
+    });
     expect(spec.namespaces).toEqual([
       { name: "analytics", labels: { team: "data", "example.com/tier": "" } },
       { name: "1st", labels: {} },
@@ -285,8 +307,15 @@ describe("namespaces", () => {
 });
 
 describe("extension points", () => {
-  it("rejects any platform, naming it", () => {
-    expectOnly(specWith((s) => (s.platforms = { flyte: {} })), "platforms.flyte", "platform `flyte` is not supported yet");
+  it("rejects an unknown platform, naming it and the known ones", () => {
+    const problems = problemsOf(specWith((s) => (s.platforms = { airflow: {} })));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ path: "platforms.airflow", message: expect.stringMatching(/flyte.*argoWorkflows.*metaflow|unknown/) });
+  });
+
+  it("reports a platform's missing fields with their paths", () => {
+    const problems = problemsOf(specWith((s) => ((s.platforms = { flyte: {} }), (s.sops = { age: ["age1qcd9gd8rhpwsezw43s8yltsu357jw5yvlv9s5xa0x84vxh79hf0qc97mw9"] }))));
+    expect(problems.map((problem) => problem.path)).toEqual(["platforms.flyte.database", "platforms.flyte.storage"]);
   });
 
   it("node pools need a preset and a Karpenter mode (packages/fleet/test/node-pools.test.ts has the rest)", () => {

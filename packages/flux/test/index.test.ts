@@ -16,7 +16,12 @@ describe("package exports", () => {
   it("exports the L2 constructs and helpers", () => {
     expect(Object.keys(flux).sort()).toEqual(
       [
+        "COMMIT_STATUS_TYPES",
         "DEFAULT_FLUX_NAMESPACE",
+        "FluxAlert",
+        "ImagePolicyFor",
+        "NotificationProvider",
+        "controllerIdentityComponent",
         "FluxKustomization",
         "GitRepositorySource",
         "HelmReleaseFor",

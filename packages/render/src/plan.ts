@@ -20,6 +20,12 @@ export interface ClusterDocuments {
    * kustomization.yaml, never schema-validated (Flux decrypts them before applying).
    */
   verbatim?: VerbatimFile[];
+  /**
+   * kustomize Components (`kind: Component`) written as `<dir>/kustomization.yaml`: included by a
+   * kustomization flotilla does not write (Flux's `flux-system/`), never listed as a resource nor
+   * applied by a Flux Kustomization of the cluster. `dir` must not be one of `dirs`.
+   */
+  components?: { dir: string; content: { apiVersion: string; kind: "Component" } }[];
 }
 
 /** A file whose bytes flotilla copies instead of rendering. */
@@ -132,6 +138,15 @@ function planCluster(
     }
     files.set(path, generatedHeader(file.source) + file.content);
     entries.push(fileName);
+  }
+
+  for (const component of cluster.components ?? []) {
+    const file = join(cluster.cluster, component.dir, "kustomization.yaml");
+    if (listed.has(component.dir) || files.has(file) || component.dir === "") {
+      report(file, "", "", `component directory "${component.dir}" is also a Flux Kustomization path; give the component a directory of its own`);
+      continue;
+    }
+    files.set(file, header + toYaml(component.content as unknown as KubeObject));
   }
 
   for (const [dir, entries] of listed) {

@@ -44,3 +44,13 @@ export { KARPENTER_CONTROLLER_IDENTITY, karpenterControllerIdentity } from "./ka
 export { KUSTOMIZE_CONTROLLER_IDENTITY, KUSTOMIZE_CONTROLLER_SERVICE_ACCOUNT, kustomizeControllerIdentity } from "./sops-identity.js";
 export { FLOTILLA_GUID_NAMESPACE, uuidV5 } from "./uuid.js";
 export { WorkloadServiceAccount, type WorkloadServiceAccountProps } from "./workload-service-account.js";
+export {
+  FLUX_CONTROLLERS_NAMESPACE,
+  type FluxController,
+  type FluxControllerIdentity,
+  fluxControllerIdentities,
+  fluxControllerIdentityKey,
+  planFluxControllerIdentities,
+} from "./flux-controller-identities.js";
+export { type FluxControllerAccount, fluxControllerAccounts } from "./flux-controller-accounts.js";
+export { type PlannedPlatformIdentity, platformIdentities, platformIdentityRequirements } from "./platform-identities.js";

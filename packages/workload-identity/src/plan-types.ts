@@ -59,6 +59,12 @@ export interface PlannedFederatedCredential {
   audiences: [string];
   /** The ServiceAccount synth renders for this credential; absent for external federation entries. */
   serviceAccount?: { namespace: string; name: string };
+  /**
+   * A ServiceAccount a platform's chart creates (e.g. Flyte's flyteadmin, or the `default`
+   * ServiceAccount of a Flyte task namespace), annotated with the client ID through the platform's
+   * HelmRelease values: synth renders no ServiceAccount object for it (so `serviceAccount` is absent).
+   */
+  platformServiceAccount?: { platform: string; namespace: string; name: string };
 }
 
 export interface PlannedRoleAssignment {

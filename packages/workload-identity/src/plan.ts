@@ -21,7 +21,8 @@ import type {
   PlannedRoleDefinition,
 } from "./plan-types.js";
 import { KARPENTER_CONTROLLER_IDENTITY, karpenterControllerIdentity } from "./karpenter-identity.js";
-import { KUSTOMIZE_CONTROLLER_IDENTITY, kustomizeControllerIdentity } from "./sops-identity.js";
+import { planFluxControllerIdentities } from "./flux-controller-identities.js";
+import { platformIdentities } from "./platform-identities.js";
 import { FLOTILLA_GUID_NAMESPACE, uuidV5 } from "./uuid.js";
 
 /** A reason the plan must not be applied or rendered. */
@@ -229,16 +230,16 @@ export function planClusterIdentities(spec: ClusterSpec): ClusterIdentityPlanRes
     };
   });
 
-  // Flux's kustomize-controller decrypts Key Vault-encrypted secrets with its own identity.
-  const sopsIdentity = kustomizeControllerIdentity(spec);
-  if (sopsIdentity !== undefined) {
-    const clash = spec.identities.findIndex((identity) => identity.name === KUSTOMIZE_CONTROLLER_IDENTITY);
+  // Flux's controllers: kustomize-controller decrypts Key Vault-encrypted secrets, source- and
+  // image-reflector-controller pull from ACR, each with its own identity.
+  for (const { identity: controllerIdentity, reason } of planFluxControllerIdentities(spec)) {
+    const clash = spec.identities.findIndex((identity) => identity.name === controllerIdentity.key);
     if (clash !== -1) {
-      report(`identities[${clash}].name`, `identity name ${JSON.stringify(KUSTOMIZE_CONTROLLER_IDENTITY)} is reserved for Flux's kustomize-controller (sops.azureKeyVault); rename this identity`);
+      report(`identities[${clash}].name`, `identity name ${JSON.stringify(controllerIdentity.key)} is reserved for Flux's ${controllerIdentity.key.slice("flux-".length)} (${reason}); rename this identity`);
     }
-    identities.push(sopsIdentity);
-    for (const credential of sopsIdentity.federatedCredentials) {
-      sourced.push({ credential, path: "sops.azureKeyVault", identity: KUSTOMIZE_CONTROLLER_IDENTITY, label: "ServiceAccount flux-system/kustomize-controller" });
+    identities.push(controllerIdentity);
+    for (const credential of controllerIdentity.federatedCredentials) {
+      sourced.push({ credential, path: reason, identity: controllerIdentity.key, label: `ServiceAccount flux-system/${controllerIdentity.key.slice("flux-".length)}` });
     }
   }
 
@@ -252,6 +253,20 @@ export function planClusterIdentities(spec: ClusterSpec): ClusterIdentityPlanRes
     identities.push(karpenterIdentity);
     for (const credential of karpenterIdentity.federatedCredentials) {
       sourced.push({ credential, path: "karpenter", identity: KARPENTER_CONTROLLER_IDENTITY, label: `ServiceAccount ${credential.serviceAccount?.namespace}/${credential.serviceAccount?.name}` });
+    }
+  }
+
+  // Platforms (platforms.*) federate the ServiceAccounts their charts create.
+  for (const { requirement, identity, problems: platformProblems } of platformIdentities(spec)) {
+    const clash = spec.identities.findIndex((entry) => entry.name === identity.key);
+    if (clash !== -1) {
+      report(`identities[${clash}].name`, `identity name ${JSON.stringify(identity.key)} is reserved for ${requirement.purpose} (platforms.${requirement.platform}); rename this identity`);
+    }
+    for (const problem of platformProblems) report(problem.path, problem.message);
+    identities.push(identity);
+    for (const credential of identity.federatedCredentials) {
+      const account = credential.platformServiceAccount;
+      sourced.push({ credential, path: `platforms.${requirement.platform}`, identity: identity.key, label: `ServiceAccount ${account?.namespace}/${account?.name}` });
     }
   }
 

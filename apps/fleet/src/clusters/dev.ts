@@ -18,6 +18,17 @@ export default defineCluster({
   flux: {
     bootstrap: "flux-cli",
     reconcileInterval: "5m",
+    // source-controller and image-reflector-controller pull from this ACR with their own workload
+    // identities (AcrPull); synth renders clusters/dev/flux-system-patches/ for flux-system to include.
+    registry: { name: "crmldev" },
+    // Internal Helm charts pushed to oci://crmldev.azurecr.io/helm (HelmRepository, provider azure).
+    helmOciSources: [{ name: "crmldev-charts", registry: "crmldev", path: "helm" }],
+    // Failed reconciliations of every Kustomization and HelmRelease go to the team's Teams channel;
+    // the webhook URL is the `address` of the SOPS Secret flux-system/teams-webhook.
+    notifications: [{ name: "ml-platform-teams", type: "msteams", secretRef: "teams-webhook" }],
+    // The newest 1.x analytics runner image in crmldev (ImageRepository + ImagePolicy, see README
+    // "Image policies"): `flux get images policy analytics-runner` shows the tag it selects.
+    images: [{ name: "analytics-runner", repository: "analytics/runner", semver: ">=1.0.0 <2.0.0" }],
   },
   // Node auto-provisioning (az aks update --node-provisioning-mode Auto): AKS runs Karpenter and
   // its CRDs; flotilla renders the NodePools and AKSNodeClasses below.
@@ -38,12 +49,37 @@ export default defineCluster({
   // The analytics workspace runs its batch jobs on spot: its HelmReleases take nodeSelector and
   // tolerations from the ConfigMap node-pool-scheduling (valuesFrom) that synth renders for it.
   namespaces: [{ name: "analytics-dev", labels: { "contoso.com/team": "analytics" }, nodePool: "spot" }],
+  // ML platforms, each in its own Flux Kustomization (platform-<name>). Database passwords are SOPS
+  // Secrets in the platform's namespace, e.g. `pnpm secret set dev flyte/flyte-db --from-stdin pass.txt`;
+  // their identities (flyte-backend, flyte-tasks, argo-workflows, metaflow) come from `pnpm bootstrap apply --cluster dev`.
+  platforms: {
+    flyte: {
+      storage: { account: "stmldevflyte", container: "flyte" },
+      database: { host: "psql-ml-dev.postgres.database.azure.com" },
+      projects: ["flytesnacks"],
+    },
+    // Argo Workflows 3.7 (Metaflow's @schedule needs CronWorkflow spec.schedule, gone in v4): artifacts
+    // in Blob Storage, the workflow archive in PostgreSQL (Secret argo/argo-db: username, password).
+    argoWorkflows: {
+      storage: { account: "stmldevargo", container: "artifacts" },
+      database: { host: "psql-ml-dev.postgres.database.azure.com" },
+    },
+    // Metaflow's metadata service and UI; flows run on Argo Workflows as argo/metaflow-tasks.
+    // Client settings: kubectl -n metaflow get configmap metaflow-config -o jsonpath='{.data.config\.json}'.
+    metaflow: {
+      storage: { account: "stmldevmetaflow", container: "metaflow" },
+      database: { host: "psql-ml-dev.postgres.database.azure.com" },
+    },
+  },
   // Secrets are SOPS-encrypted for this age public key; Flux decrypts them with the private key
   // from the Secret flux-system/sops-age (see README "Secrets"). Never put the private key here.
   sops: { age: ["age1qcd9gd8rhpwsezw43s8yltsu357jw5yvlv9s5xa0x84vxh79hf0qc97mw9"] },
   // The warehouse credentials the analytics jobs read: synth fails if the encrypted file
   // apps/fleet/secrets/dev/analytics-dev/warehouse-db.sops.yaml or one of these keys is missing.
-  secrets: [{ namespace: "analytics-dev", name: "warehouse-db", keys: ["password", "username"] }],
+  secrets: [
+    { namespace: "analytics-dev", name: "warehouse-db", keys: ["password", "username"] },
+    { namespace: "flux-system", name: "teams-webhook", keys: ["address"] },
+  ],
   identities: [
     {
       // Pods of the analytics-runner ServiceAccount read and write the analytics container and

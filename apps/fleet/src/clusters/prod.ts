@@ -18,6 +18,11 @@ export default defineCluster({
   },
   flux: {
     bootstrap: "aks-extension",
+    // Charts from ACR (oci://crmlprod.azurecr.io/helm): source-controller pulls with its own
+    // identity (flux-source-controller, AcrPull). With the AKS extension, give Flux that identity
+    // with `az k8s-extension update --config workloadIdentity.*` (README "Flux on Azure").
+    registry: { name: "crmlprod" },
+    helmOciSources: [{ name: "crmlprod-charts", registry: "crmlprod", path: "helm" }],
   },
   // Node auto-provisioning: AKS runs Karpenter (Microsoft's recommended mode); flotilla renders the
   // pools. A cluster with karpenter: { mode: "self-hosted", ... } would get the controller and its

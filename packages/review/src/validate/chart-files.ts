@@ -4,8 +4,15 @@ import { parse } from "yaml";
 import { type ChartValuesChecker, vendoredValuesChecker } from "./chart-values.js";
 
 /**
+ * Beside a vendored chart: the value paths below which any key is valid (`VendoredValues.freeForm`),
+ * a YAML list of dotted paths declared by the package that vendors the chart.
+ */
+export const FREE_FORM_FILE = "free-form.yaml";
+
+/**
  * Checkers for vendored charts: every `<dir>/<any>/` holding a Chart.yaml (name, version) and a
- * values.yaml. Missing directories are skipped. `displayName` shows paths in messages.
+ * values.yaml, with the free-form paths of its optional `free-form.yaml`. Missing directories are
+ * skipped. `displayName` shows paths in messages.
  */
 export async function readVendoredCharts(dirs: readonly string[], displayName: (path: string) => string = (path) => path): Promise<ChartValuesChecker[]> {
   const checkers: ChartValuesChecker[] = [];
@@ -20,11 +27,21 @@ export async function readVendoredCharts(dirs: readonly string[], displayName: (
       const chartDir = join(dir, entry);
       const [chartYaml, valuesYaml] = await Promise.all([readOptional(join(chartDir, "Chart.yaml")), readOptional(join(chartDir, "values.yaml"))]);
       if (chartYaml === undefined || valuesYaml === undefined) continue;
-      const chart = parse(chartYaml) as { name?: unknown; version?: unknown };
+      const chart = parse(chartYaml) as { name?: unknown; version?: unknown; dependencies?: unknown };
       if (typeof chart.name !== "string" || typeof chart.version !== "string") {
         throw new Error(`${displayName(join(chartDir, "Chart.yaml"))}: needs a name and a version`);
       }
-      checkers.push(vendoredValuesChecker({ chart: chart.name, version: chart.version, defaults: parse(valuesYaml) as unknown, source: displayName(join(chartDir, "values.yaml")) }));
+      const freeForm = await readFreeForm(join(chartDir, FREE_FORM_FILE), displayName);
+      const defaults = await withSubchartDefaults(chartDir, chart, parse(valuesYaml) as unknown);
+      checkers.push(
+        vendoredValuesChecker({
+          chart: chart.name,
+          version: chart.version,
+          defaults,
+          source: displayName(join(chartDir, "values.yaml")),
+          ...(freeForm === undefined ? {} : { freeForm }),
+        }),
+      );
     }
   }
   return checkers;
@@ -37,4 +54,45 @@ async function readOptional(path: string): Promise<string | undefined> {
     if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
     throw error;
   }
+}
+
+async function readFreeForm(path: string, displayName: (path: string) => string): Promise<string[] | undefined> {
+  const text = await readOptional(path);
+  if (text === undefined) return undefined;
+  const paths = parse(text) as unknown;
+  if (!Array.isArray(paths) || !paths.every((entry) => typeof entry === "string" && /^[^.\s]+(\.[^.\s]+)*$/.test(entry))) {
+    throw new Error(`${displayName(path)}: expected a YAML list of dotted value paths such as "configmap.k8s" ("*" matches one key)`);
+  }
+  return paths as string[];
+}
+
+/**
+ * An umbrella chart's defaults as Helm sees them: each dependency vendored under
+ * `charts/<name>/values.yaml` contributes its values under its name (or alias), overridden by
+ * the parent's values for it. Dependencies that are not vendored keep the parent's values only.
+ */
+async function withSubchartDefaults(chartDir: string, chart: { dependencies?: unknown }, defaults: unknown): Promise<unknown> {
+  if (!Array.isArray(chart.dependencies) || !isMap(defaults)) return defaults;
+  const merged: Record<string, unknown> = { ...defaults };
+  for (const dependency of chart.dependencies as { name?: unknown; alias?: unknown }[]) {
+    if (typeof dependency?.name !== "string") continue;
+    const text = await readOptional(join(chartDir, "charts", dependency.name, "values.yaml"));
+    if (text === undefined) continue;
+    const key = typeof dependency.alias === "string" ? dependency.alias : dependency.name;
+    merged[key] = mergeValues(parse(text) as unknown, merged[key]);
+  }
+  return merged;
+}
+
+/** Helm's coalescing: maps merge key by key, anything else from `override` when given. */
+function mergeValues(base: unknown, override: unknown): unknown {
+  if (override === undefined) return base;
+  if (!isMap(base) || !isMap(override)) return override;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) merged[key] = mergeValues(base[key], value);
+  return merged;
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

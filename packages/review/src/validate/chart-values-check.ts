@@ -9,7 +9,7 @@ import type { TreeView, ValidationProblem } from "./types.js";
  * and `.version`, or for `spec.chartRef` to an OCIRepository the last segment of its URL and its
  * `ref.tag`. Charts no checker knows are not checked.
  */
-export function checkChartValues(tree: TreeView, registry: ChartValuesRegistry): ValidationProblem[] {
+export function checkChartValues(tree: Pick<TreeView, "manifests">, registry: ChartValuesRegistry): ValidationProblem[] {
   if (registry.size === 0) return [];
   const problems: ValidationProblem[] = [];
   for (const manifest of tree.manifests) {

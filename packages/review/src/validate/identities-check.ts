@@ -1,6 +1,7 @@
 import {
   CLIENT_ID_ANNOTATION,
   type ClusterIdentityPlan,
+  type FluxControllerAccount,
   type IdentityOutputs,
   type PlannedServiceAccount,
   plannedServiceAccounts,
@@ -8,6 +9,7 @@ import {
 } from "@flotilla/workload-identity";
 import { jsonPathKey } from "@flotilla/render";
 import type { Manifest } from "../manifests/manifest.js";
+import { checkFluxControllers } from "./flux-controllers-check.js";
 import { objectProblem } from "./problem.js";
 import type { TreeView, ValidationProblem } from "./types.js";
 
@@ -19,6 +21,12 @@ export interface IdentityExpectations {
   outputs: ReadonlyMap<string, IdentityOutputs>;
   /** How a cluster's outputs file is named in messages, e.g. `apps/fleet/identity-outputs/dev.json`. */
   outputsFile: (cluster: string) => string;
+  /**
+   * Flux's controllers with identities, by cluster, for clusters whose Flux synth patches
+   * (`flux-system-patches/`); checked by `checkFluxControllers`.
+   * @default - not checked
+   */
+  fluxControllers?: ReadonlyMap<string, readonly FluxControllerAccount[]>;
 }
 
 const annotationPath = (name: string) => `.metadata.annotations${jsonPathKey(name)}`;
@@ -51,7 +59,9 @@ export function checkIdentities(tree: TreeView, expected: IdentityExpectations):
       continue;
     }
     problems.push(...checkCluster(tree, plan, planned, expected.outputsFile(plan.cluster)));
+    problems.push(...checkPlatformAccounts(tree, plan, outputs, expected.outputsFile(plan.cluster)));
   }
+  if (expected.fluxControllers !== undefined) problems.push(...checkFluxControllers(tree, expected.fluxControllers));
   return problems;
 }
 
@@ -98,6 +108,34 @@ function checkAccount(manifest: Manifest, plan: ClusterIdentityPlan, account: Pl
   }
   if (tenantId !== undefined && String(tenantId).toLowerCase() !== plan.tenantId.toLowerCase()) {
     problems.push(objectProblem("identities", manifest, annotationPath(TENANT_ID_ANNOTATION), `must be the cluster's tenant ${plan.tenantId}, got ${String(tenantId)}; run \`pnpm synth\``));
+  }
+  return problems;
+}
+
+/**
+ * ServiceAccounts a platform's chart creates (`platformServiceAccount` credentials) are annotated
+ * through the platform's HelmRelease values (directory `platform-<platform>`), so those values must
+ * carry the identity's current client ID; a stale one is an AADSTS70021 in production.
+ */
+function checkPlatformAccounts(tree: TreeView, plan: ClusterIdentityPlan, outputs: IdentityOutputs, outputsFile: string): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  for (const identity of plan.identities) {
+    const clientId = outputs.identities[identity.key]?.clientId;
+    if (clientId === undefined) continue;
+    for (const credential of identity.federatedCredentials) {
+      const account = credential.platformServiceAccount;
+      if (account === undefined) continue;
+      const dir = `platform-${account.platform.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+      const releases = tree.manifests.filter((manifest) => manifest.cluster === plan.cluster && manifest.dir === dir && manifest.object.kind === "HelmRelease");
+      if (releases.some((release) => JSON.stringify((release.object.spec as { values?: unknown } | undefined)?.values ?? {}).includes(`"${clientId}"`))) continue;
+      problems.push({
+        check: "identities",
+        file: `${plan.cluster}/${dir}/`,
+        object: `ServiceAccount ${account.namespace}/${account.name}`,
+        path: "",
+        message: `identity ${JSON.stringify(identity.key)} is federated with ${credential.subject} (credential ${credential.name}), created by the ${account.platform} chart, but no HelmRelease in ${dir}/ carries its client ID ${clientId} (${outputsFile}); run \`pnpm synth\``,
+      });
+    }
   }
   return problems;
 }

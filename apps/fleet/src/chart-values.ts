@@ -1,0 +1,38 @@
+import type { FleetProblem } from "@flotilla/fleet";
+import type { ClusterDocuments } from "@flotilla/render";
+import type { Manifest } from "@flotilla/review/charts";
+import { vendoredChartDirs } from "./review/chart-dirs.js";
+import { displayPath, repoRoot } from "./repo-paths.js";
+
+/**
+ * Synth's check of every rendered HelmRelease's values against the vendored values.yaml of its
+ * chart version (`packages/*\/charts/<chart>-<version>/`, with its `free-form.yaml`): the same
+ * checker as `pnpm validate`. Helm ignores unknown keys, so a typo would otherwise deploy silently.
+ * Each problem names the cluster file, the HelmRelease, the value path and the nearest valid key.
+ */
+export async function checkRenderedChartValues(clusters: readonly ClusterDocuments[], chartDirs?: readonly string[]): Promise<FleetProblem[]> {
+  if (!clusters.some((cluster) => cluster.documents.some((document) => (document.object as { kind?: unknown }).kind === "HelmRelease"))) return [];
+  // Loaded only when there is something to check (generated fleets without platforms skip it).
+  const { checkChartValues, ChartValuesRegistry, readVendoredCharts } = await import("@flotilla/review/charts");
+  const registry = new ChartValuesRegistry();
+  for (const checker of await readVendoredCharts(chartDirs ?? (await vendoredChartDirs(repoRoot)), displayPath)) registry.register(checker);
+  const problems: FleetProblem[] = [];
+  for (const cluster of clusters) {
+    // Every object of the cluster, so that a chartRef finds its OCIRepository.
+    const manifests = cluster.documents.map(
+      (document): Manifest => ({
+        file: `${cluster.cluster}/${document.dir}`,
+        cluster: cluster.cluster,
+        dir: document.dir,
+        doc: 0,
+        object: document.object as Record<string, unknown>,
+        key: "",
+        generated: true,
+      }),
+    );
+    for (const problem of checkChartValues({ manifests }, registry)) {
+      problems.push({ file: cluster.source, path: `${problem.object} ${problem.path}`, message: problem.message });
+    }
+  }
+  return problems;
+}

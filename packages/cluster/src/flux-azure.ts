@@ -1,0 +1,118 @@
+import { ApiObject } from "cdk8s";
+import {
+  type AlertEventSource,
+  COMMIT_STATUS_TYPES,
+  controllerIdentityComponent,
+  FluxAlert,
+  GitRepositorySource,
+  HelmRepositorySource,
+  ImagePolicyFor,
+  type KustomizeComponent,
+  NotificationProvider,
+} from "@flotilla/flux";
+import { type ClusterSpec, FLUX_NAMESPACE, parseGitUrl } from "@flotilla/fleet";
+import { type ClusterIdentityPlan, fluxControllerAccounts, type IdentityOutputs } from "@flotilla/workload-identity";
+import type { Construct } from "constructs";
+import type { Layer } from "./layer.js";
+
+/** Directory (in the cluster's tree) of the Component that patches Flux's controllers. */
+export const FLUX_SYSTEM_PATCHES_DIR = "flux-system-patches";
+
+/**
+ * The extra Git sources and the ACR Helm OCI sources of `flux`, in `layer` (with the Secrets they
+ * read, which the same layer applies).
+ */
+export function renderFluxSources(layer: Layer, spec: ClusterSpec): void {
+  for (const git of spec.flux.gitSources) {
+    new GitRepositorySource(layer, {
+      name: git.name,
+      url: git.url,
+      ref: { branch: git.branch },
+      interval: spec.flux.sourceInterval,
+      ...(git.secretRef === undefined ? {} : { secretRef: git.secretRef }),
+      ...(git.provider === "azure" ? { provider: "azure" as const } : {}),
+    });
+  }
+  for (const oci of spec.flux.helmOciSources) {
+    new HelmRepositorySource(layer, {
+      name: oci.name,
+      type: "oci",
+      provider: "azure",
+      url: `oci://${oci.registry}.azurecr.io${oci.path === "" ? "" : `/${oci.path}`}`,
+    });
+  }
+}
+
+/**
+ * The images of `flux.images`: an ImageRepository (provider azure, scanned by
+ * image-reflector-controller with its AcrPull identity) and an ImagePolicy each, in `layer`.
+ */
+export function renderImagePolicies(layer: Layer, spec: ClusterSpec): void {
+  const registry = spec.flux.registry;
+  if (spec.flux.images.length === 0) return;
+  if (registry === undefined) throw new Error(`cluster ${spec.name}: flux.images needs flux.registry`);
+  for (const entry of spec.flux.images) {
+    new ImagePolicyFor(layer, {
+      name: entry.name,
+      id: `image-${entry.name}`,
+      image: `${registry.name}.azurecr.io/${entry.repository}`,
+      policy: entry.semver !== undefined ? { semver: entry.semver } : { pattern: entry.pattern ?? "", extract: entry.extract ?? "" },
+    });
+  }
+}
+
+/** The https URL of the fleet repository, which Git commit status providers report on. */
+function commitStatusAddress(spec: ClusterSpec): string {
+  const url = parseGitUrl(spec.git.url);
+  if (url === undefined) throw new Error(`cluster ${spec.name}: git.url ${spec.git.url} is not an accepted Git URL`);
+  return url.provider === "github"
+    ? `https://github.com/${url.organization}/${url.repository}`
+    : `https://dev.azure.com/${url.organization}/${url.project ?? ""}/_git/${url.repository}`;
+}
+
+/**
+ * A Provider and an Alert per `flux.notifications` entry, in `layer`: events of every Flux
+ * Kustomization in `flux-system` and of every HelmRelease the chart renders (by namespace; call it
+ * after everything else is in the chart). Commit status providers get Kustomization events only
+ * (the only kind Flux reports commit statuses for).
+ */
+export function renderNotifications(chart: Construct, layer: Layer, spec: ClusterSpec): void {
+  if (spec.flux.notifications.length === 0) return;
+  const helmNamespaces = [
+    ...new Set(
+      chart.node
+        .findAll()
+        .filter((construct): construct is ApiObject => construct instanceof ApiObject && construct.kind === "HelmRelease")
+        .map((object) => object.metadata.namespace ?? FLUX_NAMESPACE),
+    ),
+  ].sort();
+  for (const entry of spec.flux.notifications) {
+    const commitStatus = COMMIT_STATUS_TYPES.includes(entry.type);
+    const provider = new NotificationProvider(layer, {
+      name: entry.name,
+      id: `provider-${entry.name}`,
+      type: entry.type,
+      secretRef: entry.secretRef,
+      ...(commitStatus ? { address: commitStatusAddress(spec) } : {}),
+    });
+    const eventSources: AlertEventSource[] = [
+      { kind: "Kustomization", name: "*", namespace: FLUX_NAMESPACE },
+      ...(commitStatus ? [] : helmNamespaces.map((namespace) => ({ kind: "HelmRelease" as const, name: "*", namespace }))),
+    ];
+    new FluxAlert(layer, { name: entry.name, id: `alert-${entry.name}`, provider, eventSources, severity: entry.severity });
+  }
+}
+
+/**
+ * The Component that gives Flux's controllers their identities (see `controllerIdentityComponent`),
+ * or `undefined` when no controller has one or Flux is the AKS extension (which Azure manages:
+ * configure it with `az k8s-extension update --config workloadIdentity.*`, see the README).
+ */
+export function fluxControllerPatches(
+  spec: ClusterSpec,
+  identities: { plan: ClusterIdentityPlan; outputs: IdentityOutputs } | undefined,
+): KustomizeComponent | undefined {
+  if (spec.flux.bootstrap !== "flux-cli" || identities === undefined) return undefined;
+  const accounts = fluxControllerAccounts(spec, identities.plan, identities.outputs);
+  return accounts.length === 0 ? undefined : controllerIdentityComponent(accounts);
+}

@@ -1,0 +1,63 @@
+import { Construct } from "constructs";
+import { DEFAULT_FLUX_NAMESPACE, HelmReleaseFor, HelmRepositorySource } from "@flotilla/flux";
+import type { FlyteSpec } from "@flotilla/fleet";
+import { FLYTE_CHART } from "./model/chart.js";
+import { flyteValues } from "./model/values.js";
+
+/** Props of {@link Flyte}. */
+export interface FlyteProps {
+  /** The validated `platforms.flyte` of the cluster (storage, database, projects, domains). */
+  readonly flyte: FlyteSpec;
+  /** Client ID of the backend identity (`flyte-backend`) from the cluster's identity outputs. */
+  readonly backendClientId: string;
+  /** Client ID of the task identity (`flyte-tasks`) from the cluster's identity outputs. */
+  readonly tasksClientId: string;
+  /** The ServiceAccount annotation carrying a client ID (`CLIENT_ID_ANNOTATION` of `@flotilla/workload-identity`). */
+  readonly clientIdAnnotation: string;
+  /** The workload identity pod labels (`workloadIdentityPodLabels()` of `@flotilla/workload-identity`). */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /**
+   * Namespace of the HelmRepository and HelmRelease.
+   * @default "flux-system"
+   */
+  readonly fluxNamespace?: string;
+  /**
+   * How often Flux reconciles the release (drift, values changes).
+   * @default "30m"
+   */
+  readonly interval?: string;
+}
+
+/**
+ * Flyte (flyte-core v1.16.8) on AKS: the chart's HelmRepository and a HelmRelease with the Azure
+ * values of `flyteValues` (Blob Storage, PostgreSQL, workload identity), installed into
+ * `flyte.namespace`. The namespace and the password Secret are rendered by the cluster with its
+ * infrastructure (they must exist first); the identities come from the identity plan
+ * (`flyteIdentityRequirements`).
+ *
+ * @see https://docs.flyte.org/en/latest/deployment/deployment/cloud_production.html
+ */
+export class Flyte extends Construct {
+  /** The chart source. */
+  public readonly repository: HelmRepositorySource;
+  /** The HelmRelease (the platform Kustomization's health check). */
+  public readonly release: HelmReleaseFor;
+
+  public constructor(scope: Construct, id: string, props: FlyteProps) {
+    super(scope, id);
+    const namespace = props.fluxNamespace ?? DEFAULT_FLUX_NAMESPACE;
+    this.repository = new HelmRepositorySource(this, { id: "repository", name: "flyte", namespace, url: FLYTE_CHART.url, interval: "1h" });
+    this.release = new HelmReleaseFor(this, {
+      id: "release",
+      name: FLYTE_CHART.releaseName,
+      namespace,
+      targetNamespace: props.flyte.namespace,
+      releaseName: FLYTE_CHART.releaseName,
+      chart: { chart: FLYTE_CHART.chart, version: FLYTE_CHART.version, sourceRef: this.repository },
+      interval: props.interval ?? "30m",
+      // Database migrations run as init containers on first install.
+      timeout: "15m",
+      values: flyteValues(props),
+    });
+  }
+}

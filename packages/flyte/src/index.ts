@@ -1,0 +1,2 @@
+export { Flyte, type FlyteProps } from "./flyte.js";
+export * from "./model/index.js";

@@ -1,0 +1,11 @@
+export { FLYTE_CHART, FLYTE_DB_PASSWORD_PATH } from "./chart.js";
+export {
+  FLYTE_BACKEND_IDENTITY,
+  FLYTE_BACKEND_SERVICE_ACCOUNTS,
+  FLYTE_LABELLED_COMPONENTS,
+  FLYTE_TASK_SERVICE_ACCOUNT,
+  FLYTE_TASKS_IDENTITY,
+  flyteIdentityRequirements,
+  flyteTaskNamespaces,
+} from "./identities.js";
+export { flyteValues, type FlyteValuesProps } from "./values.js";

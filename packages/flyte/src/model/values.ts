@@ -1,0 +1,104 @@
+import type { FlyteSpec } from "@flotilla/fleet";
+import { FLYTE_DB_PASSWORD_PATH } from "./chart.js";
+import { FLYTE_BACKEND_SERVICE_ACCOUNTS, FLYTE_LABELLED_COMPONENTS, FLYTE_TASK_SERVICE_ACCOUNT } from "./identities.js";
+
+/** Inputs of {@link flyteValues}. */
+export interface FlyteValuesProps {
+  /** The validated `platforms.flyte` of the cluster. */
+  readonly flyte: FlyteSpec;
+  /** Client ID of the backend identity (`flyte-backend`), from the identity outputs. */
+  readonly backendClientId: string;
+  /** Client ID of the task identity (`flyte-tasks`), from the identity outputs. */
+  readonly tasksClientId: string;
+  /** The workload identity annotation on ServiceAccounts (`azure.workload.identity/client-id`). */
+  readonly clientIdAnnotation: string;
+  /** The workload identity pod labels (`azure.workload.identity/use: "true"`). */
+  readonly podLabels: Readonly<Record<string, string>>;
+}
+
+/**
+ * The flyte-core values for Azure, as unionai-oss/deploy-flyte's AKS values (see
+ * ../shared/charts/AZURE-NOTES.md) but derived from the spec: Blob Storage through stow with
+ * workload identity (no keys), PostgreSQL with `sslmode=require` and the password from the
+ * SOPS-encrypted Secret, the backend identity on flyteadmin, flytepropeller and datacatalog, the
+ * pod label on those and flytescheduler, and the task identity on the `default` ServiceAccount of
+ * each project-domain namespace (cluster resource templates) with task-pod default labels and env.
+ */
+export function flyteValues(props: FlyteValuesProps): Record<string, unknown> {
+  const { flyte, clientIdAnnotation } = props;
+  const podLabels = { ...props.podLabels };
+  const component = (name: string): Record<string, unknown> => ({
+    ...(FLYTE_BACKEND_SERVICE_ACCOUNTS.includes(name as (typeof FLYTE_BACKEND_SERVICE_ACCOUNTS)[number])
+      ? { serviceAccount: { create: true, annotations: { [clientIdAnnotation]: props.backendClientId } } }
+      : {}),
+    ...(FLYTE_LABELLED_COMPONENTS.includes(name as (typeof FLYTE_LABELLED_COMPONENTS)[number]) ? { podLabels } : {}),
+  });
+  const database = {
+    port: 5432,
+    username: flyte.database.username,
+    host: flyte.database.host,
+    dbname: flyte.database.database,
+    options: "sslmode=require",
+    passwordPath: FLYTE_DB_PASSWORD_PATH,
+  };
+  return {
+    flyteadmin: { ...component("flyteadmin"), initialProjects: [...flyte.projects] },
+    flytepropeller: component("flytepropeller"),
+    datacatalog: component("datacatalog"),
+    flytescheduler: component("flytescheduler"),
+    // The Secret is SOPS-encrypted in Git (key pass.txt); the chart only mounts it.
+    common: { databaseSecret: { name: flyte.database.passwordSecret, secretManifest: {} } },
+    storage: {
+      type: "custom",
+      custom: {
+        container: flyte.storage.container,
+        "enable-multicontainer": true,
+        connection: {},
+        type: "stow",
+        stow: { kind: "azure", config: { account: flyte.storage.account } },
+      },
+    },
+    db: { admin: { database }, datacatalog: { database } },
+    configmap: {
+      domain: { domains: flyte.domains.map((domain) => ({ id: domain, name: domain })) },
+      core: { propeller: { "rawoutput-prefix": `abfs://${flyte.storage.container}/propeller` } },
+      k8s: {
+        plugins: {
+          k8s: {
+            "default-labels": podLabels,
+            "default-env-vars": [{ AZURE_STORAGE_ACCOUNT_NAME: flyte.storage.account }],
+          },
+        },
+      },
+    },
+    cluster_resource_manager: {
+      enabled: true,
+      config: {
+        cluster_resources: {
+          // Replaces the chart's quota data, so the quota template goes too (see templates).
+          customData: flyte.domains.map((domain) => ({ [domain]: [{ WIClientId: { value: props.tasksClientId } }] })),
+        },
+      },
+      templates: [
+        {
+          key: "aa_namespace",
+          value: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {{ namespace }}\nspec:\n  finalizers:\n  - kubernetes\n",
+        },
+        {
+          key: "aab_default_service_account",
+          value: [
+            "apiVersion: v1",
+            "kind: ServiceAccount",
+            "metadata:",
+            `  name: ${FLYTE_TASK_SERVICE_ACCOUNT}`,
+            "  namespace: {{ namespace }}",
+            "  annotations:",
+            `    ${clientIdAnnotation}: {{ WIClientId }}`,
+            "",
+          ].join("\n"),
+        },
+      ],
+    },
+    workflow_scheduler: { enabled: true, type: "native" },
+  };
+}

@@ -1,0 +1,2 @@
+export { Metaflow, type MetaflowProps } from "./metaflow.js";
+export * from "./model/index.js";

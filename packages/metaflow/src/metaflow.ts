@@ -1,0 +1,72 @@
+import { k8s } from "cdk8s-plus-28";
+import { Construct } from "constructs";
+import type { ArgoWorkflowsSpec } from "@flotilla/fleet";
+import { DEFAULT_FLUX_NAMESPACE, HelmReleaseFor, HelmRepositorySource } from "@flotilla/flux";
+import { METAFLOW_CHART } from "./model/chart.js";
+import { metaflowClientConfig } from "./model/client-config.js";
+import { metaflowValues, type MetaflowValuesProps } from "./model/values.js";
+
+/** Props of {@link Metaflow}. */
+export interface MetaflowProps extends MetaflowValuesProps {
+  /** The cluster's Argo Workflows, where flows run. */
+  readonly argo: ArgoWorkflowsSpec;
+  /** The workload identity pod labels (`workloadIdentityPodLabels()` of `@flotilla/workload-identity`). */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /**
+   * Namespace of the HelmRepository and HelmRelease.
+   * @default "flux-system"
+   */
+  readonly fluxNamespace?: string;
+  /**
+   * How often Flux reconciles the release.
+   * @default "30m"
+   */
+  readonly interval?: string;
+}
+
+/** A JSON6902 path segment: `~` and `/` escaped. */
+const pointer = (segment: string) => segment.replace(/~/g, "~0").replace(/\//g, "~1");
+
+/**
+ * Metaflow (chart metaflow 0.1.2) on AKS: the chart's HelmRepository, a HelmRelease with the Azure
+ * values of `metaflowValues` and a post-renderer that labels every Deployment's pods for workload
+ * identity (the chart has no podLabels value), and the ConfigMap `metaflow-config` holding the
+ * client configuration (`config.json`) for this cluster.
+ *
+ * @see https://docs.metaflow.org/getting-started/infrastructure
+ */
+export class Metaflow extends Construct {
+  /** The chart source. */
+  public readonly repository: HelmRepositorySource;
+  /** The HelmRelease (the platform Kustomization's health check). */
+  public readonly release: HelmReleaseFor;
+  /** The client configuration ConfigMap. */
+  public readonly clientConfig: k8s.KubeConfigMap;
+
+  public constructor(scope: Construct, id: string, props: MetaflowProps) {
+    super(scope, id);
+    const namespace = props.fluxNamespace ?? DEFAULT_FLUX_NAMESPACE;
+    this.repository = new HelmRepositorySource(this, { id: "repository", name: "metaflow", namespace, url: METAFLOW_CHART.url, interval: "1h" });
+    const labelPatches = Object.entries(props.podLabels).map(([key, value]) => ({
+      op: "add",
+      path: `/spec/template/metadata/labels/${pointer(key)}`,
+      value,
+    }));
+    this.release = new HelmReleaseFor(this, {
+      id: "release",
+      name: METAFLOW_CHART.releaseName,
+      namespace,
+      targetNamespace: props.metaflow.namespace,
+      releaseName: METAFLOW_CHART.releaseName,
+      chart: { chart: METAFLOW_CHART.chart, version: METAFLOW_CHART.version, sourceRef: this.repository },
+      interval: props.interval ?? "30m",
+      timeout: "10m",
+      values: metaflowValues(props),
+      postRenderers: [{ patch: JSON.stringify(labelPatches), target: { kind: "Deployment" } }],
+    });
+    this.clientConfig = new k8s.KubeConfigMap(this, "client-config", {
+      metadata: { name: "metaflow-config", namespace: props.metaflow.namespace },
+      data: { "config.json": `${JSON.stringify(metaflowClientConfig(props.metaflow, props.argo, props.podLabels), null, 2)}\n` },
+    });
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * The metaflow chart flotilla installs: exactly 0.1.2 (metadata service 0.2.2, UI 0.3.2), checked
+ * against `charts/metaflow-0.1.2/` of this package (with its subcharts' values).
+ *
+ * @see https://github.com/outerbounds/metaflow-tools/tree/master/charts/metaflow
+ */
+export const METAFLOW_CHART = {
+  url: "https://outerbounds.github.io/metaflow-tools",
+  chart: "metaflow",
+  version: "0.1.2",
+  releaseName: "metaflow",
+} as const;
+
+/** ServiceAccount names, set explicitly in the values. */
+export const METAFLOW_SERVICE_ACCOUNTS = {
+  /** The metadata service (PostgreSQL only). */
+  service: "metaflow-service",
+  /** The UI backend: reads the datastore (cards, logs), so it carries the identity. */
+  ui: "metaflow-ui",
+  /** Task pods of flows run on Argo Workflows (`METAFLOW_KUBERNETES_SERVICE_ACCOUNT`), rendered by synth in the Argo namespace. */
+  tasks: "metaflow-tasks",
+} as const;

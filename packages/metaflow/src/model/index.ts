@@ -1,0 +1,4 @@
+export { METAFLOW_CHART, METAFLOW_SERVICE_ACCOUNTS } from "./chart.js";
+export { METAFLOW_IDENTITY, metaflowIdentityRequirements } from "./identities.js";
+export { metaflowBlobEndpoint, metaflowSysroot, metaflowValues, type MetaflowValuesProps } from "./values.js";
+export { metaflowClientConfig } from "./client-config.js";

@@ -1,0 +1,65 @@
+import { METAFLOW_DB_PASSWORD_KEY, type MetaflowSpec } from "@flotilla/fleet";
+import { METAFLOW_SERVICE_ACCOUNTS } from "./chart.js";
+
+/** Inputs of {@link metaflowValues}. */
+export interface MetaflowValuesProps {
+  /** The validated `platforms.metaflow` of the cluster. */
+  readonly metaflow: MetaflowSpec;
+  /** Client ID of the `metaflow` identity, from the identity outputs. */
+  readonly clientId: string;
+  /** The workload identity annotation on ServiceAccounts (`azure.workload.identity/client-id`). */
+  readonly clientIdAnnotation: string;
+}
+
+/** The datastore root: `<container>/<sysrootPrefix>` (Metaflow's `METAFLOW_DATASTORE_SYSROOT_AZURE`). */
+export function metaflowSysroot(metaflow: Pick<MetaflowSpec, "storage" | "sysrootPrefix">): string {
+  return `${metaflow.storage.container}/${metaflow.sysrootPrefix}`;
+}
+
+/** The Blob service endpoint of the datastore account. */
+export function metaflowBlobEndpoint(metaflow: Pick<MetaflowSpec, "storage">): string {
+  return `https://${metaflow.storage.account}.blob.core.windows.net/`;
+}
+
+/**
+ * metaflow 0.1.2 values for Azure (see ../shared/charts/AZURE-NOTES.md, "Chart gaps"): the bundled
+ * PostgreSQL off, both services on Azure Database for PostgreSQL with `MF_METADATA_DB_SSL_MODE=require`
+ * and the password from the SOPS Secret through `env[].valueFrom` (which, unlike `envFrom`, also
+ * reaches the db-migrations init container; `metadatadb.password` stays empty), the UI backend on
+ * the Azure datastore (its sysroot and endpoint through `env`, which `metaflowDefaultDatastore`
+ * does not add), the UI's ServiceAccount annotated with the identity, no ingress. The pod label is
+ * added by the HelmRelease post-renderer: the chart has no podLabels value.
+ */
+export function metaflowValues(props: MetaflowValuesProps): Record<string, unknown> {
+  const { metaflow } = props;
+  const db = metaflow.database;
+  const dbEnv = [
+    { name: "MF_METADATA_DB_SSL_MODE", value: "require" },
+    { name: "MF_METADATA_DB_PSWD", valueFrom: { secretKeyRef: { name: db.passwordSecret, key: METAFLOW_DB_PASSWORD_KEY } } },
+  ];
+  const metadatadb = { host: db.host, port: 5432, name: db.database, user: db.username, password: "" };
+  return {
+    postgresql: { enabled: false },
+    "metaflow-service": {
+      metadatadb,
+      env: dbEnv,
+      serviceAccount: { create: true, name: METAFLOW_SERVICE_ACCOUNTS.service },
+    },
+    "metaflow-ui": {
+      ingress: { enabled: false },
+      serviceAccount: { create: true, name: METAFLOW_SERVICE_ACCOUNTS.ui, annotations: { [props.clientIdAnnotation]: props.clientId } },
+      uiBackend: {
+        metadatadb,
+        metaflowDefaultDatastore: "azure",
+        // The chart derives MF_DATASTORE_ROOT from this value, whatever the datastore.
+        metaflowDatastoreSysRootS3: metaflowSysroot(metaflow),
+        env: [
+          ...dbEnv,
+          { name: "METAFLOW_DEFAULT_METADATA", value: "service" },
+          { name: "METAFLOW_DATASTORE_SYSROOT_AZURE", value: metaflowSysroot(metaflow) },
+          { name: "METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT", value: metaflowBlobEndpoint(metaflow) },
+        ],
+      },
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { builtInRole, type ClusterSpec, type PlatformIdentityRequirement } from "@flotilla/fleet";
+import { argoWorkflowsIdentityRequirements } from "@flotilla/argo-workflows/model";
+import { flyteIdentityRequirements } from "@flotilla/flyte/model";
+import { metaflowIdentityRequirements } from "@flotilla/metaflow/model";
+import { identityResourceId, roleDefinitionId, scopeId } from "./arm-ids.js";
+import {
+  identityAzureName,
+  MANAGED_BY,
+  MAX_FEDERATED_CREDENTIALS_PER_IDENTITY,
+  roleAssignmentDescription,
+  serviceAccountCredentialName,
+  serviceAccountSubject,
+  TAGS,
+} from "./naming.js";
+import type { PlannedIdentity } from "./plan-types.js";
+import { FLOTILLA_GUID_NAMESPACE, uuidV5 } from "./uuid.js";
+
+const AUDIENCE = "api://AzureADTokenExchange";
+
+/** The identity requirements of every platform the cluster runs (`platforms.*`), pure. */
+export function platformIdentityRequirements(spec: Pick<ClusterSpec, "platforms">): PlatformIdentityRequirement[] {
+  const { flyte, argoWorkflows, metaflow } = spec.platforms;
+  return [
+    ...(flyte === undefined ? [] : flyteIdentityRequirements(flyte)),
+    ...(argoWorkflows === undefined ? [] : argoWorkflowsIdentityRequirements(argoWorkflows)),
+    // The schema requires Argo Workflows with Metaflow.
+    ...(metaflow === undefined || argoWorkflows === undefined ? [] : metaflowIdentityRequirements(metaflow, argoWorkflows)),
+  ];
+}
+
+/** A platform's planned identity and the problems found while planning it (paths under `platforms.<platform>`). */
+export interface PlannedPlatformIdentity {
+  requirement: PlatformIdentityRequirement;
+  identity: PlannedIdentity;
+  problems: { path: string; message: string }[];
+}
+
+/**
+ * The managed identities the cluster's platforms need: one federated credential per
+ * ServiceAccount the platform's chart creates (recorded as `platformServiceAccount`, annotated by
+ * the HelmRelease values, not rendered by synth) and role assignments with deterministic names.
+ * More than 20 ServiceAccounts on one identity (Azure's limit) is a problem naming the spec field.
+ */
+export function platformIdentities(spec: ClusterSpec): PlannedPlatformIdentity[] {
+  const { subscriptionId, oidcIssuerUrl, location, resourceGroup } = spec.azure;
+  return platformIdentityRequirements(spec).map((requirement) => {
+    const { key } = requirement;
+    const name = identityAzureName(spec.name, key);
+    const resourceId = identityResourceId(subscriptionId, resourceGroup, name);
+    const problems: { path: string; message: string }[] = [];
+    const rendered = requirement.renderedServiceAccounts ?? [];
+    const count = requirement.serviceAccounts.length + rendered.length;
+    if (count > MAX_FEDERATED_CREDENTIALS_PER_IDENTITY) {
+      problems.push({
+        path: `platforms.${requirement.platform}.${requirement.serviceAccountsField}`,
+        message: `identity ${JSON.stringify(key)} (${requirement.purpose}) would need ${count} federated credentials, one per ServiceAccount; Azure allows at most ${MAX_FEDERATED_CREDENTIALS_PER_IDENTITY} per managed identity: reduce ${requirement.serviceAccountsField}`,
+      });
+    }
+    const roleAssignments = requirement.roles.map(({ role: roleName, scope: roleScope }) => {
+      const role = builtInRole(roleName);
+      if (role === undefined) throw new Error(`built-in role ${roleName} is missing from BUILT_IN_ROLES`);
+      const definitionId = roleDefinitionId(subscriptionId, role.id);
+      const scope = scopeId(subscriptionId, roleScope);
+      return {
+        name: uuidV5(FLOTILLA_GUID_NAMESPACE, `${resourceId}\n${definitionId}\n${scope}`.toLowerCase()),
+        scope,
+        roleDefinitionId: definitionId,
+        roleName: role.name,
+        principalType: "ServicePrincipal" as const,
+        description: roleAssignmentDescription(spec.name, key),
+      };
+    });
+    const identity: PlannedIdentity = {
+      key,
+      name,
+      resourceGroup,
+      location,
+      tags: { [TAGS.cluster]: spec.name, [TAGS.identity]: key, [TAGS.managedBy]: MANAGED_BY },
+      resourceId,
+      federatedCredentials: [
+        ...requirement.serviceAccounts.map(({ namespace, name: account }) => ({
+          name: serviceAccountCredentialName(namespace, account),
+          issuer: oidcIssuerUrl,
+          subject: serviceAccountSubject(namespace, account),
+          audiences: [AUDIENCE] as [string],
+          platformServiceAccount: { platform: requirement.platform, namespace, name: account },
+        })),
+        // ServiceAccounts synth renders itself (WorkloadServiceAccount), like a spec identity's.
+        ...rendered.map(({ namespace, name: account }) => ({
+          name: serviceAccountCredentialName(namespace, account),
+          issuer: oidcIssuerUrl,
+          subject: serviceAccountSubject(namespace, account),
+          audiences: [AUDIENCE] as [string],
+          serviceAccount: { namespace, name: account },
+        })),
+      ].sort((a, b) => compare(a.name, b.name)),
+      roleAssignments: roleAssignments.sort((a, b) => compare(a.scope, b.scope) || compare(a.roleName, b.roleName) || compare(a.name, b.name)),
+    };
+    return { requirement, identity, problems };
+  });
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

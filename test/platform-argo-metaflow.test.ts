@@ -1,0 +1,177 @@
+/**
+ * Argo Workflows and Metaflow in memory: spec → identity plan → cluster chart → vendored values.
+ * The rendered values carry the essentials of ../shared/charts/AZURE-NOTES.md; Metaflow needs and
+ * waits for Argo; disabling a platform removes its objects and identities.
+ */
+import { join } from "node:path";
+import { App } from "cdk8s";
+import { describe, expect, it } from "vitest";
+import { ClusterChart, clusterDocuments } from "@flotilla/cluster";
+import { type ClusterSpec, clusterSpecSchema } from "@flotilla/fleet";
+import { readVendoredCharts } from "@flotilla/review";
+import { type IdentityOutputs, planClusterIdentities } from "@flotilla/workload-identity";
+import { validCluster } from "./support/fixture-fleet.js";
+import { repoRoot } from "./support/synth-cli.js";
+
+const AGE = "age1qcd9gd8rhpwsezw43s8yltsu357jw5yvlv9s5xa0x84vxh79hf0qc97mw9";
+const CLIENT_ID = "azure.workload.identity/client-id";
+const USE = { "azure.workload.identity/use": "true" };
+const ARGO = { storage: { account: "stalphaargo", container: "artifacts" }, database: { host: "psql-alpha.postgres.database.azure.com" } };
+const METAFLOW = { storage: { account: "stalphametaflow", container: "metaflow" }, database: { host: "psql-alpha.postgres.database.azure.com" } };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered objects are arbitrary JSON
+type Json = Record<string, any>;
+
+function parse(platforms: Record<string, unknown>) {
+  return clusterSpecSchema.safeParse({ ...validCluster("alpha"), sops: { age: [AGE] }, platforms });
+}
+
+function spec(platforms: Record<string, unknown>): ClusterSpec {
+  const result = parse(platforms);
+  if (!result.success) throw new Error(JSON.stringify(result.error.issues));
+  return result.data;
+}
+
+const clientIdOf = (key: string) => `11111111-0000-4000-8000-${key === "metaflow" ? "000000000002" : "000000000001"}`;
+
+function render(cluster: ClusterSpec) {
+  const { plan, problems } = planClusterIdentities(cluster);
+  expect(problems).toEqual([]);
+  const outputs: IdentityOutputs = {
+    cluster: cluster.name,
+    tenantId: cluster.azure.tenantId,
+    identities: Object.fromEntries(plan.identities.map((identity) => [identity.key, { clientId: clientIdOf(identity.key), principalId: "33333333-0000-4000-8000-000000000000", resourceId: identity.resourceId }])),
+  };
+  const chart = new ClusterChart(new App(), cluster, { identities: { plan, outputs }, encryptedSecrets: cluster.secrets });
+  const { dirs, documents } = clusterDocuments(chart);
+  const objects = documents.map((document) => ({ dir: document.dir, object: document.object as Json }));
+  const find = (kind: string, name: string) => objects.find((entry) => entry.object.kind === kind && entry.object.metadata.name === name);
+  return { plan, dirs, objects, find };
+}
+
+async function checkerFor(chart: string, version: string) {
+  const checkers = await readVendoredCharts([join(repoRoot, "packages/argo-workflows/charts"), join(repoRoot, "packages/metaflow/charts")]);
+  const checker = checkers.find((candidate) => candidate.matches({ name: chart, version }));
+  expect(checker, `${chart} ${version}`).toBeDefined();
+  return checker!;
+}
+
+describe("platforms.argoWorkflows", () => {
+  it("renders the 0.47.5 chart (Argo v3.7) with Blob artifacts by SDK credentials, workload identity and the PostgreSQL archive", async () => {
+    const cluster = spec({ argoWorkflows: ARGO });
+    expect(cluster.secrets).toEqual([{ namespace: "argo", name: "argo-db", keys: ["password", "username"] }]);
+    const { find, plan } = render(cluster);
+    const release = find("HelmRelease", "argo-workflows")!.object;
+    expect(release.spec.chart.spec).toMatchObject({ chart: "argo-workflows", version: "0.47.5" });
+    const values = release.spec.values as Json;
+    expect(values.artifactRepository).toEqual({
+      archiveLogs: true,
+      azure: { endpoint: "https://stalphaargo.blob.core.windows.net", container: "artifacts", useSDKCreds: true },
+    });
+    const clientId = clientIdOf("argo-workflows");
+    for (const account of [values.controller.serviceAccount, values.server.serviceAccount, values.workflow.serviceAccount]) {
+      expect(account).toMatchObject({ create: true, annotations: { [CLIENT_ID]: clientId } });
+    }
+    expect(values.controller.podLabels).toEqual(USE);
+    expect(values.server.podLabels).toEqual(USE);
+    expect(values.controller.workflowDefaults.spec).toEqual({ serviceAccountName: "argo-workflow", podMetadata: { labels: USE } });
+    expect(values.controller.persistence).toEqual({
+      archive: true,
+      postgresql: {
+        host: "psql-alpha.postgres.database.azure.com",
+        port: 5432,
+        database: "argo",
+        tableName: "argo_workflows",
+        userNameSecret: { name: "argo-db", key: "username" },
+        passwordSecret: { name: "argo-db", key: "password" },
+        ssl: true,
+        sslMode: "require",
+      },
+    });
+    expect((await checkerFor("argo-workflows", "0.47.5")).check(values)).toEqual([]);
+    const identity = plan.identities.find((entry) => entry.key === "argo-workflows")!;
+    expect(identity.federatedCredentials.map((credential) => credential.subject)).toEqual([
+      "system:serviceaccount:argo:argo-workflow",
+      "system:serviceaccount:argo:argo-workflows-server",
+      "system:serviceaccount:argo:argo-workflows-workflow-controller",
+    ]);
+    expect(find("Kustomization", "platform-argo-workflows")!.object.spec.healthChecks).toEqual([
+      { apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", name: "argo-workflows", namespace: "flux-system" },
+    ]);
+  });
+
+  it("workflow namespaces must be rendered by the cluster", () => {
+    const result = parse({ argoWorkflows: { ...ARGO, workflowNamespaces: ["argo", "team-a"] } });
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result.error?.issues)).toMatch(/namespace \\"team-a\\" is not rendered by this cluster/);
+  });
+});
+
+describe("platforms.metaflow", () => {
+  it("needs Argo Workflows", () => {
+    const result = parse({ metaflow: METAFLOW });
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result.error?.issues)).toContain("add platforms.argoWorkflows too");
+  });
+
+  it("renders the metaflow 0.1.2 chart on PostgreSQL and the Azure datastore, with workload identity through a post-renderer, after Argo", async () => {
+    const { find, plan, objects } = render(spec({ argoWorkflows: ARGO, metaflow: METAFLOW }));
+    const release = find("HelmRelease", "metaflow")!.object;
+    expect(release.spec.chart.spec).toMatchObject({ chart: "metaflow", version: "0.1.2" });
+    const values = release.spec.values as Json;
+    expect(values.postgresql).toEqual({ enabled: false });
+    const passwordEnv = { name: "MF_METADATA_DB_PSWD", valueFrom: { secretKeyRef: { name: "metaflow-db", key: "password" } } };
+    for (const env of [values["metaflow-service"].env, values["metaflow-ui"].uiBackend.env]) {
+      expect(env).toContainEqual({ name: "MF_METADATA_DB_SSL_MODE", value: "require" });
+      expect(env).toContainEqual(passwordEnv);
+    }
+    expect(values["metaflow-service"].metadatadb).toMatchObject({ host: "psql-alpha.postgres.database.azure.com", password: "" });
+    expect(values["metaflow-ui"].uiBackend.metaflowDefaultDatastore).toBe("azure");
+    expect(values["metaflow-ui"].uiBackend.env).toContainEqual({ name: "METAFLOW_DATASTORE_SYSROOT_AZURE", value: "metaflow/metaflow" });
+    expect(values["metaflow-ui"].uiBackend.env).toContainEqual({ name: "METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT", value: "https://stalphametaflow.blob.core.windows.net/" });
+    expect(values["metaflow-ui"].serviceAccount.annotations).toEqual({ [CLIENT_ID]: clientIdOf("metaflow") });
+    expect(JSON.stringify(values)).not.toContain("AZURE_CLIENT_SECRET");
+    // No podLabels value in the chart: every Deployment's pods get the label from the post-renderer.
+    expect(release.spec.postRenderers).toEqual([
+      { kustomize: { patches: [{ target: { kind: "Deployment" }, patch: JSON.stringify([{ op: "add", path: "/spec/template/metadata/labels/azure.workload.identity~1use", value: "true" }]) }] } },
+    ]);
+    expect((await checkerFor("metaflow", "0.1.2")).check(values)).toEqual([]);
+    // Flux: after Argo Workflows.
+    expect(find("Kustomization", "platform-metaflow")!.object.spec.dependsOn).toEqual([{ name: "infrastructure" }, { name: "platform-argo-workflows" }]);
+    // Task pods: a synth-rendered ServiceAccount in the Argo namespace, bound to the workflow Role.
+    const tasks = find("ServiceAccount", "metaflow-tasks")!;
+    expect(tasks.dir).toBe("infrastructure");
+    expect(tasks.object.metadata.annotations[CLIENT_ID]).toBe(clientIdOf("metaflow"));
+    expect(find("HelmRelease", "argo-workflows")!.object.spec.values.workflow.rbac.serviceAccounts).toEqual([{ name: "metaflow-tasks", namespace: "argo" }]);
+    const config = JSON.parse(find("ConfigMap", "metaflow-config")!.object.data["config.json"]) as Record<string, string>;
+    expect(config).toMatchObject({ METAFLOW_KUBERNETES_SERVICE_ACCOUNT: "metaflow-tasks", METAFLOW_KUBERNETES_NAMESPACE: "argo", METAFLOW_KUBERNETES_LABELS: "azure.workload.identity/use=true", METAFLOW_DEFAULT_DATASTORE: "azure" });
+    const identity = plan.identities.find((entry) => entry.key === "metaflow")!;
+    expect(identity.federatedCredentials.map((credential) => [credential.subject, credential.serviceAccount !== undefined])).toEqual([
+      ["system:serviceaccount:argo:metaflow-tasks", true],
+      ["system:serviceaccount:metaflow:metaflow-ui", false],
+    ]);
+    // The datastore, and Argo's artifact container where the executor archives the task pods' logs.
+    expect(identity.roleAssignments.map((assignment) => [assignment.roleName, assignment.scope.replace(/^.*storageAccounts\//, "")])).toEqual([
+      ["Storage Blob Data Contributor", "stalphaargo/blobServices/default/containers/artifacts"],
+      ["Storage Blob Data Contributor", "stalphametaflow/blobServices/default/containers/metaflow"],
+    ]);
+    expect(objects.some((entry) => entry.object.kind === "Namespace" && entry.object.metadata.name === "metaflow" && entry.dir === "infrastructure")).toBe(true);
+  });
+
+  it("a misspelled subchart key is reported against the subchart's values", async () => {
+    const problems = (await checkerFor("metaflow", "0.1.2")).check({ "metaflow-ui": { uiBackend: { metaflowDefaultDatastor: "azure" } } });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.path).toBe(".metaflow-ui.uiBackend.metaflowDefaultDatastor");
+    expect(problems[0]!.message).toContain('did you mean "metaflowDefaultDatastore"?');
+  });
+
+  it("disabling Metaflow removes its layer, objects and identity but keeps Argo", () => {
+    const { dirs, plan, find } = render(spec({ argoWorkflows: ARGO }));
+    expect(dirs).toContain("platform-argo-workflows");
+    expect(dirs).not.toContain("platform-metaflow");
+    expect(find("HelmRelease", "metaflow")).toBeUndefined();
+    expect(find("ServiceAccount", "metaflow-tasks")).toBeUndefined();
+    expect(plan.identities.map((identity) => identity.key)).toEqual(["argo-workflows"]);
+    expect(find("HelmRelease", "argo-workflows")!.object.spec.values.workflow.rbac).toBeUndefined();
+  });
+});
