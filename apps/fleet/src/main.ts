@@ -1,6 +1,7 @@
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
+import { z } from "zod";
 import { formatFleetProblems, SECRETS_DIR } from "@flotilla/fleet";
 import { hasChanges, TreeConflictError, type RenderProblem, type TreeChanges } from "@flotilla/render";
 import { IDENTITY_OUTPUTS_DIR } from "@flotilla/workload-identity";
@@ -8,6 +9,9 @@ import type { IdentityOutputsLocation } from "./identity-outputs.js";
 import type { FleetLocation } from "@flotilla/fleet";
 import { exampleFleet } from "./example-fleet.js";
 import { synth } from "./synth.js";
+
+// Synth parses each cluster spec once: zod's JIT-compiled parsers cost more to build than they save.
+z.config({ jitless: true });
 
 const distDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(distDir, "../../..");
