@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { ClusterChart, clusterDocuments } from "@flotilla/cluster";
 import { type ClusterSpec, clusterSpecSchema, renderedNamespaces } from "@flotilla/fleet";
 import { FLYTE_CHART } from "@flotilla/flyte";
+import { podSchedulingFor } from "@flotilla/karpenter";
 import { readVendoredCharts } from "@flotilla/review";
 import { type IdentityOutputs, planClusterIdentities } from "@flotilla/workload-identity";
 import { validCluster } from "./support/fixture-fleet.js";
@@ -204,6 +205,46 @@ describe("platforms.flyte", () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]!.path).toBe(".flyteadmin.serviceAcount");
     expect(problems[0]!.message).toMatch(/did you mean "serviceAccount"\?.*flyte-core v1\.16\.8/);
+  });
+
+  const POOLS = {
+    karpenter: { mode: "node-auto-provisioning" },
+    nodePools: [
+      { name: "general", preset: "general" },
+      { name: "a100", preset: "gpu", requirements: [{ key: "karpenter.azure.com/sku-gpu-name", operator: "In", values: ["A100"] }] },
+    ],
+  };
+
+  it("gpuNodePool gives GPU task pods the pool's tolerations (from podSchedulingFor), with keys the chart knows", async () => {
+    const cluster = spec({ ...FLYTE, gpuNodePool: "a100" }, POOLS);
+    expect(cluster.platforms.flyte?.gpuNodePool).toBe("a100");
+    const values = helmRelease(render(cluster).documents).spec.values as Json;
+    const tolerations = podSchedulingFor(cluster.nodePools.find((pool) => pool.name === "a100")!).tolerations;
+    expect(values.configmap.k8s.plugins.k8s["resource-tolerations"]).toEqual({ "nvidia.com/gpu": tolerations });
+    expect(tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
+    const checkers = await readVendoredCharts([join(repoRoot, "packages/flyte/charts")]);
+    const checker = checkers.find((candidate) => candidate.matches({ name: FLYTE_CHART.chart, version: FLYTE_CHART.version }));
+    expect(checker!.check(values)).toEqual([]);
+    // Without it, no toleration for GPU pods.
+    const plain = helmRelease(render(spec(FLYTE, POOLS)).documents).spec.values as Json;
+    expect(plain.configmap.k8s.plugins.k8s["resource-tolerations"]).toBeUndefined();
+  });
+
+  it("gpuNodePool must name a gpu-preset pool of nodePools, with the path and the fix", () => {
+    const issues = (flyte: Record<string, unknown>, extra: Record<string, unknown> = POOLS) => {
+      const result = clusterSpecSchema.safeParse({ ...validCluster("alpha"), sops: { age: [AGE] }, platforms: { flyte }, ...extra });
+      expect(result.success).toBe(false);
+      return result.error!.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
+    };
+    expect(issues({ ...FLYTE, gpuNodePool: "general" })).toEqual([
+      { path: "platforms.flyte.gpuNodePool", message: expect.stringMatching(/node pool "general" has preset "general", not "gpu".*name a gpu pool \("a100"\)/) },
+    ]);
+    expect(issues({ ...FLYTE, gpuNodePool: "h100" })).toEqual([
+      { path: "platforms.flyte.gpuNodePool", message: expect.stringMatching(/node pool "h100" is not declared in nodePools; name a gpu pool \("a100"\)/) },
+    ]);
+    expect(issues({ ...FLYTE, gpuNodePool: "gpu" }, {})).toEqual([
+      { path: "platforms.flyte.gpuNodePool", message: expect.stringMatching(/declare one in nodePools: \{ name: "gpu", preset: "gpu" \}/) },
+    ]);
   });
 
   it("disabling it removes its layer, namespace, HelmRelease, identities and Secret reference", () => {

@@ -4,6 +4,7 @@ import type { ClusterSpec } from "@flotilla/fleet";
 import type { GitRepositorySource } from "@flotilla/flux";
 import { ARGO_WORKFLOWS_IDENTITY, ArgoWorkflows } from "@flotilla/argo-workflows";
 import { Flyte, FLYTE_BACKEND_IDENTITY, FLYTE_TASKS_IDENTITY } from "@flotilla/flyte";
+import { podSchedulingFor } from "@flotilla/karpenter";
 import { Metaflow, METAFLOW_IDENTITY, METAFLOW_SERVICE_ACCOUNTS } from "@flotilla/metaflow";
 import { CLIENT_ID_ANNOTATION, type IdentityOutputs, workloadIdentityPodLabels } from "@flotilla/workload-identity";
 import { Layer } from "./layer.js";
@@ -36,6 +37,7 @@ export function renderPlatforms(scope: Construct, context: PlatformContext): Lay
       tasksClientId: clientId(context, FLYTE_TASKS_IDENTITY),
       clientIdAnnotation: CLIENT_ID_ANNOTATION,
       podLabels: workloadIdentityPodLabels(),
+      ...(flyte.gpuNodePool === undefined ? {} : { gpuTolerations: podSchedulingFor(nodePool(spec, flyte.gpuNodePool, "platforms.flyte.gpuNodePool")).tolerations }),
     });
     layer.kustomization.addHealthCheck(platform.release);
     layers.push(layer);
@@ -75,6 +77,13 @@ export function renderPlatforms(scope: Construct, context: PlatformContext): Lay
     layers.push(layer);
   }
   return layers;
+}
+
+/** The pool of `nodePools` named by `field` (the spec checks guarantee it exists). */
+function nodePool(spec: ClusterSpec, name: string, field: string): ClusterSpec["nodePools"][number] {
+  const pool = spec.nodePools.find((candidate) => candidate.name === name);
+  if (pool === undefined) throw new Error(`ClusterChart ${spec.name}: ${field} names node pool ${name}, which the cluster does not declare`);
+  return pool;
 }
 
 function platformLayer(scope: Construct, context: PlatformContext, platform: string): Layer {

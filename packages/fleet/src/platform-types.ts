@@ -60,6 +60,13 @@ export interface FlyteSpecInput {
    * @default ["development", "staging", "production"]
    */
   domains?: string[] | undefined;
+  /**
+   * A pool of `nodePools` with preset `gpu` for Flyte's GPU tasks: flytepropeller's k8s plugin
+   * (`resource-tolerations`) gives every task pod requesting `nvidia.com/gpu` that pool's
+   * tolerations (from `podSchedulingFor`), so GPU tasks schedule onto its tainted nodes.
+   * @default - none: GPU task pods get no toleration and stay off tainted GPU nodes
+   */
+  gpuNodePool?: string | undefined;
 }
 
 /** Argo Workflows (chart argo-workflows 0.47, Argo v3.7): controller and server in `namespace`. */
@@ -137,6 +144,8 @@ export interface FlyteSpec {
   database: PlatformDatabase;
   projects: string[];
   domains: string[];
+  /** The name of a gpu-preset pool of `nodePools`, when GPU tasks go there. */
+  gpuNodePool?: string | undefined;
 }
 
 /** Validated {@link ArgoWorkflowsSpecInput}, defaults filled. */

@@ -41,12 +41,14 @@ const databaseSchema = strictObject("the PostgreSQL database: { host, database?,
 
 const nameLabel = (what: string) => checkedString(what, (value) => checkDnsLabel(value, { maxLength: 30, startWithLetter: true }));
 
-const flyteSchema = strictObject("the Flyte platform: { storage, database, namespace?, projects?, domains? }", {
+const flyteSchema = strictObject("the Flyte platform: { storage, database, namespace?, projects?, domains?, gpuNodePool? }", {
   namespace: checkedString("the Flyte control plane namespace", checkNamespaceName).optional(),
   storage: storageSchema,
   database: databaseSchema,
   projects: list("the Flyte projects", nameLabel("a Flyte project, e.g. \"flytesnacks\"")).min(1, "list at least one project").optional(),
   domains: list("the Flyte domains", nameLabel("a Flyte domain, e.g. \"development\"")).min(1, "list at least one domain").optional(),
+  // Checked against nodePools in checkPlatformReferences.
+  gpuNodePool: checkedString("the name of a gpu-preset pool of nodePools, e.g. \"gpu\"", () => undefined).optional(),
 });
 
 /** The keys of the Argo workflow archive's Secret (`controller.persistence.postgresql.{userNameSecret,passwordSecret}`). */
@@ -109,6 +111,7 @@ export function platformDefaults(
       database: database(flyte.database, "flyte"),
       projects: [...(flyte.projects ?? FLYTE_DEFAULTS.projects)],
       domains: [...(flyte.domains ?? FLYTE_DEFAULTS.domains)],
+      ...(flyte.gpuNodePool === undefined ? {} : { gpuNodePool: flyte.gpuNodePool }),
     };
     resolved.flyte = spec;
   }
@@ -211,6 +214,11 @@ export function checkPlatformReferences(value: unknown, ctx: Ctx): void {
       message: "Metaflow runs its flows (and @schedule) on Argo Workflows: add platforms.argoWorkflows too",
     });
   }
+  const flyte = value.platforms.flyte;
+  if (isObject(flyte) && typeof flyte.gpuNodePool === "string") {
+    const message = flyteGpuNodePoolProblem(flyte.gpuNodePool, value.nodePools);
+    if (message !== undefined) ctx.addIssue({ code: "custom", path: ["platforms", "flyte", "gpuNodePool"], message });
+  }
   const argo = value.platforms.argoWorkflows;
   if (isObject(argo) && Array.isArray(argo.workflowNamespaces)) {
     const declared = new Set(Array.isArray(value.namespaces) ? (value.namespaces as unknown[]).flatMap((entry) => (isObject(entry) && typeof entry.name === "string" ? [entry.name] : [])) : []);
@@ -234,4 +242,17 @@ export function checkPlatformReferences(value: unknown, ctx: Ctx): void {
       }
     });
   }
+}
+
+/** Why `platforms.flyte.gpuNodePool` cannot be `name` given the raw `nodePools`, if it cannot. */
+function flyteGpuNodePoolProblem(name: string, rawPools: unknown): string | undefined {
+  const pools = Array.isArray(rawPools) ? (rawPools as unknown[]).filter(isObject) : [];
+  const gpuPools = pools.flatMap((pool) => (pool.preset === "gpu" && typeof pool.name === "string" ? [JSON.stringify(pool.name)] : []));
+  const fix = gpuPools.length === 0 ? `declare one in nodePools: { name: ${JSON.stringify(name)}, preset: "gpu" }` : `name a gpu pool (${gpuPools.join(", ")})`;
+  const pool = pools.find((candidate) => candidate.name === name);
+  if (pool === undefined) return `node pool ${JSON.stringify(name)} is not declared in nodePools; ${fix}`;
+  if (pool.preset !== "gpu") {
+    return `node pool ${JSON.stringify(name)} has preset ${JSON.stringify(pool.preset)}, not "gpu": Flyte's GPU tasks need a pool of GPU nodes; ${fix}`;
+  }
+  return undefined;
 }

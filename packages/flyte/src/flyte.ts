@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { DEFAULT_FLUX_NAMESPACE, HelmReleaseFor, HelmRepositorySource } from "@flotilla/flux";
 import type { FlyteSpec } from "@flotilla/fleet";
 import { FLYTE_CHART } from "./model/chart.js";
-import { flyteValues } from "./model/values.js";
+import { type FlyteToleration, flyteValues } from "./model/values.js";
 
 /** Props of {@link Flyte}. */
 export interface FlyteProps {
@@ -16,6 +16,12 @@ export interface FlyteProps {
   readonly clientIdAnnotation: string;
   /** The workload identity pod labels (`workloadIdentityPodLabels()` of `@flotilla/workload-identity`). */
   readonly podLabels: Readonly<Record<string, string>>;
+  /**
+   * The tolerations of the pool `flyte.gpuNodePool` (`podSchedulingFor(pool).tolerations` of
+   * `@flotilla/karpenter`), given to task pods requesting `nvidia.com/gpu`.
+   * @default - none
+   */
+  readonly gpuTolerations?: readonly FlyteToleration[] | undefined;
   /**
    * Namespace of the HelmRepository and HelmRelease.
    * @default "flux-system"

@@ -57,6 +57,8 @@ export default defineCluster({
       storage: { account: "stmldevflyte", container: "flyte" },
       database: { host: "psql-ml-dev.postgres.database.azure.com" },
       projects: ["flytesnacks"],
+      // Task pods requesting nvidia.com/gpu tolerate the gpu pool's taint (from the pool, not by hand).
+      gpuNodePool: "gpu",
     },
     // Argo Workflows 3.7 (Metaflow's @schedule needs CronWorkflow spec.schedule, gone in v4): artifacts
     // in Blob Storage, the workflow archive in PostgreSQL (Secret argo/argo-db: username, password).

@@ -8,4 +8,4 @@ export {
   flyteIdentityRequirements,
   flyteTaskNamespaces,
 } from "./identities.js";
-export { flyteValues, type FlyteValuesProps } from "./values.js";
+export { FLYTE_GPU_RESOURCE, type FlyteToleration, flyteValues, type FlyteValuesProps } from "./values.js";

@@ -2,6 +2,17 @@ import type { FlyteSpec } from "@flotilla/fleet";
 import { FLYTE_DB_PASSWORD_PATH } from "./chart.js";
 import { FLYTE_BACKEND_SERVICE_ACCOUNTS, FLYTE_LABELLED_COMPONENTS, FLYTE_TASK_SERVICE_ACCOUNT } from "./identities.js";
 
+/** A toleration as a pod spec writes it (`PodToleration` of `@flotilla/karpenter/model`). */
+export interface FlyteToleration {
+  readonly key: string;
+  readonly operator: "Equal" | "Exists";
+  readonly value?: string;
+  readonly effect: string;
+}
+
+/** The extended resource that marks a GPU task pod (flytepropeller's `gpu-resource-name`). */
+export const FLYTE_GPU_RESOURCE = "nvidia.com/gpu";
+
 /** Inputs of {@link flyteValues}. */
 export interface FlyteValuesProps {
   /** The validated `platforms.flyte` of the cluster. */
@@ -14,6 +25,12 @@ export interface FlyteValuesProps {
   readonly clientIdAnnotation: string;
   /** The workload identity pod labels (`azure.workload.identity/use: "true"`). */
   readonly podLabels: Readonly<Record<string, string>>;
+  /**
+   * The tolerations of `flyte.gpuNodePool` (`podSchedulingFor(pool).tolerations`): flytepropeller
+   * adds them to every task pod requesting `nvidia.com/gpu` (`resource-tolerations`).
+   * @default - none (GPU task pods tolerate no pool taint)
+   */
+  readonly gpuTolerations?: readonly FlyteToleration[] | undefined;
 }
 
 /**
@@ -67,6 +84,10 @@ export function flyteValues(props: FlyteValuesProps): Record<string, unknown> {
           k8s: {
             "default-labels": podLabels,
             "default-env-vars": [{ AZURE_STORAGE_ACCOUNT_NAME: flyte.storage.account }],
+            // GPU tasks onto the gpuNodePool: its taints tolerated by pods requesting nvidia.com/gpu.
+            ...(props.gpuTolerations === undefined
+              ? {}
+              : { "resource-tolerations": { [FLYTE_GPU_RESOURCE]: props.gpuTolerations.map((toleration) => ({ ...toleration })) } }),
           },
         },
       },
