@@ -5,7 +5,7 @@ import { compileRule } from "../src/validate/cel-environment.js";
 import { createValidator } from "../src/validate/index.js";
 
 const FLUX_CRDS = new URL("../../flux/crds/", import.meta.url);
-const KARPENTER_CRDS = new URL("file:///work/shared/crds/karpenter/");
+const KARPENTER_CRDS = new URL("../../karpenter/crds/", import.meta.url);
 
 type Json = Record<string, unknown>;
 
@@ -122,10 +122,11 @@ const dnsOverride = (zone: string, forwardDestination: string) => ({
   serveStaleDuration: "1h",
   maxConcurrent: 1000,
 });
+// The vendored AKSNodeClass is the released v1.14.2 one: FIPS only with AzureLinux (or the default
+// Ubuntu family), no trustedLaunch.
 const aksNodeClassSpec = {
-  imageFamily: "Ubuntu2204",
+  imageFamily: "AzureLinux",
   fipsMode: "FIPS",
-  security: { trustedLaunch: { vtpm: true, secureBoot: true } },
   kubelet: { imageGCHighThresholdPercent: 85, imageGCLowThresholdPercent: 80, failSwapOn: false },
   linuxOSConfig: {
     swapFileSize: "1Gi",
@@ -365,7 +366,7 @@ describe("CEL rules of Karpenter CRDs", () => {
   it("applies schema defaults before evaluating rules: imageFamily defaults to Ubuntu", () => {
     expect(validator.validate(nodeClass({ fipsMode: "FIPS" }))).toEqual([]);
     expect(validator.validate(nodeClass({ fipsMode: "FIPS", imageFamily: "Ubuntu2404" }))).toEqual([
-      { path: ".spec", message: "FIPS is not yet supported for Ubuntu2404" },
+      { path: ".spec", message: "FIPS is not yet supported for Ubuntu2204 or Ubuntu2404" },
     ]);
   });
 

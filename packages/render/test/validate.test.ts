@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createValidator, type ObjectValidator } from "../src/validate/index.js";
 
 const FLUX_CRDS = new URL("../../flux/crds/", import.meta.url);
-const KARPENTER_CRDS = new URL("file:///work/shared/crds/karpenter/");
+const KARPENTER_CRDS = new URL("../../karpenter/crds/", import.meta.url);
 
 function readCrds(directory: URL): unknown[] {
   return readdirSync(directory)

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ageRecipient, encryptSecret, inspectEncryptedSecret } from "../src/index.js";
 
-const VECTORS = join(import.meta.dirname, "../../../../shared/sops-vectors");
+const VECTORS = join(import.meta.dirname, "vectors");
 const RECIPIENT = "age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29";
 
 describe("inspectEncryptedSecret (no keys)", () => {

@@ -1,5 +1,5 @@
 /**
- * The reader against files written by real sops (../shared/sops-vectors, see its SOURCES.md):
+ * The reader against files written by real sops (vendored from ../shared/sops-vectors into test/vectors, see its SOURCES.md):
  * every vector with an expected/ file decrypts to its expected plaintext, values, types and data
  * key; the no-MAC vector is refused. age data keys are unwrapped with age-encryption, PGP ones
  * with the real gpg CLI.
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ageIdentities, decryptSopsFile, type KeyUnwrapper, parseSopsDocument, readMetadata, SopsError } from "../src/index.js";
 import { gpgHome, type GpgHome } from "./support/gpg.js";
 
-const VECTORS = join(import.meta.dirname, "../../../../shared/sops-vectors");
+const VECTORS = join(import.meta.dirname, "vectors");
 const FLUX_KEYS = join(VECTORS, "flux-kustomize-controller/keys");
 
 interface Expected {
