@@ -4,6 +4,7 @@
  * `kubernetes.azure.com` domains) and the provider's well-known labels (see crds/NOTES.md).
  */
 import { checkSkuFamily, checkSkuName, checkSkuSeries, checkSkuVersion, checkWholeNumber } from "./sku.js";
+import { distance as editDistance } from "fastest-levenshtein";
 
 /** How the values of a requirement key are checked. */
 export interface RequirementKey {
@@ -126,18 +127,6 @@ const SET_BY_KARPENTER: Readonly<Record<string, string>> = {
   "karpenter.azure.com/aksnodeclass": "Karpenter sets it from the NodePool's nodeClassRef",
   "kubernetes.io/hostname": "it names one node; a NodePool creates many",
 };
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
 
 /** Checks a requirement key against {@link REQUIREMENT_KEYS}, naming the key to use instead. */
 export function checkRequirementKey(key: string): string | undefined {

@@ -1,3 +1,5 @@
+import { distance as editDistance } from "fastest-levenshtein";
+
 const MAX_LISTED_FIELDS = 8;
 
 /** "unknown field (did you mean "interval"? known fields: interval, path, prune, ...)" */
@@ -12,18 +14,4 @@ export function describeUnknownField(field: string, knownFields: readonly string
   const suggestion =
     closest && closest.distance <= Math.max(2, Math.floor(field.length / 3)) ? `did you mean "${closest.name}"? ` : "";
   return `unknown field (${suggestion}known fields: ${listed.join(", ")}${more})`;
-}
-
-/** Levenshtein distance. */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
