@@ -2,14 +2,11 @@ import { builtInRole, type ClusterSpec, type RoleScope } from "@flotilla/fleet";
 import { identityResourceId, roleDefinitionId, scopeId } from "./arm-ids.js";
 import {
   identityAzureName,
-  MANAGED_BY,
-  roleAssignmentDescription,
   serviceAccountCredentialName,
   serviceAccountSubject,
-  TAGS,
 } from "./naming.js";
 import type { PlannedIdentity, PlannedRoleAssignment } from "./plan-types.js";
-import { FLOTILLA_GUID_NAMESPACE, uuidV5 } from "./uuid.js";
+import { identityTags, plannedRoleAssignment } from "./planned-objects.js";
 
 /** Namespace of Flux's controllers (their ServiceAccounts are Flux's own, not rendered by synth). */
 export const FLUX_CONTROLLERS_NAMESPACE = "flux-system";
@@ -83,22 +80,21 @@ export function planFluxControllerIdentities(spec: ClusterSpec): { identity: Pla
       const role = builtInRole(roleName);
       if (role === undefined) throw new Error(`built-in role ${roleName} is missing from BUILT_IN_ROLES`);
       const scope = scopeId(subscriptionId, roleScope);
-      const definitionId = roleDefinitionId(subscriptionId, role.id);
-      return {
-        name: uuidV5(FLOTILLA_GUID_NAMESPACE, `${resourceId}\n${definitionId}\n${scope}`.toLowerCase()),
-        scope,
-        roleDefinitionId: definitionId,
+      return plannedRoleAssignment({
+        cluster: spec.name,
+        identityKey: key,
+        identityResourceId: resourceId,
+        roleDefinitionId: roleDefinitionId(subscriptionId, role.id),
         roleName: role.name,
-        principalType: "ServicePrincipal",
-        description: roleAssignmentDescription(spec.name, key),
-      };
+        scope,
+      });
     });
     const identity: PlannedIdentity = {
       key,
       name,
       resourceGroup,
       location,
-      tags: { [TAGS.cluster]: spec.name, [TAGS.identity]: key, [TAGS.managedBy]: MANAGED_BY },
+      tags: identityTags(spec.name, key),
       resourceId,
       federatedCredentials: [
         {

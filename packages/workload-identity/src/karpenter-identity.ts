@@ -3,14 +3,11 @@ import { controllerRoleAssignments, KARPENTER_CONTROLLER } from "@flotilla/karpe
 import { identityResourceId, roleDefinitionId } from "./arm-ids.js";
 import {
   identityAzureName,
-  MANAGED_BY,
-  roleAssignmentDescription,
   serviceAccountCredentialName,
   serviceAccountSubject,
-  TAGS,
 } from "./naming.js";
 import type { PlannedIdentity, PlannedRoleAssignment } from "./plan-types.js";
-import { FLOTILLA_GUID_NAMESPACE, uuidV5 } from "./uuid.js";
+import { identityTags, plannedRoleAssignment } from "./planned-objects.js";
 
 /** The identity key of the self-hosted Karpenter controller (`id-<cluster>-karpenter` in Azure). */
 export const KARPENTER_CONTROLLER_IDENTITY = KARPENTER_CONTROLLER.identityKey;
@@ -37,15 +34,14 @@ export function karpenterControllerIdentity(spec: ClusterSpec): PlannedIdentity 
   const roleAssignments = controllerRoleAssignments(subscriptionId, karpenter, subnets).map(({ role: roleName, scope }): PlannedRoleAssignment => {
     const role = builtInRole(roleName);
     if (role === undefined) throw new Error(`built-in role ${roleName} is missing from BUILT_IN_ROLES`);
-    const definitionId = roleDefinitionId(subscriptionId, role.id);
-    return {
-      name: uuidV5(FLOTILLA_GUID_NAMESPACE, `${resourceId}\n${definitionId}\n${scope}`.toLowerCase()),
-      scope,
-      roleDefinitionId: definitionId,
+    return plannedRoleAssignment({
+      cluster: spec.name,
+      identityKey: key,
+      identityResourceId: resourceId,
+      roleDefinitionId: roleDefinitionId(subscriptionId, role.id),
       roleName: role.name,
-      principalType: "ServicePrincipal",
-      description: roleAssignmentDescription(spec.name, key),
-    };
+      scope,
+    });
   });
   const namespace = karpenter.namespace;
   const account = karpenter.serviceAccount;
@@ -54,7 +50,7 @@ export function karpenterControllerIdentity(spec: ClusterSpec): PlannedIdentity 
     name,
     resourceGroup,
     location,
-    tags: { [TAGS.cluster]: spec.name, [TAGS.identity]: key, [TAGS.managedBy]: MANAGED_BY },
+    tags: identityTags(spec.name, key),
     resourceId,
     federatedCredentials: [
       {

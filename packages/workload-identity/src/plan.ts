@@ -4,13 +4,10 @@ import {
   customRoleAzureName,
   externalCredentialName,
   identityAzureName,
-  MANAGED_BY,
   MAX_FEDERATED_CREDENTIALS_PER_IDENTITY,
-  roleAssignmentDescription,
   roleDefinitionDescription,
   serviceAccountCredentialName,
   serviceAccountSubject,
-  TAGS,
 } from "./naming.js";
 import type {
   ClusterIdentityPlan,
@@ -23,6 +20,7 @@ import type {
 import { KARPENTER_CONTROLLER_IDENTITY, karpenterControllerIdentity } from "./karpenter-identity.js";
 import { planFluxControllerIdentities } from "./flux-controller-identities.js";
 import { platformIdentities } from "./platform-identities.js";
+import { identityTags, plannedRoleAssignment } from "./planned-objects.js";
 import { FLOTILLA_GUID_NAMESPACE, uuidV5 } from "./uuid.js";
 
 /** A reason the plan must not be applied or rendered. */
@@ -197,23 +195,20 @@ export function planClusterIdentities(spec: ClusterSpec): ClusterIdentityPlanRes
         definitionId = definition.id;
         roleName = definition.roleName;
       }
-      const name = uuidV5(FLOTILLA_GUID_NAMESPACE, `${resourceId}\n${definitionId}\n${scope}`.toLowerCase());
-      const earlier = assignments.find((other) => other.assignment.name === name);
+      const assignment = plannedRoleAssignment({
+        cluster,
+        identityKey: identity.name,
+        identityResourceId: resourceId,
+        roleDefinitionId: definitionId,
+        roleName,
+        scope,
+      });
+      const earlier = assignments.find((other) => other.assignment.name === assignment.name);
       if (earlier !== undefined) {
         report(path, `role ${JSON.stringify(roleName)} on ${scope} is already granted at ${earlier.path}; remove one`);
         return;
       }
-      assignments.push({
-        path,
-        assignment: {
-          name,
-          scope,
-          roleDefinitionId: definitionId,
-          roleName,
-          principalType: "ServicePrincipal",
-          description: roleAssignmentDescription(cluster, identity.name),
-        },
-      });
+      assignments.push({ path, assignment });
     });
 
     return {
@@ -221,7 +216,7 @@ export function planClusterIdentities(spec: ClusterSpec): ClusterIdentityPlanRes
       name,
       resourceGroup: identity.resourceGroup,
       location,
-      tags: { [TAGS.cluster]: cluster, [TAGS.identity]: identity.name, [TAGS.managedBy]: MANAGED_BY },
+      tags: identityTags(cluster, identity.name),
       resourceId,
       federatedCredentials: credentials.map((entry) => entry.credential).sort((a, b) => compareText(a.name, b.name)),
       roleAssignments: assignments

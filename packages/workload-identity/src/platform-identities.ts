@@ -5,15 +5,12 @@ import { metaflowIdentityRequirements } from "@flotilla/metaflow/model";
 import { identityResourceId, roleDefinitionId, scopeId } from "./arm-ids.js";
 import {
   identityAzureName,
-  MANAGED_BY,
   MAX_FEDERATED_CREDENTIALS_PER_IDENTITY,
-  roleAssignmentDescription,
   serviceAccountCredentialName,
   serviceAccountSubject,
-  TAGS,
 } from "./naming.js";
 import type { PlannedIdentity } from "./plan-types.js";
-import { FLOTILLA_GUID_NAMESPACE, uuidV5 } from "./uuid.js";
+import { identityTags, plannedRoleAssignment } from "./planned-objects.js";
 
 const AUDIENCE = "api://AzureADTokenExchange";
 
@@ -59,23 +56,21 @@ export function platformIdentities(spec: ClusterSpec): PlannedPlatformIdentity[]
     const roleAssignments = requirement.roles.map(({ role: roleName, scope: roleScope }) => {
       const role = builtInRole(roleName);
       if (role === undefined) throw new Error(`built-in role ${roleName} is missing from BUILT_IN_ROLES`);
-      const definitionId = roleDefinitionId(subscriptionId, role.id);
-      const scope = scopeId(subscriptionId, roleScope);
-      return {
-        name: uuidV5(FLOTILLA_GUID_NAMESPACE, `${resourceId}\n${definitionId}\n${scope}`.toLowerCase()),
-        scope,
-        roleDefinitionId: definitionId,
+      return plannedRoleAssignment({
+        cluster: spec.name,
+        identityKey: key,
+        identityResourceId: resourceId,
+        roleDefinitionId: roleDefinitionId(subscriptionId, role.id),
         roleName: role.name,
-        principalType: "ServicePrincipal" as const,
-        description: roleAssignmentDescription(spec.name, key),
-      };
+        scope: scopeId(subscriptionId, roleScope),
+      });
     });
     const identity: PlannedIdentity = {
       key,
       name,
       resourceGroup,
       location,
-      tags: { [TAGS.cluster]: spec.name, [TAGS.identity]: key, [TAGS.managedBy]: MANAGED_BY },
+      tags: identityTags(spec.name, key),
       resourceId,
       federatedCredentials: [
         ...requirement.serviceAccounts.map(({ namespace, name: account }) => ({
