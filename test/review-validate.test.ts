@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clusterSpecSchema } from "@flotilla/fleet";
 import { readFluxCrds } from "@flotilla/flux";
-import { createValidator, type ObjectValidator } from "@flotilla/render";
+import { createValidator, type ObjectValidator } from "@flotilla/render/validate";
 import { ChartValuesRegistry, formatProblem, type IdentityExpectations, validateTree, vendoredValuesChecker } from "@flotilla/review";
 import { identityAzureName, identityResourceId, planIdentities } from "@flotilla/workload-identity";
 import {

@@ -1,20 +1,17 @@
-import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import "./zod-jitless.js";
+import { join, resolve } from "node:path";
 import { Command } from "commander";
-import { z } from "zod";
 import { formatFleetProblems, SECRETS_DIR } from "@flotilla/fleet";
 import { hasChanges, TreeConflictError, type RenderProblem, type TreeChanges } from "@flotilla/render";
 import { IDENTITY_OUTPUTS_DIR } from "@flotilla/workload-identity";
 import type { IdentityOutputsLocation } from "./identity-outputs.js";
 import type { FleetLocation } from "@flotilla/fleet";
 import { exampleFleet } from "./example-fleet.js";
+import { displayPath, distDir, repoRoot } from "./repo-paths.js";
 import { synth } from "./synth.js";
 
-// Synth parses each cluster spec once: zod's JIT-compiled parsers cost more to build than they save.
-z.config({ jitless: true });
-
-const distDir = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(distDir, "../../..");
+/** Inside node_modules/: ignored by git, and removed with the installed dependencies. */
+const VALIDATION_CACHE_FILE = "node_modules/.cache/flotilla/validated-objects.json";
 
 const program = new Command("synth")
   .description("Render every cluster of the fleet into clusters/<name>/ for Flux.")
@@ -29,6 +26,7 @@ const program = new Command("synth")
     "--secrets <dir>",
     "directory of encrypted secrets (<cluster>/<namespace>/<name>.sops.yaml, written by `pnpm secret set`); default apps/fleet/secrets, or <fleet>/secrets with --fleet",
   )
+  .option("--no-cache", `validate every object again instead of trusting the validation cache (${VALIDATION_CACHE_FILE})`)
   .action(async (options: SynthCliOptions) => {
     process.exitCode = await run(options);
   });
@@ -39,6 +37,7 @@ interface SynthCliOptions {
   fleet?: string;
   identityOutputs?: string;
   secrets?: string;
+  cache: boolean;
 }
 
 async function run(options: SynthCliOptions): Promise<number> {
@@ -55,7 +54,14 @@ async function run(options: SynthCliOptions): Promise<number> {
   const identityOutputs: IdentityOutputsLocation = { dir: outputsDir, displayName: displayPath };
   const secretsDir = options.secrets ? resolve(options.secrets) : options.fleet ? join(resolve(options.fleet), "secrets") : join(repoRoot, SECRETS_DIR);
   try {
-    const outcome = await synth({ fleet, identityOutputs, secrets: { dir: secretsDir, displayName: displayPath }, outDir, check: options.check ?? false });
+    const outcome = await synth({
+      fleet,
+      identityOutputs,
+      secrets: { dir: secretsDir, displayName: displayPath },
+      outDir,
+      check: options.check ?? false,
+      ...(options.cache ? { validationCache: join(repoRoot, VALIDATION_CACHE_FILE) } : {}),
+    });
     switch (outcome.kind) {
       case "invalid-fleet":
         console.error(formatFleetProblems(outcome.problems));
@@ -88,12 +94,6 @@ async function run(options: SynthCliOptions): Promise<number> {
     }
     throw error;
   }
-}
-
-/** Paths inside the repository are shown relative to its root (turbo runs synth from apps/fleet). */
-function displayPath(path: string): string {
-  const inRepo = relative(repoRoot, path);
-  return inRepo && !inRepo.startsWith("..") ? inRepo : path;
 }
 
 function describeChanges(changes: TreeChanges, out: string): string {

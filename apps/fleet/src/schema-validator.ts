@@ -1,12 +1,27 @@
-import { readFluxCrds } from "@flotilla/flux";
-import { readKarpenterCrds } from "@flotilla/karpenter";
-import { createValidator, type ObjectValidator } from "@flotilla/render";
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import { fluxCrdsJsonFile, readFluxCrds } from "@flotilla/flux";
+import { karpenterCrdsJsonFile, readKarpenterCrds } from "@flotilla/karpenter";
+import { validatorFiles, type ObjectValidator } from "@flotilla/render";
 
 /**
  * The one schema validator of the rendered tree: synth checks what it renders with it, validate
- * checks the committed tree with it. Add every vendored CRD set here (Flux, Karpenter).
+ * checks the committed tree with it. Add every vendored CRD set here (Flux, Karpenter), and its
+ * file to `schemaValidatorFingerprint`.
  */
 export async function createSchemaValidator(): Promise<ObjectValidator> {
-  const [flux, karpenter] = await Promise.all([readFluxCrds(), readKarpenterCrds()]);
+  // Loaded on demand: ajv and the CEL library are most of the validator's cost, and a synth whose
+  // objects are all in the validation cache never needs them.
+  const [{ createValidator }, flux, karpenter] = await Promise.all([import("@flotilla/render/validate"), readFluxCrds(), readKarpenterCrds()]);
   return createValidator({ crds: [...flux, ...karpenter] });
+}
+
+/** A digest of everything that decides the validator's answers: its code and schemas, and the vendored CRDs. */
+export async function schemaValidatorFingerprint(): Promise<string> {
+  const hash = createHash("sha256");
+  for (const file of [...validatorFiles(), fluxCrdsJsonFile(), karpenterCrdsJsonFile()]) {
+    hash.update(`${basename(file)}\0`).update(await readFile(file)).update("\0");
+  }
+  return hash.digest("hex");
 }

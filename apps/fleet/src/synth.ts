@@ -9,13 +9,15 @@ import {
   readTree,
   writeTree,
   type ClusterDocuments,
+  type ObjectValidator,
   type RenderProblem,
   type TreeChanges,
 } from "@flotilla/render";
 import type { ClusterIdentityPlan, IdentityOutputs } from "@flotilla/workload-identity";
 import { checkRenderedChartValues } from "./chart-values.js";
 import { loadFleetInputs } from "./fleet-inputs.js";
-import { createSchemaValidator } from "./schema-validator.js";
+import { createSchemaValidator, schemaValidatorFingerprint } from "./schema-validator.js";
+import { cachedValidator, ValidationCache } from "./validation-cache.js";
 import type { IdentityOutputsLocation } from "./identity-outputs.js";
 import { type ClusterSecretFile, readClusterSecrets, type SecretsLocation } from "./cluster-secrets.js";
 
@@ -35,6 +37,16 @@ export interface SynthOptions {
    * @default - every `packages/<name>/charts` of the repository
    */
   chartDirs?: readonly string[];
+  /**
+   * The validation cache file (objects already found valid, see ValidationCache); none when undefined.
+   * @default - no cache
+   */
+  validationCache?: string;
+  /**
+   * Creates the schema validator; only called when some rendered object is not in the validation cache.
+   * @default createSchemaValidator
+   */
+  loadValidator?: () => Promise<ObjectValidator>;
 }
 
 export type SynthOutcome =
@@ -67,8 +79,9 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   const valueProblems = await checkRenderedChartValues(rendered.clusters, options.chartDirs);
   if (valueProblems.length > 0) return { kind: "invalid-fleet", problems: valueProblems };
 
-  const validator = await createSchemaValidator();
+  const { validator, saveCache } = await schemaValidator(rendered.clusters, options);
   const plan = planTree(rendered.clusters, validator);
+  await saveCache();
   if (plan.problems.length > 0) return { kind: "invalid-output", problems: plan.problems };
 
   const clusters = fleet.clusters.map((cluster) => cluster.spec.name);
@@ -76,6 +89,18 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
     return { kind: "checked", changes: compareTree(plan.files, await readTree(options.outDir)), clusters };
   }
   return { kind: "written", changes: await writeTree(options.outDir, plan.files), clusters };
+}
+
+/** The schema validator, answering from the validation cache when synth has one. */
+async function schemaValidator(
+  clusters: ClusterDocuments[],
+  options: SynthOptions,
+): Promise<{ validator: ObjectValidator; saveCache: () => Promise<void> }> {
+  const load = options.loadValidator ?? createSchemaValidator;
+  if (options.validationCache === undefined) return { validator: await load(), saveCache: async () => {} };
+  const cache = await ValidationCache.open(options.validationCache, await schemaValidatorFingerprint());
+  const objects = clusters.flatMap((cluster) => cluster.documents.map((document) => document.object));
+  return { validator: await cachedValidator(objects, cache, load), saveCache: () => cache.save() };
 }
 
 function renderClusters(

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { showString } from "./describe-value.js";
 import type { FluxAzureSpec } from "./flux-azure-types.js";
 import { checkedString, list, oneOf, strictObject } from "./schema-helpers.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { platformNamespacesOf } from "./platforms-schema.js";
 import { BUILT_IN_ROLES, builtInRole, ROLE_SCOPE_KINDS, SCOPE_KIND_NOUNS, type RoleScopeKind } from "./azure-roles.js";
 import { describeValue, showString } from "./describe-value.js";

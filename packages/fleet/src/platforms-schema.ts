@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { describeValue } from "./describe-value.js";
 import type { ArgoWorkflowsSpec, FlyteSpec, MetaflowSpec, PlatformDatabase, PlatformsSpec } from "./platform-types.js";
 import { checkedString, list, strictObject } from "./schema-helpers.js";

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { truncate } from "./describe-value.js";
 import { allFields, fieldsAt } from "./field-catalog.js";
 import { knownFieldMistake } from "./field-mistakes.js";

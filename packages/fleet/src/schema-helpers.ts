@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { describeValue } from "./describe-value.js";
 
 /** A pure check of a string: a problem message, or `undefined` when the value is valid. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { describeValue } from "./describe-value.js";
 import { checkIdentityReferences, customRolesSchema, identitiesSchema, identityDefaults } from "./identity-schema.js";
 import { checkNodePoolReferences, karpenterSchema, nodePoolDefaults, nodePoolsSchema } from "./node-pools-schema.js";

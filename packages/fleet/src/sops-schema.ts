@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { platformNamespacesOf } from "./platforms-schema.js";
 import { showString } from "./describe-value.js";
 import { ALWAYS, checkedString, list, strictObject } from "./schema-helpers.js";

@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { type ClusterSpec, type ClusterSpecInput, clusterSpecSchema, defineCluster } from "../src/index.js";
-import type { z } from "zod";
+import type * as z from "zod";
 import { validSpec } from "./fixtures.js";
 
 describe("defineCluster", () => {

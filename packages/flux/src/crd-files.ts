@@ -26,5 +26,10 @@ export function fluxCrdFiles(): string[] {
  * the YAML files (JSON parses in milliseconds; the YAML takes hundreds).
  */
 export async function readFluxCrds(): Promise<unknown[]> {
-  return JSON.parse(await readFile(new URL("../crds/crds.json", import.meta.url), "utf8")) as unknown[];
+  return JSON.parse(await readFile(fluxCrdsJsonFile(), "utf8")) as unknown[];
+}
+
+/** Absolute path of `crds/crds.json`, the file readFluxCrds parses (e.g. to fingerprint the CRDs without parsing them). */
+export function fluxCrdsJsonFile(): string {
+  return fileURLToPath(new URL("../crds/crds.json", import.meta.url));
 }

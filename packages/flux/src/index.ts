@@ -13,7 +13,7 @@ export * from "./oci-repository-source.js";
 export * from "./helm-repository-source.js";
 export * from "./flux-kustomization.js";
 export * from "./helm-release-for.js";
-export { fluxCrdFiles, readFluxCrds } from "./crd-files.js";
+export { fluxCrdFiles, fluxCrdsJsonFile, readFluxCrds } from "./crd-files.js";
 export * from "./notification-provider.js";
 export * from "./flux-alert.js";
 export * from "./controller-identity-patches.js";

@@ -1,4 +1,4 @@
-import { createValidator } from "@flotilla/render";
+import { createValidator } from "@flotilla/render/validate";
 import { describe, expect, it } from "vitest";
 import { expectValidManifests, fluxCrds, fluxValidator as v, manifestProblems } from "./support/crd-schema.js";
 

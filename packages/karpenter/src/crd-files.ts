@@ -24,5 +24,10 @@ export function karpenterCrdFiles(): string[] {
  * and AKSNodeClasses, CEL rules included.
  */
 export async function readKarpenterCrds(): Promise<unknown[]> {
-  return JSON.parse(await readFile(new URL("../crds/crds.json", import.meta.url), "utf8")) as unknown[];
+  return JSON.parse(await readFile(karpenterCrdsJsonFile(), "utf8")) as unknown[];
+}
+
+/** Absolute path of `crds/crds.json`, the file readKarpenterCrds parses (e.g. to fingerprint the CRDs without parsing them). */
+export function karpenterCrdsJsonFile(): string {
+  return fileURLToPath(new URL("../crds/crds.json", import.meta.url));
 }

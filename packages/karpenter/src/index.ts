@@ -12,4 +12,4 @@ export { AksNodeClass, type AksNodeClassProps, type NodeClassRef } from "./aks-n
 export { KarpenterNodePool, type KarpenterNodePoolProps } from "./karpenter-node-pool.js";
 export { Arm64NodePool, GeneralNodePool, GpuNodePool, PresetNodePool, type PresetPoolOptions, SpotNodePool } from "./preset-node-pool.js";
 export { SelfHostedKarpenter, type SelfHostedKarpenterProps } from "./self-hosted-karpenter.js";
-export { karpenterCrdFiles, readKarpenterCrds } from "./crd-files.js";
+export { karpenterCrdFiles, karpenterCrdsJsonFile, readKarpenterCrds } from "./crd-files.js";

@@ -6,4 +6,9 @@ export { readTree, type ExistingTree } from "./read-tree.js";
 export { readTreeFiles, walkTree, type TreeFiles, type WalkedTree } from "./tree-files.js";
 export { toYaml } from "./serialize.js";
 export { TreeConflictError, writeTree } from "./write-tree.js";
-export * from "./validate/index.js";
+// createValidator is only exported by "@flotilla/render/validate": what imports the package root
+// never loads ajv and the CEL library (synth loads the validator on demand).
+export type { ObjectValidator, SchemaProblem, ValidatorOptions } from "./validate/types.js";
+export { describeUnknownField } from "./validate/field-suggestions.js";
+export { jsonPathKey } from "./validate/json-path.js";
+export { validatorFiles } from "./validate/validator-files.js";

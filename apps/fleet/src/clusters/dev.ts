@@ -1,4 +1,4 @@
-import { defineCluster } from "@flotilla/fleet";
+import { defineCluster } from "@flotilla/fleet/define";
 
 /** Development cluster: bootstrapped with `flux bootstrap github --path=clusters/dev`. */
 export default defineCluster({

@@ -1,4 +1,4 @@
-import { defineCluster } from "@flotilla/fleet";
+import { defineCluster } from "@flotilla/fleet/define";
 
 /** Production cluster: Flux installed by the AKS GitOps extension (microsoft.flux). */
 export default defineCluster({

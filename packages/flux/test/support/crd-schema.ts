@@ -4,7 +4,7 @@
  * Flux CRDs, the Kubernetes 1.28 schema for core kinds), fed with the CRDs that synth uses
  * (`readFluxCrds()`, i.e. crds/crds.json; crd-json.test.ts keeps it equal to the YAML).
  */
-import { createValidator, type SchemaProblem } from "@flotilla/render";
+import { createValidator, type SchemaProblem } from "@flotilla/render/validate";
 import { readFluxCrds } from "../../src/crd-files.js";
 import type { Manifest } from "./synth.js";
 

@@ -4,7 +4,7 @@
  */
 import { Testing, type Chart } from "cdk8s";
 import { readFluxCrds } from "@flotilla/flux";
-import { createValidator } from "@flotilla/render";
+import { createValidator } from "@flotilla/render/validate";
 import { readKarpenterCrds } from "../../src/crd-files.js";
 
 export const karpenterCrds = await readKarpenterCrds();

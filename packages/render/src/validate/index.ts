@@ -2,3 +2,4 @@ export type { ObjectValidator, SchemaProblem, ValidatorOptions } from "./types.j
 export { createValidator } from "./validator.js";
 export { jsonPathKey } from "./json-path.js";
 export { describeUnknownField } from "./field-suggestions.js";
+export { validatorFiles } from "./validator-files.js";
