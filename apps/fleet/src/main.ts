@@ -2,7 +2,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { z } from "zod";
-import { formatFleetProblems, SECRETS_DIR } from "@flotilla/fleet";
+import { formatFleetProblems, IMAGE_TAGS_DIR, SECRETS_DIR } from "@flotilla/fleet";
 import { hasChanges, TreeConflictError, type RenderProblem, type TreeChanges } from "@flotilla/render";
 import { IDENTITY_OUTPUTS_DIR } from "@flotilla/workload-identity";
 import type { IdentityOutputsLocation } from "./identity-outputs.js";
@@ -29,6 +29,10 @@ const program = new Command("synth")
     "--secrets <dir>",
     "directory of encrypted secrets (<cluster>/<namespace>/<name>.sops.yaml, written by `pnpm secret set`); default apps/fleet/secrets, or <fleet>/secrets with --fleet",
   )
+  .option(
+    "--images <dir>",
+    "directory of image tags files (<cluster>/images.yaml, updated by Flux's ImageUpdateAutomation); default apps/fleet/images, or <fleet>/images with --fleet",
+  )
   .action(async (options: SynthCliOptions) => {
     process.exitCode = await run(options);
   });
@@ -39,6 +43,7 @@ interface SynthCliOptions {
   fleet?: string;
   identityOutputs?: string;
   secrets?: string;
+  images?: string;
 }
 
 async function run(options: SynthCliOptions): Promise<number> {
@@ -54,8 +59,16 @@ async function run(options: SynthCliOptions): Promise<number> {
       : join(repoRoot, IDENTITY_OUTPUTS_DIR);
   const identityOutputs: IdentityOutputsLocation = { dir: outputsDir, displayName: displayPath };
   const secretsDir = options.secrets ? resolve(options.secrets) : options.fleet ? join(resolve(options.fleet), "secrets") : join(repoRoot, SECRETS_DIR);
+  const imagesDir = options.images ? resolve(options.images) : options.fleet ? join(resolve(options.fleet), "images") : join(repoRoot, IMAGE_TAGS_DIR);
   try {
-    const outcome = await synth({ fleet, identityOutputs, secrets: { dir: secretsDir, displayName: displayPath }, outDir, check: options.check ?? false });
+    const outcome = await synth({
+      fleet,
+      identityOutputs,
+      secrets: { dir: secretsDir, displayName: displayPath },
+      images: { dir: imagesDir, displayName: displayPath },
+      outDir,
+      check: options.check ?? false,
+    });
     switch (outcome.kind) {
       case "invalid-fleet":
         console.error(formatFleetProblems(outcome.problems));

@@ -20,6 +20,8 @@ describe("package exports", () => {
         "DEFAULT_FLUX_NAMESPACE",
         "FluxAlert",
         "ImagePolicyFor",
+        "ImageUpdateAutomationFor",
+        "DEFAULT_IMAGE_UPDATE_MESSAGE",
         "NotificationProvider",
         "controllerIdentityComponent",
         "FluxKustomization",
