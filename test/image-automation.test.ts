@@ -16,6 +16,7 @@ import { vendoredChartValues } from "../apps/fleet/src/chart-values.js";
 import { resolveImageValues } from "../apps/fleet/src/image-values.js";
 import { createSchemaValidator } from "../apps/fleet/src/schema-validator.js";
 import { validCluster } from "./support/fixture-fleet.js";
+import { validateCli } from "./support/review-cli.js";
 import { repoRoot, synthCli } from "./support/synth-cli.js";
 import { snapshotTree } from "./support/tree-snapshot.js";
 
@@ -138,6 +139,19 @@ describe("synth with the example fleet's images.yaml", () => {
     expect(release.spec.values["metaflow-service"].image).toMatchObject({ repository: REPOSITORY, tag: "v2.4.14" });
     expect(synthCli("--images", images, "--out", out, "--check").code).toBe(0);
     expect(synthCli("--out", out, "--check").code).toBe(1);
+  });
+
+  it("pnpm validate fails a tree that was not re-synthesized after the tag changed, naming the value and images.yaml", async () => {
+    const file = join(images, "dev", "images.yaml");
+    await writeFile(file, (await readFile(file, "utf8")).replace(":v2.4.13 #", ":v2.4.14 #"));
+    const result = validateCli(repoRoot, "--tree", out, "--images", images);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /dev\/platform-metaflow\/helmrelease_flux-system_metaflow\.yaml: HelmRelease flux-system\/metaflow: \.spec\.values\.metaflow-service\.image\.tag: is "v2\.4\.13", but .*images\/dev\/images\.yaml says "v2\.4\.14" \(the tree was not re-synthesized\); run `pnpm synth` and commit clusters\/ \[images\]/,
+    );
+    expect(result.stderr.match(/\[images\]/g)).toHaveLength(1);
+    expect(synthCli("--images", images, "--out", out).code).toBe(0);
+    expect(validateCli(repoRoot, "--tree", out, "--images", images).code).toBe(0);
   });
 
   it("rejects images.yaml of a cluster that automates nothing, and of a cluster not in the fleet", async () => {

@@ -2,12 +2,13 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { z } from "zod";
-import { formatFleetProblems, IMAGE_TAGS_DIR, SECRETS_DIR } from "@flotilla/fleet";
+import { formatFleetProblems, SECRETS_DIR } from "@flotilla/fleet";
 import { hasChanges, TreeConflictError, type RenderProblem, type TreeChanges } from "@flotilla/render";
 import { IDENTITY_OUTPUTS_DIR } from "@flotilla/workload-identity";
 import type { IdentityOutputsLocation } from "./identity-outputs.js";
 import type { FleetLocation } from "@flotilla/fleet";
 import { exampleFleet } from "./example-fleet.js";
+import { fleetLocations, IMAGES_OPTION_HELP } from "./fleet-options.js";
 import { synth } from "./synth.js";
 
 // Synth parses each cluster spec once: zod's JIT-compiled parsers cost more to build than they save.
@@ -29,10 +30,7 @@ const program = new Command("synth")
     "--secrets <dir>",
     "directory of encrypted secrets (<cluster>/<namespace>/<name>.sops.yaml, written by `pnpm secret set`); default apps/fleet/secrets, or <fleet>/secrets with --fleet",
   )
-  .option(
-    "--images <dir>",
-    "directory of image tags files (<cluster>/images.yaml, updated by Flux's ImageUpdateAutomation); default apps/fleet/images, or <fleet>/images with --fleet",
-  )
+  .option("--images <dir>", IMAGES_OPTION_HELP)
   .action(async (options: SynthCliOptions) => {
     process.exitCode = await run(options);
   });
@@ -59,13 +57,12 @@ async function run(options: SynthCliOptions): Promise<number> {
       : join(repoRoot, IDENTITY_OUTPUTS_DIR);
   const identityOutputs: IdentityOutputsLocation = { dir: outputsDir, displayName: displayPath };
   const secretsDir = options.secrets ? resolve(options.secrets) : options.fleet ? join(resolve(options.fleet), "secrets") : join(repoRoot, SECRETS_DIR);
-  const imagesDir = options.images ? resolve(options.images) : options.fleet ? join(resolve(options.fleet), "images") : join(repoRoot, IMAGE_TAGS_DIR);
   try {
     const outcome = await synth({
       fleet,
       identityOutputs,
       secrets: { dir: secretsDir, displayName: displayPath },
-      images: { dir: imagesDir, displayName: displayPath },
+      images: fleetLocations(options).images,
       outDir,
       check: options.check ?? false,
     });
