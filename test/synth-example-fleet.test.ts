@@ -34,6 +34,13 @@ describe("synth of the example fleet", () => {
     expect(result.stdout).toMatch(/is up to date \(2 clusters\)/);
   });
 
+  it("matches it with every object validated again (--no-cache)", () => {
+    const result = synthCli("--check", "--no-cache");
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/is up to date \(2 clusters\)/);
+  });
+
   it("--check reports a hand edit, a missing file and a stale file, and changes nothing", async () => {
     const out = join(work, "clusters");
     await cp(join(repoRoot, "clusters"), out, { recursive: true });

@@ -1,8 +1,23 @@
 import type { FleetProblem } from "@flotilla/fleet";
 import type { ClusterDocuments } from "@flotilla/render";
-import type { Manifest } from "@flotilla/review/charts";
+import type { ChartValuesRegistry, Manifest } from "@flotilla/review/charts";
 import { vendoredChartDirs } from "./review/chart-dirs.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
+
+/**
+ * The vendored chart values (`packages/*\/charts/<chart>-<version>/`, or `chartDirs`), read on the
+ * first call only: generated fleets without platforms never load them.
+ */
+export function vendoredChartValues(chartDirs?: readonly string[]): () => Promise<ChartValuesRegistry> {
+  let loaded: Promise<ChartValuesRegistry> | undefined;
+  return () =>
+    (loaded ??= (async () => {
+      const { ChartValuesRegistry, readVendoredCharts } = await import("@flotilla/review/charts");
+      const registry = new ChartValuesRegistry();
+      for (const checker of await readVendoredCharts(chartDirs ?? (await vendoredChartDirs(repoRoot)), displayPath)) registry.register(checker);
+      return registry;
+    })());
+}
 
 /**
  * Synth's check of every rendered HelmRelease's values against the vendored values.yaml of its
@@ -10,12 +25,10 @@ import { displayPath, repoRoot } from "./repo-paths.js";
  * checker as `pnpm validate`. Helm ignores unknown keys, so a typo would otherwise deploy silently.
  * Each problem names the cluster file, the HelmRelease, the value path and the nearest valid key.
  */
-export async function checkRenderedChartValues(clusters: readonly ClusterDocuments[], chartDirs?: readonly string[]): Promise<FleetProblem[]> {
+export async function checkRenderedChartValues(clusters: readonly ClusterDocuments[], charts: () => Promise<ChartValuesRegistry>): Promise<FleetProblem[]> {
   if (!clusters.some((cluster) => cluster.documents.some((document) => (document.object as { kind?: unknown }).kind === "HelmRelease"))) return [];
-  // Loaded only when there is something to check (generated fleets without platforms skip it).
-  const { checkChartValues, ChartValuesRegistry, readVendoredCharts } = await import("@flotilla/review/charts");
-  const registry = new ChartValuesRegistry();
-  for (const checker of await readVendoredCharts(chartDirs ?? (await vendoredChartDirs(repoRoot)), displayPath)) registry.register(checker);
+  const { checkChartValues } = await import("@flotilla/review/charts");
+  const registry = await charts();
   const problems: FleetProblem[] = [];
   for (const cluster of clusters) {
     // Every object of the cluster, so that a chartRef finds its OCIRepository.

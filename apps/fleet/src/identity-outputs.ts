@@ -1,7 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { FleetProblem } from "@flotilla/fleet";
 import { type ClusterIdentityPlan, type IdentityOutputs, identityOutputsFileName, identityOutputsFor } from "@flotilla/workload-identity";
+import { readIfExists } from "./read-if-exists.js";
 
 /** Where the identity outputs files are: `<dir>/<cluster>.json`, written by `pnpm bootstrap apply`. */
 export interface IdentityOutputsLocation {
@@ -21,15 +21,6 @@ export interface ReadIdentityOutputs {
 /** The path of a cluster's outputs file. */
 export function identityOutputsFile(location: IdentityOutputsLocation, cluster: string): string {
   return join(location.dir, identityOutputsFileName(cluster));
-}
-
-async function readIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
 }
 
 /**

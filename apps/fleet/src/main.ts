@@ -3,11 +3,8 @@ import { join, resolve } from "node:path";
 import { Command } from "commander";
 import { formatFleetProblems, SECRETS_DIR } from "@flotilla/fleet";
 import { hasChanges, TreeConflictError, type RenderProblem, type TreeChanges } from "@flotilla/render";
-import { IDENTITY_OUTPUTS_DIR } from "@flotilla/workload-identity";
-import type { IdentityOutputsLocation } from "./identity-outputs.js";
-import type { FleetLocation } from "@flotilla/fleet";
-import { exampleFleet } from "./example-fleet.js";
-import { displayPath, distDir, repoRoot } from "./repo-paths.js";
+import { FLEET_OPTION_HELP, type FleetCliOptions, fleetLocations, IDENTITY_OUTPUTS_OPTION_HELP, IMAGES_OPTION_HELP } from "./fleet-options.js";
+import { displayPath, repoRoot } from "./repo-paths.js";
 import { synth } from "./synth.js";
 
 /** Inside node_modules/: ignored by git, and removed with the installed dependencies. */
@@ -17,25 +14,21 @@ const program = new Command("synth")
   .description("Render every cluster of the fleet into clusters/<name>/ for Flux.")
   .option("--check", "compare the committed tree with what the fleet renders; change nothing, exit 1 on drift")
   .option("--out <dir>", "output directory", join(repoRoot, "clusters"))
-  .option("--fleet <dir>", "directory of cluster modules (.js/.mjs) to use instead of the example fleet")
-  .option(
-    "--identity-outputs <dir>",
-    "directory of identity outputs files (<cluster>.json, written by `pnpm bootstrap apply`); default apps/fleet/identity-outputs, or <fleet>/identity-outputs with --fleet",
-  )
+  .option("--fleet <dir>", FLEET_OPTION_HELP)
+  .option("--identity-outputs <dir>", IDENTITY_OUTPUTS_OPTION_HELP)
   .option(
     "--secrets <dir>",
     "directory of encrypted secrets (<cluster>/<namespace>/<name>.sops.yaml, written by `pnpm secret set`); default apps/fleet/secrets, or <fleet>/secrets with --fleet",
   )
+  .option("--images <dir>", IMAGES_OPTION_HELP)
   .option("--no-cache", `validate every object again instead of trusting the validation cache (${VALIDATION_CACHE_FILE})`)
   .action(async (options: SynthCliOptions) => {
     process.exitCode = await run(options);
   });
 
-interface SynthCliOptions {
+interface SynthCliOptions extends FleetCliOptions {
   check?: boolean;
   out: string;
-  fleet?: string;
-  identityOutputs?: string;
   secrets?: string;
   cache: boolean;
 }
@@ -43,21 +36,14 @@ interface SynthCliOptions {
 async function run(options: SynthCliOptions): Promise<number> {
   const outDir = resolve(options.out);
   const shownOut = displayPath(outDir);
-  const fleet: FleetLocation = options.fleet
-    ? { modulesDir: resolve(options.fleet), displayName: displayPath }
-    : exampleFleet(repoRoot, distDir);
-  const outputsDir = options.identityOutputs
-    ? resolve(options.identityOutputs)
-    : options.fleet
-      ? join(resolve(options.fleet), "identity-outputs")
-      : join(repoRoot, IDENTITY_OUTPUTS_DIR);
-  const identityOutputs: IdentityOutputsLocation = { dir: outputsDir, displayName: displayPath };
+  const { fleet, identityOutputs, images } = fleetLocations(options);
   const secretsDir = options.secrets ? resolve(options.secrets) : options.fleet ? join(resolve(options.fleet), "secrets") : join(repoRoot, SECRETS_DIR);
   try {
     const outcome = await synth({
       fleet,
       identityOutputs,
       secrets: { dir: secretsDir, displayName: displayPath },
+      images,
       outDir,
       check: options.check ?? false,
       ...(options.cache ? { validationCache: join(repoRoot, VALIDATION_CACHE_FILE) } : {}),

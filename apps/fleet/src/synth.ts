@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdk8s";
-import { ClusterChart, clusterDocuments, FLUX_SYSTEM_PATCHES_DIR, fluxControllerPatches } from "@flotilla/cluster";
-import type { FleetLocation, FleetProblem, LoadedCluster } from "@flotilla/fleet";
+import { ClusterChart, clusterDocuments, FLUX_SYSTEM_PATCHES_DIR, fluxControllerPatches, type PlatformValue } from "@flotilla/cluster";
+import { automatedImages, type FleetLocation, type FleetProblem, type LoadedCluster } from "@flotilla/fleet";
 import {
   compareTree,
   planTree,
@@ -14,8 +14,10 @@ import {
   type TreeChanges,
 } from "@flotilla/render";
 import type { ClusterIdentityPlan, IdentityOutputs } from "@flotilla/workload-identity";
-import { checkRenderedChartValues } from "./chart-values.js";
+import { checkRenderedChartValues, vendoredChartValues } from "./chart-values.js";
 import { loadFleetInputs } from "./fleet-inputs.js";
+import { type ImageTagsLocation, readImageTags } from "./image-tags.js";
+import { resolveImageValues } from "./image-values.js";
 import { createSchemaValidator, schemaValidatorFingerprint } from "./schema-validator.js";
 import { cachedValidator, ValidationCache } from "./validation-cache.js";
 import type { IdentityOutputsLocation } from "./identity-outputs.js";
@@ -28,6 +30,8 @@ export interface SynthOptions {
   identityOutputs: IdentityOutputsLocation;
   /** Where the encrypted secrets (`<cluster>/<namespace>/<name>.sops.yaml`) are read from. */
   secrets: SecretsLocation;
+  /** Where the image tags files (`<cluster>/images.yaml`, updated by Flux) are read from. */
+  images: ImageTagsLocation;
   /** The clusters/ directory. */
   outDir: string;
   /** Compare with the tree on disk instead of writing it. */
@@ -67,16 +71,23 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   // Encrypted secrets are checked without any key and placed byte for byte.
   const secrets = await readClusterSecrets(options.secrets, fleet.clusters);
   if (secrets.problems.length > 0) return { kind: "invalid-fleet", problems: secrets.problems };
+  // Automated images: their current tags (which Flux updates) go into the platforms' values,
+  // shaped after the chart's values at each path.
+  const charts = vendoredChartValues(options.chartDirs);
+  const images = await readImageTags(options.images, fleet.clusters);
+  const imageValues = fleet.clusters.some((cluster) => automatedImages(cluster.spec).length > 0)
+    ? resolveImageValues(fleet.clusters, images.tags, await charts())
+    : { values: new Map<string, PlatformValue[]>(), problems: [] };
+  if (images.problems.length > 0 || imageValues.problems.length > 0) return { kind: "invalid-fleet", problems: [...images.problems, ...imageValues.problems] };
 
-  const rendered = renderClusters(
-    fleet.clusters,
-    options.outDir,
-    (cluster) => ({ plan: plans.get(cluster)!, outputs: outputs.get(cluster)! }),
-    (cluster) => secrets.files.get(cluster) ?? [],
-  );
+  const rendered = renderClusters(fleet.clusters, options.outDir, {
+    identitiesOf: (cluster) => ({ plan: plans.get(cluster)!, outputs: outputs.get(cluster)! }),
+    secretsOf: (cluster) => secrets.files.get(cluster) ?? [],
+    valuesOf: (cluster) => imageValues.values.get(cluster) ?? [],
+  });
   if (rendered.problems.length > 0) return { kind: "invalid-fleet", problems: rendered.problems };
   // Helm ignores unknown values: every key a HelmRelease sets must exist in its chart's values.yaml.
-  const valueProblems = await checkRenderedChartValues(rendered.clusters, options.chartDirs);
+  const valueProblems = await checkRenderedChartValues(rendered.clusters, charts);
   if (valueProblems.length > 0) return { kind: "invalid-fleet", problems: valueProblems };
 
   const { validator, saveCache } = await schemaValidator(rendered.clusters, options);
@@ -103,19 +114,21 @@ async function schemaValidator(
   return { validator: await cachedValidator(objects, cache, load), saveCache: () => cache.save() };
 }
 
-function renderClusters(
-  loaded: LoadedCluster[],
-  outDir: string,
-  identitiesOf: (cluster: string) => { plan: ClusterIdentityPlan; outputs: IdentityOutputs },
-  secretsOf: (cluster: string) => ClusterSecretFile[],
-): { clusters: ClusterDocuments[]; problems: FleetProblem[] } {
+/** What a cluster's chart needs besides its spec, by cluster name. */
+interface ClusterInputs {
+  identitiesOf: (cluster: string) => { plan: ClusterIdentityPlan; outputs: IdentityOutputs };
+  secretsOf: (cluster: string) => ClusterSecretFile[];
+  valuesOf: (cluster: string) => PlatformValue[];
+}
+
+function renderClusters(loaded: LoadedCluster[], outDir: string, { identitiesOf, secretsOf, valuesOf }: ClusterInputs): { clusters: ClusterDocuments[]; problems: FleetProblem[] } {
   const app = new App();
   const clusters: ClusterDocuments[] = [];
   const problems: FleetProblem[] = [];
   for (const { file, spec } of loaded) {
     try {
       const secrets = secretsOf(spec.name);
-      const chart = new ClusterChart(app, spec, { identities: identitiesOf(spec.name), encryptedSecrets: secrets });
+      const chart = new ClusterChart(app, spec, { identities: identitiesOf(spec.name), encryptedSecrets: secrets, platformValues: valuesOf(spec.name) });
       // Flux's own controllers get their identities from a Component flux-system/ includes.
       const controllerPatches = fluxControllerPatches(spec, identitiesOf(spec.name));
       clusters.push({

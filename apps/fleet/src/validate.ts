@@ -4,16 +4,18 @@ import { ChartValuesRegistry, formatProblem, readTreeFiles, readVendoredCharts, 
 import type { LoadedCluster } from "@flotilla/fleet";
 import { type ClusterIdentityPlan, type FluxControllerAccount, fluxControllerAccounts, type IdentityOutputs } from "@flotilla/workload-identity";
 import { identityOutputsFile } from "./identity-outputs.js";
-import { FLEET_OPTION_HELP, fleetLocations, IDENTITY_OUTPUTS_OPTION_HELP } from "./fleet-options.js";
+import { FLEET_OPTION_HELP, fleetLocations, IDENTITY_OUTPUTS_OPTION_HELP, IMAGES_OPTION_HELP } from "./fleet-options.js";
 import { loadFleetInputs } from "./fleet-inputs.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
 import { vendoredChartDirs } from "./review/chart-dirs.js";
+import { imageValueExpectations } from "./review/image-expectations.js";
 import { createSchemaValidator } from "./schema-validator.js";
 
 interface ValidateCliOptions {
   tree: string;
   fleet?: string;
   identityOutputs?: string;
+  images?: string;
   charts?: string[];
   concurrency: number;
 }
@@ -21,11 +23,12 @@ interface ValidateCliOptions {
 const program = new Command("validate")
   .description(
     "Check the committed tree: schemas, kustomize builds of every Flux Kustomization path, each object applied exactly once, " +
-      "dependsOn and sources, workload identities against the plan and outputs, chart values, no plaintext Secret. One line per problem; exit 1 if any.",
+      "dependsOn and sources, workload identities against the plan and outputs, chart values, automated images against images.yaml, no plaintext Secret. One line per problem; exit 1 if any.",
   )
   .option("--tree <dir>", "the rendered tree", join(repoRoot, "clusters"))
   .option("--fleet <dir>", FLEET_OPTION_HELP)
   .option("--identity-outputs <dir>", IDENTITY_OUTPUTS_OPTION_HELP)
+  .option("--images <dir>", IMAGES_OPTION_HELP)
   .option("--charts <dir...>", "directories of vendored charts (<chart>/Chart.yaml + values.yaml); default packages/*/charts")
   .option("--concurrency <n>", "kustomize builds at once", parseConcurrency, 4)
   .action(async (options: ValidateCliOptions) => {
@@ -51,6 +54,8 @@ async function run(options: ValidateCliOptions): Promise<number> {
   const registry = new ChartValuesRegistry();
   const chartDirs = options.charts?.map((dir) => resolve(dir)) ?? (await vendoredChartDirs(repoRoot));
   for (const checker of await readVendoredCharts(chartDirs, displayPath)) registry.register(checker);
+  const images = fleet.ok ? await imageValueExpectations(fleet.clusters, locations.images, registry) : undefined;
+  for (const problem of images?.problems ?? []) lines.push(`${[problem.file, problem.path, problem.message].filter(Boolean).join(": ")} [images]`);
 
   const result = await validateTree({
     files: await readTreeFiles(treeDir),
@@ -58,6 +63,7 @@ async function run(options: ValidateCliOptions): Promise<number> {
     treePrefix: treePrefix(treeDir),
     validator: await createSchemaValidator(),
     charts: registry,
+    ...(images === undefined ? {} : { images: images.expected }),
     concurrency: options.concurrency,
     ...(fleet.ok
       ? {

@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkRenderedChartValues } from "../src/chart-values.js";
+import { checkRenderedChartValues, vendoredChartValues } from "../src/chart-values.js";
 import { repoRoot } from "../src/repo-paths.js";
 
-const chartDirs = [join(repoRoot, "packages/flyte/charts")];
+const chartDirs = vendoredChartValues([join(repoRoot, "packages/flyte/charts")]);
 
 function release(values: Record<string, unknown>, version = "v1.16.8") {
   return {

@@ -10,7 +10,8 @@ import {
   plannedServiceAccounts,
   WorkloadServiceAccount,
 } from "@flotilla/workload-identity";
-import { renderFluxSources, renderImagePolicies, renderNotifications } from "./flux-azure.js";
+import { renderFluxSources, renderImageAutomation, renderImagePolicies, renderNotifications } from "./flux-azure.js";
+import type { PlatformValue } from "./platform-values.js";
 import { Layer } from "./layer.js";
 import { renderNodePools, renderPinnedNamespaces, renderSelfHostedKarpenter } from "./node-pools.js";
 import { renderPlatforms } from "./platforms.js";
@@ -38,6 +39,13 @@ export interface ClusterChartProps {
    * @default - no encrypted Secrets
    */
   readonly encryptedSecrets?: readonly { readonly namespace: string; readonly name: string }[];
+  /**
+   * Values set into the platforms' HelmReleases: the current images of `flux.images[].automate`
+   * (read from the cluster's images.yaml, shaped after the chart's values by synth).
+   *
+   * @default - none
+   */
+  readonly platformValues?: readonly PlatformValue[];
 }
 
 /**
@@ -96,8 +104,15 @@ export class ClusterChart extends Chart {
     renderPinnedNamespaces(this.infrastructure, spec);
     renderFluxSources(this.infrastructure, spec);
     renderImagePolicies(this.infrastructure, spec);
+    renderImageAutomation(this.infrastructure, spec, this.source);
     this.serviceAccounts = this.renderServiceAccounts(props.identities);
-    this.platformLayers = renderPlatforms(this, { spec, source: this.source, infrastructure: this.infrastructure, outputs: props.identities?.outputs });
+    this.platformLayers = renderPlatforms(this, {
+      spec,
+      source: this.source,
+      infrastructure: this.infrastructure,
+      outputs: props.identities?.outputs,
+      values: props.platformValues ?? [],
+    });
     // Last: the Alerts list the namespaces of every HelmRelease rendered above.
     renderNotifications(this, this.infrastructure, spec);
   }

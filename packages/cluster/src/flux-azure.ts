@@ -7,10 +7,11 @@ import {
   GitRepositorySource,
   HelmRepositorySource,
   ImagePolicyFor,
+  ImageUpdateAutomationFor,
   type KustomizeComponent,
   NotificationProvider,
 } from "@flotilla/flux";
-import { type ClusterSpec, FLUX_NAMESPACE, parseGitUrl } from "@flotilla/fleet";
+import { automatedImages, type ClusterSpec, FLUX_NAMESPACE, IMAGE_TAGS_DIR, imageRepositoryOf, parseGitUrl } from "@flotilla/fleet";
 import { type ClusterIdentityPlan, fluxControllerAccounts, type IdentityOutputs } from "@flotilla/workload-identity";
 import type { Construct } from "constructs";
 import type { Layer } from "./layer.js";
@@ -48,17 +49,34 @@ export function renderFluxSources(layer: Layer, spec: ClusterSpec): void {
  * image-reflector-controller with its AcrPull identity) and an ImagePolicy each, in `layer`.
  */
 export function renderImagePolicies(layer: Layer, spec: ClusterSpec): void {
-  const registry = spec.flux.registry;
-  if (spec.flux.images.length === 0) return;
-  if (registry === undefined) throw new Error(`cluster ${spec.name}: flux.images needs flux.registry`);
   for (const entry of spec.flux.images) {
     new ImagePolicyFor(layer, {
       name: entry.name,
       id: `image-${entry.name}`,
-      image: `${registry.name}.azurecr.io/${entry.repository}`,
+      image: imageRepositoryOf(spec, entry),
       policy: entry.semver !== undefined ? { semver: entry.semver } : { pattern: entry.pattern ?? "", extract: entry.extract ?? "" },
     });
   }
+}
+
+/** Name of the ImageUpdateAutomation of a cluster (in `flux-system`). */
+export const IMAGE_UPDATE_AUTOMATION_NAME = "flotilla";
+
+/**
+ * When the cluster automates images (`flux.images[].automate`): one ImageUpdateAutomation, in
+ * `layer`, that updates the markers in `apps/fleet/images/<cluster>/` (only this cluster's
+ * directory, so same-named policies of other clusters never apply) on `git.branch` of the fleet
+ * repository and pushes to the same branch. The GitRepository's credentials must allow pushing.
+ */
+export function renderImageAutomation(layer: Layer, spec: ClusterSpec, source: GitRepositorySource): void {
+  if (automatedImages(spec).length === 0) return;
+  new ImageUpdateAutomationFor(layer, {
+    name: IMAGE_UPDATE_AUTOMATION_NAME,
+    id: "image-update-automation",
+    sourceRef: source,
+    branch: spec.git.branch,
+    path: `./${IMAGE_TAGS_DIR}/${spec.name}`,
+  });
 }
 
 /** The https URL of the fleet repository, which Git commit status providers report on. */

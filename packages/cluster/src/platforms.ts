@@ -8,6 +8,7 @@ import { podSchedulingFor } from "@flotilla/karpenter";
 import { Metaflow, METAFLOW_IDENTITY, METAFLOW_SERVICE_ACCOUNTS } from "@flotilla/metaflow";
 import { CLIENT_ID_ANNOTATION, type IdentityOutputs, workloadIdentityPodLabels } from "@flotilla/workload-identity";
 import { Layer } from "./layer.js";
+import { type PlatformValue, setPlatformValues } from "./platform-values.js";
 
 /** What {@link renderPlatforms} needs from the cluster chart. */
 export interface PlatformContext {
@@ -17,6 +18,8 @@ export interface PlatformContext {
   readonly infrastructure: Layer;
   /** The cluster's identity outputs (client IDs); required when a platform is enabled. */
   readonly outputs: IdentityOutputs | undefined;
+  /** Values set into the platforms' HelmReleases (automated images); each must name an enabled platform. */
+  readonly values: readonly PlatformValue[];
 }
 
 /**
@@ -39,6 +42,7 @@ export function renderPlatforms(scope: Construct, context: PlatformContext): Lay
       podLabels: workloadIdentityPodLabels(),
       ...(flyte.gpuNodePool === undefined ? {} : { gpuTolerations: podSchedulingFor(nodePool(spec, flyte.gpuNodePool, "platforms.flyte.gpuNodePool")).tolerations }),
     });
+    setPlatformValues(platform.release, "flyte", context.values);
     layer.kustomization.addHealthCheck(platform.release);
     layers.push(layer);
   }
@@ -56,6 +60,7 @@ export function renderPlatforms(scope: Construct, context: PlatformContext): Lay
       // Metaflow's task pods run as their own federated ServiceAccount in the Argo namespace.
       ...(spec.platforms.metaflow === undefined ? {} : { extraWorkflowServiceAccounts: [{ namespace: argo.namespace, name: METAFLOW_SERVICE_ACCOUNTS.tasks }] }),
     });
+    setPlatformValues(platform.release, "argoWorkflows", context.values);
     layer.kustomization.addHealthCheck(platform.release);
     layers.push(layer);
   }
@@ -73,8 +78,14 @@ export function renderPlatforms(scope: Construct, context: PlatformContext): Lay
       clientIdAnnotation: CLIENT_ID_ANNOTATION,
       podLabels: workloadIdentityPodLabels(),
     });
+    setPlatformValues(platform.release, "metaflow", context.values);
     layer.kustomization.addHealthCheck(platform.release);
     layers.push(layer);
+  }
+  for (const value of context.values) {
+    if (spec.platforms[value.platform] === undefined) {
+      throw new Error(`ClusterChart ${spec.name}: a value (${value.path.join(".")}) is set into platforms.${value.platform}, which the cluster does not enable`);
+    }
   }
   return layers;
 }

@@ -53,7 +53,21 @@ const notificationSchema = strictObject("the notification: { name, type, secretR
   severity: oneOf("the lowest severity sent", ["info", "error"]).default("error"),
 });
 
-const imageSchema = strictObject("the image: { name, repository, semver? | pattern? + extract? }", {
+/** The platforms whose HelmRelease values an automated image can be set into (keys of `platforms`). */
+export const IMAGE_VALUE_PLATFORMS = ["flyte", "argoWorkflows", "metaflow"] as const;
+
+const imageValueSchema = strictObject("the HelmRelease value: { platform, path }", {
+  platform: oneOf("the platform whose HelmRelease gets the image", IMAGE_VALUE_PLATFORMS),
+  path: checkedString("the dotted path in the chart's values, e.g. \"metaflow-service.image\"", (value) =>
+    /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/.test(value) ? undefined : `must be a dotted values path such as "metaflow-service.image", got ${showString(value)}`,
+  ),
+});
+
+const imageAutomationSchema = strictObject("the automation: { values: [{ platform, path }] }", {
+  values: list("the HelmRelease values set to the image", imageValueSchema).min(1, "list at least one { platform, path }"),
+});
+
+const imageSchema = strictObject("the image: { name, repository, semver? | pattern? + extract?, automate? }", {
   name: name("the ImagePolicy name"),
   repository: checkedString("the repository inside flux.registry", (value) =>
     /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(value)
@@ -70,6 +84,7 @@ const imageSchema = strictObject("the image: { name, repository, semver? | patte
     }
   }).optional(),
   extract: checkedString("the value to order by, e.g. \"$ts\"", (value) => (value.includes("$") ? undefined : `must reference a capture group like "$ts", got ${showString(value)}`)).optional(),
+  automate: imageAutomationSchema.optional(),
 });
 
 /** The Azure fields of the `flux` object schema (spread into it). */
@@ -168,6 +183,7 @@ export function checkFluxAzureReferences(value: unknown, ctx: Ctx): void {
     } else if (semver && entry.extract !== undefined) {
       ctx.addIssue({ code: "custom", path: [...path, "extract"], message: `only used with pattern; remove it` });
     }
+    checkImageValueTargets(value, entry, path, ctx);
   });
   entries(flux.notifications).forEach((notification, i) => {
     const path = ["flux", "notifications", i];
@@ -175,6 +191,32 @@ export function checkFluxAzureReferences(value: unknown, ctx: Ctx): void {
     const type = notification.type;
     if (typeof type !== "string" || !(type in NOTIFICATION_SECRET_KEY)) return;
     needSecret([...path, "secretRef"], notification.secretRef, [NOTIFICATION_SECRET_KEY[type as keyof typeof NOTIFICATION_SECRET_KEY]], `${type} Provider ${String(notification.name)}`);
+  });
+}
+
+/**
+ * Each automated value names an enabled platform, and no two images set the same value of a
+ * platform (`flux.images[].automate.values`).
+ */
+function checkImageValueTargets(cluster: Record<string, unknown>, entry: Record<string, unknown>, path: PropertyKey[], ctx: Ctx): void {
+  if (!isObject(entry.automate)) return;
+  const platforms = isObject(cluster.platforms) ? cluster.platforms : {};
+  const images = entries(isObject(cluster.flux) ? cluster.flux.images : undefined);
+  const index = path[path.length - 1] as number;
+  entries(entry.automate.values).forEach((target, j) => {
+    const at = [...path, "automate", "values", j];
+    if (typeof target.platform !== "string" || !(IMAGE_VALUE_PLATFORMS as readonly string[]).includes(target.platform)) return;
+    if (platforms[target.platform] === undefined) {
+      ctx.addIssue({ code: "custom", path: [...at, "platform"], message: `platforms.${target.platform} is not enabled on this cluster; enable it or remove this value` });
+    }
+    const earlier = images.slice(0, index + 1).flatMap((other, i) =>
+      entries(isObject(other.automate) ? other.automate.values : undefined)
+        .map((value, k) => ({ value, at: `flux.images[${i}].automate.values[${k}]` }))
+        .filter(({ value }, k) => (i < index || k < j) && value.platform === target.platform && value.path === target.path),
+    );
+    if (earlier.length > 0) {
+      ctx.addIssue({ code: "custom", path: [...at, "path"], message: `${String(target.platform)} value ${JSON.stringify(target.path)} is already set by ${earlier[0]!.at}; each value takes one image` });
+    }
   });
 }
 

@@ -109,6 +109,31 @@ export interface FluxNotification {
   severity: "info" | "error";
 }
 
+/** A platform whose HelmRelease values an automated image is set into (its key in `platforms`). */
+export type ImageValuePlatform = "flyte" | "argoWorkflows" | "metaflow";
+
+/** A value of a platform's HelmRelease that holds an automated image. */
+export interface FluxImageValue {
+  /** The platform (enabled on this cluster) whose HelmRelease gets the image. */
+  platform: ImageValuePlatform;
+  /**
+   * Dotted path in the chart's values, which must exist in the vendored values.yaml: a map with
+   * `registry`, `repository` and `tag` (e.g. argo-workflows `executor.image`) gets the three parts,
+   * a map with `repository` and `tag` (e.g. metaflow `metaflow-service.image`) gets
+   * `<registry>.azurecr.io/<repository>` and the tag, a string gets the whole reference.
+   */
+  path: string;
+}
+
+/**
+ * Image update automation of an image: Flux's ImageUpdateAutomation keeps the image's tag in
+ * `apps/fleet/images/<cluster>/images.yaml` current, and synth sets it into these values.
+ */
+export interface FluxImageAutomation {
+  /** Where the image is used; at least one. */
+  values: FluxImageValue[];
+}
+
 /** An image in `flux.registry` Flux scans (ImageRepository, provider azure) and selects a tag of (ImagePolicy). */
 export interface FluxImagePolicyInput {
   /** ImageRepository and ImagePolicy name in `flux-system`; markers say `# {"$imagepolicy": "flux-system:<name>"}`. */
@@ -123,6 +148,11 @@ export interface FluxImagePolicyInput {
    * The ordered value, e.g. `"$ts"`; required with `pattern`.
    */
   extract?: string | undefined;
+  /**
+   * Keep the image current in platform HelmRelease values (see README "Image update automation").
+   * @default - not automated: Flux only reports the tag it would pick
+   */
+  automate?: FluxImageAutomation | undefined;
 }
 
 /** Validated {@link FluxImagePolicyInput}. */
@@ -132,6 +162,7 @@ export interface FluxImagePolicy {
   semver?: string | undefined;
   pattern?: string | undefined;
   extract?: string | undefined;
+  automate?: FluxImageAutomation | undefined;
 }
 
 /** The Azure-related fields of `flux`. */

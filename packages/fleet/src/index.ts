@@ -67,7 +67,7 @@ export type {
 export { CLUSTER_NAME_MAX_LENGTH, RESERVED_NAMESPACES } from "./validators/dns-label.js";
 export { ACCEPTED_GIT_URL_FORMS, type GitRepositoryUrl, parseGitUrl } from "./validators/git-url.js";
 export type * from "./flux-azure-types.js";
-export { FLUX_NAMESPACE, GIT_SECRET_KEYS, NOTIFICATION_SECRET_KEY } from "./flux-azure-schema.js";
+export { FLUX_NAMESPACE, GIT_SECRET_KEYS, IMAGE_VALUE_PLATFORMS, NOTIFICATION_SECRET_KEY } from "./flux-azure-schema.js";
 export { checkGitUrl } from "./validators/git-url.js";
 export {
   ARGO_DB_SECRET_KEYS,
@@ -92,3 +92,4 @@ export type {
   PlatformIdentityRequirement,
 } from "./platform-types.js";
 export { secretNamespaces } from "./secret-namespaces.js";
+export { automatedImages, IMAGE_TAGS_DIR, IMAGE_TAGS_FILE, IMAGE_TAGS_KIND, imagePolicyMarker, imageRepositoryOf } from "./image-tags.js";

@@ -426,6 +426,8 @@ export class HelmReleaseFor extends Construct {
 
   private readonly owner: string;
   private readonly _dependsOn: helm.HelmReleaseSpecDependsOn[] = [];
+  /** The values as patched so far (`undefined` while the object has no `spec.values`). */
+  private values: Record<string, unknown> | undefined;
 
   public constructor(scope: Construct, props: HelmReleaseForProps) {
     const { id, name, namespace, owner } = resolveIdentity("HelmReleaseFor", scope, props);
@@ -467,8 +469,38 @@ export class HelmReleaseFor extends Construct {
     if (props.values !== undefined) {
       // Added as a JSON patch, which cdk8s applies after sanitising the object, so that
       // `null` values (meaningful to Helm: "unset this chart default") survive synthesis.
-      this.apiObject.addJsonPatch(JsonPatch.add("/spec/values", this.copyValues(props.values)));
+      this.values = this.copyValues(props.values);
+      this.apiObject.addJsonPatch(JsonPatch.add("/spec/values", this.copyValues(this.values)));
     }
+  }
+
+  /**
+   * Sets one value below `spec.values`, creating the maps on the way (a value set by the props, or
+   * by an earlier call, is replaced).
+   *
+   * @param path keys from the values root, e.g. `["metaflow-service", "image", "tag"]`
+   * @param value JSON-compatible value
+   */
+  public setValue(path: readonly string[], value: unknown): void {
+    if (path.length === 0 || path.some((key) => typeof key !== "string" || key === "")) {
+      throw new Error(`${this.owner}: setValue needs a path of non-empty keys; got ${JSON.stringify(path)}`);
+    }
+    const copy: unknown = JSON.parse(JSON.stringify({ value })).value;
+    if (this.values === undefined) {
+      this.values = {};
+      this.apiObject.addJsonPatch(JsonPatch.add("/spec/values", {}));
+    }
+    // The deepest existing map on the path; the rest is added as one nested value.
+    let parent = this.values;
+    let depth = 0;
+    while (depth < path.length - 1 && isMap(parent[path[depth]!])) {
+      parent = parent[path[depth]!] as Record<string, unknown>;
+      depth += 1;
+    }
+    const added = path.slice(depth + 1).reduceRight<unknown>((inner, key) => ({ [key]: inner }), copy);
+    parent[path[depth]!] = added;
+    const pointer = path.slice(0, depth + 1).map((key) => key.replace(/~/g, "~0").replace(/\//g, "~1"));
+    this.apiObject.addJsonPatch(JsonPatch.add(`/spec/values/${pointer.join("/")}`, JSON.parse(JSON.stringify(added)) as unknown));
   }
 
   /**
@@ -631,4 +663,8 @@ export class HelmReleaseFor extends Construct {
       throw new Error(`${this.owner}: values must be JSON-serialisable: ${(e as Error).message}`);
     }
   }
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

@@ -18,3 +18,4 @@ export * from "./notification-provider.js";
 export * from "./flux-alert.js";
 export * from "./controller-identity-patches.js";
 export * from "./image-policy-for.js";
+export * from "./image-update-automation-for.js";

@@ -114,6 +114,32 @@ describe("HelmReleaseFor", () => {
     expect(Yaml.stringify(m)).toMatch(/resources: null/);
   });
 
+  it("setValue sets one value below spec.values, creating maps and keeping their other keys", () => {
+    const chart = Testing.chart();
+    const values = { image: { repository: "a", pullPolicy: "IfNotPresent" }, "a/b": { "c~d": 1 } };
+    const release = new HelmReleaseFor(chart, { name: "x", targetNamespace: "x", chart: { chart: "x", version: "1.0.0", sourceRef: jetstack }, values });
+    release.setValue(["image", "repository"], "crmldev.azurecr.io/x");
+    release.setValue(["image", "tag"], "1.2.3");
+    release.setValue(["sub", "image", "tag"], "v2");
+    release.setValue(["a/b", "c~d"], 2);
+    release.setValue(["sub", "image", "tag"], "v3");
+    const [m] = chart.toJson();
+    expect(m.spec.values).toEqual({
+      image: { repository: "crmldev.azurecr.io/x", pullPolicy: "IfNotPresent", tag: "1.2.3" },
+      "a/b": { "c~d": 2 },
+      sub: { image: { tag: "v3" } },
+    });
+    expect(values.image).toEqual({ repository: "a", pullPolicy: "IfNotPresent" });
+  });
+
+  it("setValue creates spec.values when the props had none, and rejects an empty path", () => {
+    const chart = Testing.chart();
+    const release = new HelmReleaseFor(chart, { name: "x", targetNamespace: "x", chart: { chart: "x", version: "1.0.0", sourceRef: jetstack } });
+    release.setValue(["image"], "crmldev.azurecr.io/x:1");
+    expect(chart.toJson()[0].spec.values).toEqual({ image: "crmldev.azurecr.io/x:1" });
+    expect(() => release.setValue([], 1)).toThrow(/setValue needs a path of non-empty keys/);
+  });
+
   it("references an OCIRepository through chartRef", () => {
     const chart = Testing.chart();
     const oci = new OciRepositorySource(chart, {

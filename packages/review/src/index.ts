@@ -14,6 +14,7 @@ export { readTreeFiles, type TreeFiles } from "./tree/tree-files.js";
 export { readVendoredCharts } from "./validate/chart-files.js";
 export { type ChartRef, type ChartValuesChecker, ChartValuesRegistry, vendoredValuesChecker, type VendoredValues } from "./validate/chart-values.js";
 export type { IdentityExpectations } from "./validate/identities-check.js";
+export type { ExpectedImageValue } from "./validate/image-values-check.js";
 export { type BuildResult, kubectlKustomize, type KustomizeBuild } from "./validate/kustomize-build.js";
 export { formatProblem } from "./validate/problem.js";
 export type { CheckName, ValidationProblem } from "./validate/types.js";

@@ -26,9 +26,20 @@ export default defineCluster({
     // Failed reconciliations of every Kustomization and HelmRelease go to the team's Teams channel;
     // the webhook URL is the `address` of the SOPS Secret flux-system/teams-webhook.
     notifications: [{ name: "ml-platform-teams", type: "msteams", secretRef: "teams-webhook" }],
-    // The newest 1.x analytics runner image in crmldev (ImageRepository + ImagePolicy, see README
-    // "Image policies"): `flux get images policy analytics-runner` shows the tag it selects.
-    images: [{ name: "analytics-runner", repository: "analytics/runner", semver: ">=1.0.0 <2.0.0" }],
+    images: [
+      // The newest 1.x analytics runner image in crmldev (ImageRepository + ImagePolicy, see README
+      // "Image policies"): `flux get images policy analytics-runner` shows the tag it selects.
+      { name: "analytics-runner", repository: "analytics/runner", semver: ">=1.0.0 <2.0.0" },
+      // Metaflow's metadata service, mirrored into crmldev (the cluster pulls from ACR only). Flux
+      // moves it to the newest 2.4.x patch by editing apps/fleet/images/dev/images.yaml; synth sets
+      // that image into the metaflow HelmRelease (metaflow-service.image: repository + tag).
+      {
+        name: "metaflow-metadata",
+        repository: "mirror/outerbounds/metaflow_metadata_service",
+        semver: ">=2.4.13 <2.5.0",
+        automate: { values: [{ platform: "metaflow", path: "metaflow-service.image" }] },
+      },
+    ],
   },
   // Node auto-provisioning (az aks update --node-provisioning-mode Auto): AKS runs Karpenter and
   // its CRDs; flotilla renders the NodePools and AKSNodeClasses below.

@@ -17,6 +17,11 @@ export interface ChartValuesChecker {
   matches(chart: ChartRef): boolean;
   /** Problems with paths relative to the values (`.controller.replicas`). */
   check(values: unknown): { path: string; message: string }[];
+  /**
+   * The chart's default at `path` (keys from the values root); when values.yaml has no such value,
+   * the first `missing` key and the keys `known` beside it (for "did you mean").
+   */
+  defaultAt(path: readonly string[]): { found: true; value: unknown } | { found: false; missing: string; known: string[] };
 }
 
 /** The checkers validate consults: the first that matches a chart checks its values. */
@@ -88,6 +93,14 @@ export function vendoredValuesChecker(vendored: VendoredValues): ChartValuesChec
       };
       walk(values, vendored.defaults, []);
       return problems;
+    },
+    defaultAt(path) {
+      let value: unknown = vendored.defaults;
+      for (const key of path) {
+        if (!isMap(value) || !Object.hasOwn(value, key)) return { found: false, missing: key, known: isMap(value) ? Object.keys(value) : [] };
+        value = value[key];
+      }
+      return { found: true, value };
     },
   };
 }

@@ -5,6 +5,7 @@ import { checkChartValues } from "./chart-values-check.js";
 import { ChartValuesRegistry } from "./chart-values.js";
 import { checkDependsOn } from "./depends-on-check.js";
 import type { IdentityExpectations } from "./identities-check.js";
+import { checkImageValues, type ExpectedImageValue } from "./image-values-check.js";
 import { kubectlKustomize, type KustomizeBuild } from "./kustomize-build.js";
 import { checkKustomizations } from "./kustomize-check.js";
 import { checkSchemas } from "./schema-check.js";
@@ -25,6 +26,8 @@ export interface ValidateOptions {
   identities?: IdentityExpectations;
   /** Chart values checkers; default none. */
   charts?: ChartValuesRegistry;
+  /** By cluster, the values automated images must have (from images.yaml); default none checked. */
+  images?: ReadonlyMap<string, readonly ExpectedImageValue[]>;
   /** default `kubectl kustomize` */
   build?: KustomizeBuild;
   /** kustomize builds at once; default 4. */
@@ -53,6 +56,7 @@ export async function validateTree(options: ValidateOptions): Promise<ValidateRe
     ...checkSources(tree),
     ...identities,
     ...checkChartValues(tree, options.charts ?? new ChartValuesRegistry()),
+    ...checkImageValues(tree, options.images ?? new Map()),
     ...checkSecrets(tree),
   ];
   const key = (problem: ValidationProblem) => `${problem.file}\n${problem.object}\n${problem.path}\n${problem.check}`;

@@ -1,0 +1,66 @@
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { automatedImages, type FleetProblem, IMAGE_TAGS_FILE, imageRepositoryOf, type LoadedCluster } from "@flotilla/fleet";
+import { readIfExists } from "./read-if-exists.js";
+import { checkImageTagsFile, type ExpectedImage, type ImageRef, imageTagsTemplate } from "./image-tags-file.js";
+
+/** Where the image tags files are: `<dir>/<cluster>/images.yaml`. */
+export interface ImageTagsLocation {
+  dir: string;
+  /** How a path is shown to people (relative to the repository root). */
+  displayName: (path: string) => string;
+}
+
+/** The automated images of a cluster, as images.yaml must list them. */
+export function expectedImages(cluster: LoadedCluster): ExpectedImage[] {
+  const { spec } = cluster;
+  return automatedImages(spec).map((image) => ({
+    name: image.name,
+    repository: imageRepositoryOf(spec, image),
+    field: `flux.images[${spec.flux.images.indexOf(image)}]`,
+  }));
+}
+
+/**
+ * Reads and checks `<dir>/<cluster>/images.yaml` of every cluster that automates images (see
+ * `checkImageTagsFile`); the file is required for those clusters and must not exist for the
+ * others, nor for clusters that are not in the fleet. Returns the current image of each automated
+ * image by cluster and image name.
+ */
+export async function readImageTags(
+  location: ImageTagsLocation,
+  clusters: readonly LoadedCluster[],
+): Promise<{ tags: Map<string, Map<string, ImageRef>>; problems: FleetProblem[] }> {
+  const tags = new Map<string, Map<string, ImageRef>>();
+  const problems: FleetProblem[] = [];
+  const names = new Set(clusters.map((cluster) => cluster.spec.name));
+  for (const entry of await readdir(location.dir).catch(() => [] as string[])) {
+    if (entry !== "README.md" && !names.has(entry)) {
+      problems.push({ file: location.displayName(join(location.dir, entry)), path: "", message: `image tags of "${entry}", which is not a cluster of the fleet (${[...names].sort().join(", ")}); delete it` });
+    }
+  }
+  for (const cluster of clusters) {
+    const expected = expectedImages(cluster);
+    const path = join(location.dir, cluster.spec.name, IMAGE_TAGS_FILE);
+    const file = location.displayName(path);
+    const text = await readIfExists(path);
+    if (text === undefined) {
+      if (expected.length > 0) {
+        problems.push({
+          file,
+          path: "",
+          message: `missing: ${cluster.file} automates ${expected.map((image) => image.field).join(", ")}; create it with the current tags and commit it:\n${imageTagsTemplate(cluster.spec.name, expected)}`,
+        });
+      }
+      continue;
+    }
+    if (expected.length === 0) {
+      problems.push({ file, path: "", message: `cluster ${cluster.spec.name} automates no image (flux.images[].automate), so nothing reads this file; delete it` });
+      continue;
+    }
+    const checked = checkImageTagsFile(text, cluster.spec.name, expected);
+    problems.push(...checked.problems.map((problem) => ({ file, ...problem })));
+    tags.set(cluster.spec.name, checked.tags);
+  }
+  return { tags, problems };
+}

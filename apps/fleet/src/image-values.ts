@@ -1,0 +1,88 @@
+import { PLATFORM_CHARTS, type PlatformValue } from "@flotilla/cluster";
+import { automatedImages, type FleetProblem, type LoadedCluster } from "@flotilla/fleet";
+import { describeUnknownField } from "@flotilla/render";
+import type { ChartValuesRegistry } from "@flotilla/review/charts";
+import type { ImageRef } from "./image-tags-file.js";
+
+/** How a chart value holds an image: three parts (argo-workflows), repository and tag (flyte-core, metaflow), one string. */
+export type ImageValueShape = "registry+repository+tag" | "repository+tag" | "reference";
+
+/** The shape of an image value after the chart's default there; `undefined` when the default is not an image. */
+export function imageValueShape(chartDefault: unknown): ImageValueShape | undefined {
+  if (typeof chartDefault === "string") return "reference";
+  if (chartDefault === null || typeof chartDefault !== "object" || Array.isArray(chartDefault)) return undefined;
+  const has = (key: string) => Object.hasOwn(chartDefault, key);
+  if (!has("repository") || !has("tag")) return undefined;
+  return has("registry") ? "registry+repository+tag" : "repository+tag";
+}
+
+/** The values (below the value's path; `key` undefined for the value itself) that write `ref` in `shape`. */
+export function imageValueParts(shape: ImageValueShape, ref: ImageRef): { key: string | undefined; value: string }[] {
+  switch (shape) {
+    case "reference":
+      return [{ key: undefined, value: `${ref.repository}:${ref.tag}` }];
+    case "repository+tag":
+      return [
+        { key: "repository", value: ref.repository },
+        { key: "tag", value: ref.tag },
+      ];
+    case "registry+repository+tag": {
+      const slash = ref.repository.indexOf("/");
+      return [
+        { key: "registry", value: ref.repository.slice(0, slash) },
+        { key: "repository", value: ref.repository.slice(slash + 1) },
+        { key: "tag", value: ref.tag },
+      ];
+    }
+  }
+}
+
+/**
+ * The platform values of every cluster's automated images (`flux.images[].automate.values`), from
+ * the current images of images.yaml, shaped after the vendored chart values at each path. A path
+ * the chart does not have, or whose default is neither an image map nor a string, is a problem of
+ * the cluster file at that field.
+ */
+export function resolveImageValues(
+  clusters: readonly LoadedCluster[],
+  tags: ReadonlyMap<string, ReadonlyMap<string, ImageRef>>,
+  charts: ChartValuesRegistry,
+): { values: Map<string, PlatformValue[]>; problems: FleetProblem[] } {
+  const values = new Map<string, PlatformValue[]>();
+  const problems: FleetProblem[] = [];
+  for (const { file, spec } of clusters) {
+    const clusterValues: PlatformValue[] = [];
+    values.set(spec.name, clusterValues);
+    for (const image of automatedImages(spec)) {
+      const index = spec.flux.images.indexOf(image);
+      image.automate.values.forEach((target, j) => {
+        const field = `flux.images[${index}].automate.values[${j}].path`;
+        const chart = PLATFORM_CHARTS[target.platform];
+        const checker = charts.find({ name: chart.chart, version: chart.version });
+        if (checker === undefined) {
+          problems.push({ file, path: field, message: `no vendored values of ${chart.chart} ${chart.version} to check ${JSON.stringify(target.path)} against (packages/*/charts/)` });
+          return;
+        }
+        const path = target.path.split(".");
+        const found = checker.defaultAt(path);
+        if (!found.found) {
+          problems.push({ file, path: field, message: `${JSON.stringify(target.path)} is not a value of ${checker.description}: ${JSON.stringify(found.missing)}: ${describeUnknownField(found.missing, found.known)}` });
+          return;
+        }
+        const shape = imageValueShape(found.value);
+        if (shape === undefined) {
+          problems.push({
+            file,
+            path: field,
+            message: `${JSON.stringify(target.path)} of ${checker.description} is ${JSON.stringify(found.value)}: point at an image, a map with repository and tag (and registry) or a string such as "repo:tag"`,
+          });
+          return;
+        }
+        const ref = tags.get(spec.name)?.get(image.name);
+        if (ref === undefined) return; // images.yaml has a problem for this image, reported with it
+        for (const part of imageValueParts(shape, ref)) clusterValues.push({ platform: target.platform, path: part.key === undefined ? path : [...path, part.key], value: part.value });
+      });
+    }
+  }
+  return { values, problems };
+}

@@ -1,0 +1,28 @@
+import { join } from "node:path";
+import { PLATFORM_CHARTS } from "@flotilla/cluster";
+import { type FleetProblem, IMAGE_TAGS_FILE, type LoadedCluster } from "@flotilla/fleet";
+import type { ChartValuesRegistry, ExpectedImageValue } from "@flotilla/review";
+import { type ImageTagsLocation, readImageTags } from "../image-tags.js";
+import { resolveImageValues } from "../image-values.js";
+
+/**
+ * For `pnpm validate`: by cluster, the HelmRelease values the automated images must have in the
+ * tree, from the clusters' images.yaml (read and checked as synth does).
+ */
+export async function imageValueExpectations(
+  clusters: readonly LoadedCluster[],
+  location: ImageTagsLocation,
+  charts: ChartValuesRegistry,
+): Promise<{ expected: Map<string, ExpectedImageValue[]>; problems: FleetProblem[] }> {
+  const tags = await readImageTags(location, clusters);
+  const resolved = resolveImageValues(clusters, tags.tags, charts);
+  const expected = new Map<string, ExpectedImageValue[]>();
+  for (const [cluster, values] of resolved.values) {
+    const source = location.displayName(join(location.dir, cluster, IMAGE_TAGS_FILE));
+    expected.set(
+      cluster,
+      values.map((value) => ({ chart: PLATFORM_CHARTS[value.platform].chart, path: value.path, value: value.value, source })),
+    );
+  }
+  return { expected, problems: [...tags.problems, ...resolved.problems] };
+}

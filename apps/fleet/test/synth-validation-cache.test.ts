@@ -1,0 +1,91 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { hasChanges, type ObjectValidator } from "@flotilla/render";
+import { exampleFleet } from "../src/example-fleet.js";
+import { fleetLocations } from "../src/fleet-options.js";
+import { displayPath, repoRoot } from "../src/repo-paths.js";
+import { createSchemaValidator } from "../src/schema-validator.js";
+import { synth, type SynthOptions } from "../src/synth.js";
+
+// The example fleet as `pnpm synth --check` sees it (apps/fleet/dist/clusters: `pnpm test` builds first).
+let work: string;
+let cacheFile: string;
+beforeEach(async () => {
+  work = await mkdtemp(join(tmpdir(), "flotilla-synth-cache-"));
+  cacheFile = join(work, "validated-objects.json");
+});
+afterEach(async () => rm(work, { recursive: true, force: true }));
+
+/** The real validator, counting how often synth loads it and which kinds it is asked about. */
+function countingLoader(refuse?: (object: { kind: string }) => boolean) {
+  const counts = { loads: 0, validated: 0 };
+  const load = async (): Promise<ObjectValidator> => {
+    counts.loads++;
+    const real = await createSchemaValidator();
+    return {
+      validate(object) {
+        counts.validated++;
+        if (refuse?.(object as { kind: string })) return [{ path: ".kind", message: "refused by the test" }];
+        return real.validate(object);
+      },
+    };
+  };
+  return { counts, load };
+}
+
+function options(loadValidator: () => Promise<ObjectValidator>): SynthOptions {
+  const { identityOutputs, images } = fleetLocations({});
+  return {
+    fleet: exampleFleet(repoRoot, join(repoRoot, "apps/fleet/dist")),
+    identityOutputs,
+    images,
+    secrets: { dir: join(repoRoot, "apps/fleet/secrets"), displayName: displayPath },
+    outDir: join(repoRoot, "clusters"),
+    check: true,
+    validationCache: cacheFile,
+    loadValidator,
+  };
+}
+
+describe("synth with the validation cache", () => {
+  it("validates every object the first time and loads no validator when nothing changed", async () => {
+    const cold = countingLoader();
+    const first = await synth(options(cold.load));
+    expect(first.kind).toBe("checked");
+    expect(first.kind === "checked" && hasChanges(first.changes)).toBe(false);
+    expect(cold.counts.loads).toBe(1);
+    const cached = JSON.parse(await readFile(cacheFile, "utf8")) as { valid: string[] };
+    expect(cold.counts.validated).toBeGreaterThan(40);
+    expect(cached.valid).toHaveLength(cold.counts.validated);
+
+    const warm = countingLoader();
+    const second = await synth(options(warm.load));
+    expect(second).toEqual(first);
+    expect(warm.counts).toEqual({ loads: 0, validated: 0 });
+  });
+
+  it("never caches an object that failed, so it is validated (and reported) again", async () => {
+    const refusing = countingLoader((object) => object.kind === "Namespace");
+    const failed = await synth(options(refusing.load));
+    expect(failed.kind).toBe("invalid-output");
+    expect(failed.kind === "invalid-output" && failed.problems.every((problem) => problem.message === "refused by the test")).toBe(true);
+
+    const again = countingLoader();
+    expect((await synth(options(again.load))).kind).toBe("checked");
+    expect(again.counts.loads).toBe(1);
+    expect(again.counts.validated).toBe(failed.kind === "invalid-output" ? failed.problems.length : -1);
+  });
+
+  it("starts over when the validator's fingerprint (its code, schemas or CRDs) changed", async () => {
+    await synth(options(countingLoader().load));
+    const content = JSON.parse(await readFile(cacheFile, "utf8")) as { fingerprint: string; valid: string[] };
+    await writeFile(cacheFile, JSON.stringify({ ...content, fingerprint: "a validator from before an upgrade" }));
+
+    const after = countingLoader();
+    await synth(options(after.load));
+    expect(after.counts.loads).toBe(1);
+    expect(after.counts.validated).toBe(content.valid.length);
+  });
+});
