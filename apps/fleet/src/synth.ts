@@ -109,7 +109,7 @@ async function schemaValidator(
 ): Promise<{ validator: ObjectValidator; saveCache: () => Promise<void> }> {
   const load = options.loadValidator ?? createSchemaValidator;
   if (options.validationCache === undefined) return { validator: await load(), saveCache: async () => {} };
-  const cache = await ValidationCache.open(options.validationCache, await schemaValidatorFingerprint());
+  const cache = await ValidationCache.open(options.validationCache, schemaValidatorFingerprint());
   const objects = clusters.flatMap((cluster) => cluster.documents.map((document) => document.object));
   return { validator: await cachedValidator(objects, cache, load), saveCache: () => cache.save() };
 }

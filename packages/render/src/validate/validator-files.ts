@@ -11,7 +11,7 @@ import { KUBERNETES_SCHEMA_FILE } from "./kubernetes-schema.js";
 export function validatorFiles(): string[] {
   const dir = fileURLToPath(new URL(".", import.meta.url));
   const code = readdirSync(dir)
-    .filter((name) => /\.[cm]?[jt]s$/.test(name))
+    .filter((name) => /\.[cm]?[jt]s$/.test(name) && !name.endsWith(".d.ts"))
     .sort()
     .map((name) => join(dir, name));
   return [...code, fileURLToPath(KUBERNETES_SCHEMA_FILE), fileURLToPath(new URL("../../package.json", import.meta.url))];
