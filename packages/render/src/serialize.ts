@@ -6,9 +6,13 @@ const metadataOrder = ["name", "namespace", "labels", "annotations"];
 /**
  * Renders one object as YAML with a canonical key order, so bytes never depend on how the object
  * was built: apiVersion, kind, metadata (name, namespace first) and then every map sorted.
+ *
+ * Strings are quoted wherever a YAML 1.1 reader would take them for something else (`N`, `on`,
+ * `yes` as booleans, `1:20` as a number): Kubernetes tools read manifests with go-yaml v2
+ * (sigs.k8s.io/yaml), which follows YAML 1.1, and YAML 1.2 readers get the same strings.
  */
 export function toYaml(object: Record<string, unknown>): string {
-  return stringify(canonical(object, topLevelOrder), { lineWidth: 0, aliasDuplicateObjects: false });
+  return stringify(canonical(object, topLevelOrder), { version: "1.1", lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 function canonical(value: unknown, leading: readonly string[] = []): unknown {
