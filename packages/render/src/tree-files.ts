@@ -1,4 +1,4 @@
-import { lstat, readdir, readFile } from "node:fs/promises";
+import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 /**
@@ -16,10 +16,13 @@ export interface WalkedTree {
 
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
-/** Reads everything under `root`; a missing root is an empty tree. */
+/**
+ * Reads everything under `root`; a missing root is an empty tree. The reads are synchronous: a tree
+ * is hundreds of small files, and a thread-pool round trip per file costs more than the read.
+ */
 export async function walkTree(root: string): Promise<WalkedTree> {
   const tree: WalkedTree = { files: new Map(), others: new Set() };
-  await walk(root, "", tree);
+  walk(root, "", tree);
   tree.files = new Map([...tree.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return tree;
 }
@@ -29,21 +32,19 @@ export async function readTreeFiles(root: string): Promise<TreeFiles> {
   return (await walkTree(root)).files;
 }
 
-async function walk(root: string, relative: string, tree: WalkedTree): Promise<void> {
+function walk(root: string, relative: string, tree: WalkedTree): void {
   let entries;
   try {
-    entries = await readdir(join(root, relative), { withFileTypes: true });
+    entries = readdirSync(join(root, relative), { withFileTypes: true });
   } catch (error) {
     if (relative === "" && (error as NodeJS.ErrnoException).code === "ENOENT") return;
     throw error;
   }
-  await Promise.all(
-    entries.map(async (entry) => {
-      const path = relative ? `${relative}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) await walk(root, path, tree);
-      else if (entry.isFile() && (await lstat(join(root, path))).size <= MAX_FILE_BYTES) {
-        tree.files.set(path, await readFile(join(root, path), "utf8"));
-      } else tree.others.add(path);
-    }),
-  );
+  for (const entry of entries) {
+    const path = relative ? `${relative}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) walk(root, path, tree);
+    else if (entry.isFile() && lstatSync(join(root, path)).size <= MAX_FILE_BYTES) {
+      tree.files.set(path, readFileSync(join(root, path), "utf8"));
+    } else tree.others.add(path);
+  }
 }
