@@ -3,16 +3,18 @@
  * images.yaml (the file Flux's setters edit and synth reads) checked strictly by the synth CLI,
  * and the current image set into platform HelmRelease values in each shape a chart uses.
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdk8s";
-import { parse, parseDocument } from "yaml";
+import { parse } from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ClusterChart, clusterDocuments, type PlatformValue } from "@flotilla/cluster";
 import { type ClusterSpec, clusterSpecSchema, type LoadedCluster } from "@flotilla/fleet";
 import { type IdentityOutputs, planClusterIdentities } from "@flotilla/workload-identity";
 import { vendoredChartValues } from "../apps/fleet/src/chart-values.js";
+import { checkImageTagsFile, imageTagsTemplate } from "../apps/fleet/src/image-tags-file.js";
+import { readImageTags } from "../apps/fleet/src/image-tags.js";
 import { resolveImageValues } from "../apps/fleet/src/image-values.js";
 import { createSchemaValidator } from "../apps/fleet/src/schema-validator.js";
 import { validCluster } from "./support/fixture-fleet.js";
@@ -29,18 +31,12 @@ const MARKER = '{"$imagepolicy": "flux-system:metaflow-metadata"}';
 const HEADER = "apiVersion: flotilla.dev/v1alpha1\nkind: ImageTags\nmetadata:\n  name: dev\n";
 
 describe("the committed images.yaml of the example fleet", () => {
-  it("has the shape Flux's setters update: KRM header first, a top-level map, the marker on the line of the field", async () => {
+  it("is what the missing-file message tells to write (header comment, KRM header, one marked line), with the current tag", async () => {
     const text = await readFile(IMAGES_FILE, "utf8");
-    const content = text.split("\n").filter((line) => line !== "" && !line.startsWith("#"));
-    expect(content.slice(0, 4).join("\n") + "\n").toBe(HEADER);
-    const document = parseDocument(text);
-    expect(document.contents?.constructor.name).toBe("YAMLMap");
-    const line = content.find((candidate) => candidate.trimStart().startsWith("metaflow-metadata:"))!;
-    const match = /^ {2}metaflow-metadata: (\S+):(\S+) # (.*)$/.exec(line);
-    expect(match, line).not.toBeNull();
-    expect(match![1]).toBe(REPOSITORY);
-    expect(JSON.parse(match![3]!)).toEqual({ $imagepolicy: "flux-system:metaflow-metadata" });
-    expect(match![3]).toBe(MARKER);
+    const image = { name: "metaflow-metadata", repository: REPOSITORY, field: "flux.images[1]" };
+    expect(text).toBe(imageTagsTemplate("dev", [image]).replace(":<tag> #", ":v2.4.13 #"));
+    expect(text).toContain(`\n${HEADER}images:\n  metaflow-metadata: ${REPOSITORY}:v2.4.13 # ${MARKER}\n`);
+    expect(checkImageTagsFile(text, "dev", [image]).problems).toEqual([]);
   });
 
   it("is where the rendered ImageUpdateAutomation looks, and its marker names a rendered ImagePolicy", async () => {
@@ -49,7 +45,11 @@ describe("the committed images.yaml of the example fleet", () => {
     expect(automation.spec.sourceRef).toEqual({ kind: "GitRepository", name: "flotilla" });
     expect(automation.spec.git.checkout.ref.branch).toBe(automation.spec.git.push.branch);
     const policy = parse(await readFile(join(repoRoot, "clusters/dev/infrastructure/imagepolicy_flux-system_metaflow-metadata.yaml"), "utf8")) as Json;
-    expect(policy.metadata).toMatchObject({ name: "metaflow-metadata", namespace: "flux-system" });
+    expect(policy.metadata).toMatchObject({ name: "metaflow-metadata", namespace: "flux-system", labels: { "image.flotilla.dev/automated": "true" } });
+    // Only the automated images' policies are applied: analytics-runner is scanned, never written.
+    expect(automation.spec.policySelector).toEqual({ matchLabels: { "image.flotilla.dev/automated": "true" } });
+    const runner = parse(await readFile(join(repoRoot, "clusters/dev/infrastructure/imagepolicy_flux-system_analytics-runner.yaml"), "utf8")) as Json;
+    expect(runner.metadata.labels).not.toHaveProperty("image.flotilla.dev/automated");
     const validator = await createSchemaValidator();
     expect(validator.validate(automation)).toEqual([]);
   });
@@ -60,10 +60,12 @@ describe("synth with the example fleet's images.yaml", () => {
   let out: string;
   let images: string;
 
+  // A repository (work/.git) holding the images at the example fleet's path, so update.path stays ./apps/fleet/images/<cluster>.
   beforeEach(async () => {
     work = await mkdtemp(join(tmpdir(), "flotilla-images-"));
     out = join(work, "clusters");
-    images = join(work, "images");
+    images = join(work, "apps/fleet/images");
+    await mkdir(join(work, ".git"));
     await cp(join(repoRoot, "clusters"), out, { recursive: true });
     await cp(join(repoRoot, "apps/fleet/images"), images, { recursive: true });
   });
@@ -87,7 +89,25 @@ describe("synth with the example fleet's images.yaml", () => {
   it("a missing file shows the lines to add", async () => {
     const stderr = await failingSynth(undefined);
     expect(stderr).toMatch(/images\/dev\/images\.yaml: missing: apps\/fleet\/src\/clusters\/dev\.ts automates flux\.images\[1\]; create it/);
+    expect(stderr).toContain("(`flux get images policy metaflow-metadata` shows the tag Flux selects)");
     expect(stderr).toContain(`${HEADER}images:\n  metaflow-metadata: ${REPOSITORY}:<tag> # ${MARKER}`);
+  });
+
+  it("renders update.path from the directory it reads, relative to the root of its repository", async () => {
+    const moved = join(work, "ops/image-tags");
+    await mkdir(join(work, "ops"));
+    await rename(images, moved);
+    const result = synthCli("--images", moved, "--out", out);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^1 drifted, 0 missing, 0 stale:\n {2}drifted .*clusters\/dev\/infrastructure\/imageupdateautomation_flux-system_flotilla\.yaml\n/);
+    const automation = parse(await readFile(join(out, "dev/infrastructure/imageupdateautomation_flux-system_flotilla.yaml"), "utf8")) as Json;
+    expect(automation.spec.update).toEqual({ strategy: "Setters", path: "./ops/image-tags/dev" });
+  });
+
+  it("refuses an images directory outside any Git repository, naming the option", async () => {
+    await rm(join(work, ".git"), { recursive: true });
+    const stderr = await failingSynth(await readFile(join(images, "dev", "images.yaml"), "utf8"));
+    expect(stderr).toMatch(/apps\/fleet\/images: the image tags directory \(--images\) is not inside a Git repository, so Flux's ImageUpdateAutomation could not update the tags synth reads there; use a directory of the fleet repository Flux pushes to \(--images <dir in the repository>\)/);
   });
 
   it("reports a wrong header, a stale entry and a missing entry, each at its field", async () => {
@@ -114,10 +134,10 @@ describe("synth with the example fleet's images.yaml", () => {
     [
       "a marker naming another policy",
       entry(`${REPOSITORY}:v2.4.13 # {"$imagepolicy": "flux-system:analytics-runner"}`),
-      /images\.metaflow-metadata: the marker is "\{\\"\$imagepolicy\\": \\"flux-system:analytics-runner\\"\}"; it must be exactly \{"\$imagepolicy": "flux-system:metaflow-metadata"\}/,
+      /images\.metaflow-metadata: the marker is "\{\\"\$imagepolicy\\": \\"flux-system:analytics-runner\\"\}"; it must be \{"\$imagepolicy": "flux-system:metaflow-metadata"\}/,
     ],
-    ["a marker in another namespace", entry(`${REPOSITORY}:v2.4.13 # {"$imagepolicy": "apps:metaflow-metadata"}`), /the marker is .*apps:metaflow-metadata.*; it must be exactly/],
-    ["the tag-only marker", entry(`${REPOSITORY}:v2.4.13 # {"$imagepolicy": "flux-system:metaflow-metadata:tag"}`), /it must be exactly \{"\$imagepolicy": "flux-system:metaflow-metadata"\} \(the ImagePolicy flux-system\/metaflow-metadata, whole image reference\)/],
+    ["a marker in another namespace", entry(`${REPOSITORY}:v2.4.13 # {"$imagepolicy": "apps:metaflow-metadata"}`), /the marker is .*apps:metaflow-metadata.*; it must be \{/],
+    ["the tag-only marker", entry(`${REPOSITORY}:v2.4.13 # {"$imagepolicy": "flux-system:metaflow-metadata:tag"}`), /it must be \{"\$imagepolicy": "flux-system:metaflow-metadata"\} \(the ImagePolicy flux-system\/metaflow-metadata, whole image reference\)/],
     ["another repository", entry(`docker.io/outerbounds/metaflow_metadata_service:v2.4.13 # ${MARKER}`), /image "docker\.io\/outerbounds\/metaflow_metadata_service" is not the repository Flux scans for flux\.images\[1\] \(crmldev\.azurecr\.io\/mirror\/outerbounds\/metaflow_metadata_service\)/],
     ["no tag", entry(`${REPOSITORY} # ${MARKER}`), /has no tag; write crmldev\.azurecr\.io\/mirror\/outerbounds\/metaflow_metadata_service:<tag>/],
     ["an invalid tag", entry(`${REPOSITORY}:-v2 # ${MARKER}`), /tag "-v2" is not a valid image tag/],
@@ -137,6 +157,7 @@ describe("synth with the example fleet's images.yaml", () => {
     expect(result.stdout).toMatch(/^1 drifted, 0 missing, 0 stale:\n {2}drifted .*clusters\/dev\/platform-metaflow\/helmrelease_flux-system_metaflow\.yaml\n/);
     const release = parse(await readFile(join(out, "dev/platform-metaflow/helmrelease_flux-system_metaflow.yaml"), "utf8")) as Json;
     expect(release.spec.values["metaflow-service"].image).toMatchObject({ repository: REPOSITORY, tag: "v2.4.14" });
+    expect(release.spec.values["metaflow-ui"].uiBackend.image).toEqual({ name: REPOSITORY, tag: "v2.4.14" });
     expect(synthCli("--images", images, "--out", out, "--check").code).toBe(0);
     expect(synthCli("--out", out, "--check").code).toBe(1);
   });
@@ -149,7 +170,9 @@ describe("synth with the example fleet's images.yaml", () => {
     expect(result.stderr).toMatch(
       /dev\/platform-metaflow\/helmrelease_flux-system_metaflow\.yaml: HelmRelease flux-system\/metaflow: \.spec\.values\.metaflow-service\.image\.tag: is "v2\.4\.13", but .*images\/dev\/images\.yaml says "v2\.4\.14" \(the tree was not re-synthesized\); run `pnpm synth` and commit clusters\/ \[images\]/,
     );
-    expect(result.stderr.match(/\[images\]/g)).toHaveLength(1);
+    // The UI backend runs the same image (metaflow-ui.uiBackend.image, name + tag): it is stale too.
+    expect(result.stderr).toMatch(/HelmRelease flux-system\/metaflow: \.spec\.values\.metaflow-ui\.uiBackend\.image\.tag: is "v2\.4\.13", but .*images\/dev\/images\.yaml says "v2\.4\.14"/);
+    expect(result.stderr.match(/\[images\]/g)).toHaveLength(2);
     expect(synthCli("--images", images, "--out", out).code).toBe(0);
     expect(validateCli(repoRoot, "--tree", out, "--images", images).code).toBe(0);
   });
@@ -157,9 +180,50 @@ describe("synth with the example fleet's images.yaml", () => {
   it("rejects images.yaml of a cluster that automates nothing, and of a cluster not in the fleet", async () => {
     await cp(join(images, "dev"), join(images, "staging"), { recursive: true });
     await cp(join(images, "dev"), join(images, "prod"), { recursive: true });
+    await writeFile(join(images, ".gitkeep"), ""); // dotfiles are not clusters
     const stderr = await failingSynth(await readFile(join(images, "dev", "images.yaml"), "utf8"));
     expect(stderr).toMatch(/images\/staging: image tags of "staging", which is not a cluster of the fleet \(dev, prod\); delete it/);
     expect(stderr).toMatch(/images\/prod\/images\.yaml: cluster prod automates no image \(flux\.images\[\]\.automate\), so nothing reads this file; delete it/);
+    expect(stderr).not.toContain(".gitkeep");
+  });
+});
+
+describe("the marker of an images.yaml line", () => {
+  const image = { name: "metaflow-metadata", repository: REPOSITORY, field: "flux.images[1]" };
+  const problemsWith = (comment: string) => checkImageTagsFile(`${HEADER}images:\n  metaflow-metadata: ${REPOSITORY}:v2.4.13 ${comment}\n`, "dev", [image]).problems;
+
+  it.each([
+    ["Flux's documented spacing", `# ${MARKER}`],
+    ["no spaces", '# {"$imagepolicy":"flux-system:metaflow-metadata"}'],
+    ["spaces inside the braces and around the colon", '# { "$imagepolicy" : "flux-system:metaflow-metadata" }'],
+    ["no space after #, trailing spaces", `#${MARKER}   `],
+  ])("accepts %s: Flux parses the comment as a JSON object", (_, comment) => {
+    expect(problemsWith(comment)).toEqual([]);
+  });
+
+  it.each([
+    ["another policy", '# {"$imagepolicy":"flux-system:analytics-runner"}'],
+    ["not JSON", "# $imagepolicy: flux-system:metaflow-metadata"],
+    ["an extra key", '# {"$imagepolicy": "flux-system:metaflow-metadata", "x": 1}'],
+  ])("rejects %s, showing the expected marker", (_, comment) => {
+    expect(problemsWith(comment)).toEqual([
+      { path: "images.metaflow-metadata", message: expect.stringContaining(`; it must be ${MARKER} (the ImagePolicy flux-system/metaflow-metadata, whole image reference)`) },
+    ]);
+  });
+});
+
+describe("readImageTags", () => {
+  it("fails on a directory it cannot list (only a missing directory means no files)", async () => {
+    const work = await mkdtemp(join(tmpdir(), "flotilla-images-"));
+    try {
+      const file = join(work, "images");
+      await writeFile(file, "not a directory");
+      const location = { dir: file, option: "--images", displayName: (path: string) => path };
+      await expect(readImageTags(location, [])).rejects.toThrow(/ENOTDIR/);
+      expect(await readImageTags({ ...location, dir: join(work, "missing") }, [])).toEqual({ tags: new Map(), problems: [] });
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   });
 });
 
@@ -189,7 +253,11 @@ describe("platform values of automated images", () => {
       tenantId: spec.azure.tenantId,
       identities: Object.fromEntries(plan.identities.map((identity) => [identity.key, { clientId: "11111111-0000-4000-8000-000000000001", principalId: "p", resourceId: identity.resourceId }])),
     };
-    const chart = new ClusterChart(new App(), spec, { identities: { plan, outputs }, encryptedSecrets: spec.secrets, platformValues: platformValues.get(spec.name) ?? [] });
+    const props = { identities: { plan, outputs }, encryptedSecrets: spec.secrets, platformValues: platformValues.get(spec.name) ?? [] };
+    expect(() => new ClusterChart(new App(), spec, props)).toThrow(/ClusterChart alpha: the cluster automates images .*, so the repository path of its image tags directory \(imageTagsPath\) is required/);
+    const chart = new ClusterChart(new App(), spec, { ...props, imageTagsPath: "./fleet/images/alpha" });
+    const automation = clusterDocuments(chart).documents.map((document) => document.object as Json).find((object) => object.kind === "ImageUpdateAutomation")!;
+    expect(automation.spec.update.path).toBe("./fleet/images/alpha");
     const objects = clusterDocuments(chart).documents.map((document) => document.object as Json);
     return (name: string) => objects.find((object) => object.kind === "HelmRelease" && object.metadata.name === name)!.spec.values as Json;
   }
@@ -203,6 +271,7 @@ describe("platform values of automated images", () => {
       { platform: "flyte", path: "flytepropeller.image" },
       { platform: "flyte", path: "configmap.copilot.plugins.k8s.co-pilot.image" },
       { platform: "metaflow", path: "metaflow-service.image" },
+      { platform: "metaflow", path: "metaflow-ui.uiBackend.image" },
     ]);
     const resolved = resolveImageValues([loaded], tagsOf(loaded, "1.2.3"), await vendoredChartValues()());
     expect(resolved.problems).toEqual([]);
@@ -211,14 +280,17 @@ describe("platform values of automated images", () => {
     expect(values("flyte-core").flytepropeller.image).toEqual({ repository: "cralpha.azurecr.io/mirror/image-1", tag: "1.2.3" });
     expect(values("flyte-core").configmap.copilot.plugins.k8s["co-pilot"].image).toBe("cralpha.azurecr.io/mirror/image-2:1.2.3");
     expect(values("metaflow")["metaflow-service"].image).toEqual({ repository: "cralpha.azurecr.io/mirror/image-3", tag: "1.2.3" });
+    // metaflow-ui's chart names the image `name` (+ tag); its pullPolicy stays the chart's.
+    expect(values("metaflow")["metaflow-ui"].uiBackend.image).toEqual({ name: "cralpha.azurecr.io/mirror/image-4", tag: "1.2.3" });
     // What the platform set beside the image is kept (metaflow-service's database settings).
     expect(values("metaflow")["metaflow-service"].metadatadb).toBeDefined();
   });
 
-  it("names the field of a path the chart does not have, or whose default is not an image", async () => {
+  it("names the field of a path the chart does not have, or whose default is not an image (a number, a string that is no image reference)", async () => {
     const loaded = cluster([
       { platform: "flyte", path: "flytepropeler.image" },
       { platform: "argoWorkflows", path: "controller.replicas" },
+      { platform: "metaflow", path: "metaflow-service.image.pullPolicy" },
     ]);
     const { problems } = resolveImageValues([loaded], tagsOf(loaded, "1.0.0"), await vendoredChartValues()());
     expect(problems).toEqual([
@@ -230,7 +302,13 @@ describe("platform values of automated images", () => {
       {
         file: "apps/fleet/src/clusters/alpha.ts",
         path: "flux.images[1].automate.values[0].path",
-        message: expect.stringMatching(/^"controller\.replicas" of argo-workflows 0\.47\.5 .* is 1: point at an image, a map with repository and tag \(and registry\) or a string/),
+        message: expect.stringMatching(/^"controller\.replicas" of argo-workflows 0\.47\.5 .* is 1, not an image: point at an image value, a map with repository and tag \(and registry\) or with name and tag, or a string/),
+      },
+      {
+        // A string default is an image only when it reads as one (or its key is `image`): "IfNotPresent" is not.
+        file: "apps/fleet/src/clusters/alpha.ts",
+        path: "flux.images[2].automate.values[0].path",
+        message: expect.stringMatching(/^"metaflow-service\.image\.pullPolicy" of metaflow 0\.1\.2 .* is "IfNotPresent", not an image: /),
       },
     ]);
   });

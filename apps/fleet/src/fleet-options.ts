@@ -31,6 +31,10 @@ export function fleetLocations(options: FleetCliOptions): { fleet: FleetLocation
     : options.fleet
       ? join(resolve(options.fleet), "identity-outputs")
       : join(repoRoot, IDENTITY_OUTPUTS_DIR);
-  const imagesDir = options.images ? resolve(options.images) : options.fleet ? join(resolve(options.fleet), "images") : join(repoRoot, IMAGE_TAGS_DIR);
-  return { fleet, identityOutputs: { dir: outputsDir, displayName: displayPath }, images: { dir: imagesDir, displayName: displayPath } };
+  const images: ImageTagsLocation = options.images
+    ? { dir: resolve(options.images), option: "--images", displayName: displayPath }
+    : options.fleet
+      ? { dir: join(resolve(options.fleet), "images"), option: "<fleet>/images of --fleet", displayName: displayPath }
+      : { dir: join(repoRoot, IMAGE_TAGS_DIR), option: `the default ${IMAGE_TAGS_DIR}`, displayName: displayPath };
+  return { fleet, identityOutputs: { dir: outputsDir, displayName: displayPath }, images };
 }

@@ -1,4 +1,5 @@
-import { imagePolicyMarker, IMAGE_TAGS_KIND } from "@flotilla/fleet";
+import { IMAGE_UPDATE_AUTOMATION_NAME } from "@flotilla/cluster";
+import { FLUX_NAMESPACE, imagePolicyMarker, IMAGE_TAGS_KIND } from "@flotilla/fleet";
 import { isMap, isScalar, parseAllDocuments, type Scalar } from "yaml";
 
 /** An automated image the cluster's images.yaml must list. */
@@ -34,7 +35,9 @@ export function imageTagLine(image: ExpectedImage, tag = "<tag>"): string {
 /** The whole file for `cluster` with `images` (tags as placeholders), as the fix for a missing file. */
 export function imageTagsTemplate(cluster: string, images: readonly ExpectedImage[]): string {
   return [
-    `# Image tags Flux's ImageUpdateAutomation updates (synth reads them): keep the marker on each line.`,
+    `# Image tags of cluster ${cluster}. Flux's ImageUpdateAutomation ${FLUX_NAMESPACE}/${IMAGE_UPDATE_AUTOMATION_NAME} updates the tags`,
+    `# (each line's marker names its ImagePolicy); \`pnpm synth\` reads this file into the platforms'`,
+    `# HelmRelease values. Keep one image per line with its marker; see README "Image update automation".`,
     `apiVersion: ${IMAGE_TAGS_KIND.apiVersion}`,
     `kind: ${IMAGE_TAGS_KIND.kind}`,
     `metadata:`,
@@ -136,16 +139,30 @@ function checkEntry(text: string, value: unknown, image: ExpectedImage, report: 
   return { repository, tag };
 }
 
-/** The marker must be the comment on the value's own line, exactly as Flux documents it. */
+/**
+ * The marker must be the comment on the value's own line. Flux reads it as a JSON object, so its
+ * spacing is free: `{"$imagepolicy":"flux-system:<name>"}` is the same marker.
+ */
 function checkMarker(text: string, value: Scalar<string>, image: ExpectedImage, report: (message: string) => void): void {
   const [start, end] = value.range!;
   const lineEnd = text.indexOf("\n", start);
   const rest = text.slice(end, lineEnd === -1 ? text.length : lineEnd);
   const expected = imagePolicyMarker(image.name);
-  const comment = /^\s+#\s?(.*?)\s*$/.exec(rest)?.[1];
+  const comment = /^\s+#(.*)$/.exec(rest)?.[1]?.trim();
   if (text.slice(start, end).includes("\n") || comment === undefined) {
     report(`the marker is missing from the line of the value: Flux updates only values with the marker on their own line; write ${image.name}: ${value.value} # ${expected}`);
-  } else if (comment !== expected) {
-    report(`the marker is ${JSON.stringify(comment)}; it must be exactly ${expected} (the ImagePolicy flux-system/${image.name}, whole image reference)`);
+  } else if (!isMarkerOf(comment, image.name)) {
+    report(`the marker is ${JSON.stringify(comment)}; it must be ${expected} (the ImagePolicy ${FLUX_NAMESPACE}/${image.name}, whole image reference)`);
   }
+}
+
+/** Whether `comment` is the JSON object `{ "$imagepolicy": "flux-system:<name>" }` (nothing else in it). */
+function isMarkerOf(comment: string, name: string): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(comment);
+  } catch {
+    return false;
+  }
+  return JSON.stringify(parsed) === JSON.stringify({ $imagepolicy: `${FLUX_NAMESPACE}:${name}` });
 }

@@ -7,6 +7,8 @@ import { checkImageTagsFile, type ExpectedImage, type ImageRef, imageTagsTemplat
 /** Where the image tags files are: `<dir>/<cluster>/images.yaml`. */
 export interface ImageTagsLocation {
   dir: string;
+  /** Where `dir` comes from, as named in messages: `--images`, `<fleet>/images of --fleet` or the default. */
+  option: string;
   /** How a path is shown to people (relative to the repository root). */
   displayName: (path: string) => string;
 }
@@ -34,8 +36,8 @@ export async function readImageTags(
   const tags = new Map<string, Map<string, ImageRef>>();
   const problems: FleetProblem[] = [];
   const names = new Set(clusters.map((cluster) => cluster.spec.name));
-  for (const entry of await readdir(location.dir).catch(() => [] as string[])) {
-    if (entry !== "README.md" && !names.has(entry)) {
+  for (const entry of await clusterEntries(location.dir)) {
+    if (!names.has(entry)) {
       problems.push({ file: location.displayName(join(location.dir, entry)), path: "", message: `image tags of "${entry}", which is not a cluster of the fleet (${[...names].sort().join(", ")}); delete it` });
     }
   }
@@ -49,7 +51,9 @@ export async function readImageTags(
         problems.push({
           file,
           path: "",
-          message: `missing: ${cluster.file} automates ${expected.map((image) => image.field).join(", ")}; create it with the current tags and commit it:\n${imageTagsTemplate(cluster.spec.name, expected)}`,
+          message:
+            `missing: ${cluster.file} automates ${expected.map((image) => image.field).join(", ")}; create it with the current tags ` +
+            `(${expected.map((image) => `\`flux get images policy ${image.name}\``).join(", ")} shows the tag Flux selects) and commit it:\n${imageTagsTemplate(cluster.spec.name, expected)}`,
         });
       }
       continue;
@@ -63,4 +67,14 @@ export async function readImageTags(
     tags.set(cluster.spec.name, checked.tags);
   }
   return { tags, problems };
+}
+
+/** The entries of `dir` that name clusters: not README.md nor dotfiles (`.gitkeep`); none when `dir` does not exist. */
+async function clusterEntries(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((entry) => entry !== "README.md" && !entry.startsWith("."));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
 }

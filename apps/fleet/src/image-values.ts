@@ -4,16 +4,31 @@ import { describeUnknownField } from "@flotilla/render";
 import type { ChartValuesRegistry } from "@flotilla/review/charts";
 import type { ImageRef } from "./image-tags-file.js";
 
-/** How a chart value holds an image: three parts (argo-workflows), repository and tag (flyte-core, metaflow), one string. */
-export type ImageValueShape = "registry+repository+tag" | "repository+tag" | "reference";
+/**
+ * How a chart value holds an image: three parts (argo-workflows), repository and tag (flyte-core,
+ * metaflow-service), name and tag (metaflow-ui), one string.
+ */
+export type ImageValueShape = "registry+repository+tag" | "repository+tag" | "name+tag" | "reference";
 
-/** The shape of an image value after the chart's default there; `undefined` when the default is not an image. */
-export function imageValueShape(chartDefault: unknown): ImageValueShape | undefined {
-  if (typeof chartDefault === "string") return "reference";
+/** An image reference (`[registry/]repository[:tag][@digest]`, lowercase path) with a registry, path or tag: not a bare word like "info". */
+const IMAGE_REFERENCE =
+  /^(?:[a-z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+
+/**
+ * The shape of an image value after the chart's default there and the value's key; `undefined`
+ * when it is not an image: a string is one only when it is empty or an image reference, or its key
+ * is `image` (a pullPolicy "IfNotPresent" is not).
+ */
+export function imageValueShape(chartDefault: unknown, key: string): ImageValueShape | undefined {
+  if (typeof chartDefault === "string") {
+    const reference = chartDefault === "" || (IMAGE_REFERENCE.test(chartDefault) && /[/:@]/.test(chartDefault));
+    return reference || key === "image" ? "reference" : undefined;
+  }
   if (chartDefault === null || typeof chartDefault !== "object" || Array.isArray(chartDefault)) return undefined;
-  const has = (key: string) => Object.hasOwn(chartDefault, key);
-  if (!has("repository") || !has("tag")) return undefined;
-  return has("registry") ? "registry+repository+tag" : "repository+tag";
+  const has = (part: string) => Object.hasOwn(chartDefault, part);
+  if (!has("tag")) return undefined;
+  if (has("repository")) return has("registry") ? "registry+repository+tag" : "repository+tag";
+  return has("name") ? "name+tag" : undefined;
 }
 
 /** The values (below the value's path; `key` undefined for the value itself) that write `ref` in `shape`. */
@@ -21,6 +36,11 @@ export function imageValueParts(shape: ImageValueShape, ref: ImageRef): { key: s
   switch (shape) {
     case "reference":
       return [{ key: undefined, value: `${ref.repository}:${ref.tag}` }];
+    case "name+tag":
+      return [
+        { key: "name", value: ref.repository },
+        { key: "tag", value: ref.tag },
+      ];
     case "repository+tag":
       return [
         { key: "repository", value: ref.repository },
@@ -40,8 +60,8 @@ export function imageValueParts(shape: ImageValueShape, ref: ImageRef): { key: s
 /**
  * The platform values of every cluster's automated images (`flux.images[].automate.values`), from
  * the current images of images.yaml, shaped after the vendored chart values at each path. A path
- * the chart does not have, or whose default is neither an image map nor a string, is a problem of
- * the cluster file at that field.
+ * the chart does not have, or whose default is not an image (see `imageValueShape`), is a problem
+ * of the cluster file at that field.
  */
 export function resolveImageValues(
   clusters: readonly LoadedCluster[],
@@ -69,12 +89,14 @@ export function resolveImageValues(
           problems.push({ file, path: field, message: `${JSON.stringify(target.path)} is not a value of ${checker.description}: ${JSON.stringify(found.missing)}: ${describeUnknownField(found.missing, found.known)}` });
           return;
         }
-        const shape = imageValueShape(found.value);
+        const shape = imageValueShape(found.value, path[path.length - 1]!);
         if (shape === undefined) {
           problems.push({
             file,
             path: field,
-            message: `${JSON.stringify(target.path)} of ${checker.description} is ${JSON.stringify(found.value)}: point at an image, a map with repository and tag (and registry) or a string such as "repo:tag"`,
+            message:
+              `${JSON.stringify(target.path)} of ${checker.description} is ${JSON.stringify(found.value)}, not an image: point at an image value, ` +
+              `a map with repository and tag (and registry) or with name and tag, or a string that is an image reference such as "repo:tag" (or a key named image)`,
           });
           return;
         }

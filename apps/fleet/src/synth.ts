@@ -17,6 +17,7 @@ import type { ClusterIdentityPlan, IdentityOutputs } from "@flotilla/workload-id
 import { checkRenderedChartValues, vendoredChartValues } from "./chart-values.js";
 import { loadFleetInputs } from "./fleet-inputs.js";
 import { type ImageTagsLocation, readImageTags } from "./image-tags.js";
+import { imageTagsRepoPath } from "./image-tags-repo-path.js";
 import { resolveImageValues } from "./image-values.js";
 import { createSchemaValidator, schemaValidatorFingerprint } from "./schema-validator.js";
 import { cachedValidator, ValidationCache } from "./validation-cache.js";
@@ -75,15 +76,21 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   // shaped after the chart's values at each path.
   const charts = vendoredChartValues(options.chartDirs);
   const images = await readImageTags(options.images, fleet.clusters);
-  const imageValues = fleet.clusters.some((cluster) => automatedImages(cluster.spec).length > 0)
+  const automates = fleet.clusters.some((cluster) => automatedImages(cluster.spec).length > 0);
+  const imageValues = automates
     ? resolveImageValues(fleet.clusters, images.tags, await charts())
     : { values: new Map<string, PlatformValue[]>(), problems: [] };
-  if (images.problems.length > 0 || imageValues.problems.length > 0) return { kind: "invalid-fleet", problems: [...images.problems, ...imageValues.problems] };
+  // Flux's ImageUpdateAutomation updates the directory synth reads (its update.path).
+  const tagsPath = imageTagsRepoPath(options.images);
+  const pathProblems = automates && "problem" in tagsPath ? [tagsPath.problem] : [];
+  const imageProblems = [...pathProblems, ...images.problems, ...imageValues.problems];
+  if (imageProblems.length > 0) return { kind: "invalid-fleet", problems: imageProblems };
 
   const rendered = renderClusters(fleet.clusters, options.outDir, {
     identitiesOf: (cluster) => ({ plan: plans.get(cluster)!, outputs: outputs.get(cluster)! }),
     secretsOf: (cluster) => secrets.files.get(cluster) ?? [],
     valuesOf: (cluster) => imageValues.values.get(cluster) ?? [],
+    imageTagsPathOf: (cluster) => ("path" in tagsPath ? `${tagsPath.path}/${cluster}` : undefined),
   });
   if (rendered.problems.length > 0) return { kind: "invalid-fleet", problems: rendered.problems };
   // Helm ignores unknown values: every key a HelmRelease sets must exist in its chart's values.yaml.
@@ -119,16 +126,23 @@ interface ClusterInputs {
   identitiesOf: (cluster: string) => { plan: ClusterIdentityPlan; outputs: IdentityOutputs };
   secretsOf: (cluster: string) => ClusterSecretFile[];
   valuesOf: (cluster: string) => PlatformValue[];
+  /** The cluster's image tags directory relative to the repository root (`./…/<cluster>`), when known. */
+  imageTagsPathOf: (cluster: string) => string | undefined;
 }
 
-function renderClusters(loaded: LoadedCluster[], outDir: string, { identitiesOf, secretsOf, valuesOf }: ClusterInputs): { clusters: ClusterDocuments[]; problems: FleetProblem[] } {
+function renderClusters(loaded: LoadedCluster[], outDir: string, { identitiesOf, secretsOf, valuesOf, imageTagsPathOf }: ClusterInputs): { clusters: ClusterDocuments[]; problems: FleetProblem[] } {
   const app = new App();
   const clusters: ClusterDocuments[] = [];
   const problems: FleetProblem[] = [];
   for (const { file, spec } of loaded) {
     try {
       const secrets = secretsOf(spec.name);
-      const chart = new ClusterChart(app, spec, { identities: identitiesOf(spec.name), encryptedSecrets: secrets, platformValues: valuesOf(spec.name) });
+      const chart = new ClusterChart(app, spec, {
+        identities: identitiesOf(spec.name),
+        encryptedSecrets: secrets,
+        platformValues: valuesOf(spec.name),
+        imageTagsPath: imageTagsPathOf(spec.name),
+      });
       // Flux's own controllers get their identities from a Component flux-system/ includes.
       const controllerPatches = fluxControllerPatches(spec, identitiesOf(spec.name));
       clusters.push({

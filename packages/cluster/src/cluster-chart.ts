@@ -46,6 +46,14 @@ export interface ClusterChartProps {
    * @default - none
    */
   readonly platformValues?: readonly PlatformValue[];
+  /**
+   * The directory of the cluster's images.yaml relative to the repository root, POSIX and
+   * `./`-prefixed (e.g. `./apps/fleet/images/dev`): the ImageUpdateAutomation's `update.path`, so
+   * Flux updates the file synth reads. Required when the cluster automates images.
+   *
+   * @default - none
+   */
+  readonly imageTagsPath?: string;
 }
 
 /**
@@ -104,7 +112,7 @@ export class ClusterChart extends Chart {
     renderPinnedNamespaces(this.infrastructure, spec);
     renderFluxSources(this.infrastructure, spec);
     renderImagePolicies(this.infrastructure, spec);
-    renderImageAutomation(this.infrastructure, spec, this.source);
+    renderImageAutomation(this.infrastructure, spec, this.source, props.imageTagsPath);
     this.serviceAccounts = this.renderServiceAccounts(props.identities);
     this.platformLayers = renderPlatforms(this, {
       spec,

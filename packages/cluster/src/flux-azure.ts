@@ -11,7 +11,7 @@ import {
   type KustomizeComponent,
   NotificationProvider,
 } from "@flotilla/flux";
-import { automatedImages, type ClusterSpec, FLUX_NAMESPACE, IMAGE_TAGS_DIR, imageRepositoryOf, parseGitUrl } from "@flotilla/fleet";
+import { automatedImages, type ClusterSpec, FLUX_NAMESPACE, imageRepositoryOf, parseGitUrl } from "@flotilla/fleet";
 import { type ClusterIdentityPlan, fluxControllerAccounts, type IdentityOutputs } from "@flotilla/workload-identity";
 import type { Construct } from "constructs";
 import type { Layer } from "./layer.js";
@@ -44,9 +44,13 @@ export function renderFluxSources(layer: Layer, spec: ClusterSpec): void {
   }
 }
 
+/** Label of the ImagePolicies of automated images, which the ImageUpdateAutomation selects (`policySelector`). */
+const AUTOMATED_POLICY_LABELS = { "image.flotilla.dev/automated": "true" } as const;
+
 /**
  * The images of `flux.images`: an ImageRepository (provider azure, scanned by
- * image-reflector-controller with its AcrPull identity) and an ImagePolicy each, in `layer`.
+ * image-reflector-controller with its AcrPull identity) and an ImagePolicy each, in `layer`. The
+ * policies of automated images are labelled for the ImageUpdateAutomation's `policySelector`.
  */
 export function renderImagePolicies(layer: Layer, spec: ClusterSpec): void {
   for (const entry of spec.flux.images) {
@@ -55,6 +59,7 @@ export function renderImagePolicies(layer: Layer, spec: ClusterSpec): void {
       id: `image-${entry.name}`,
       image: imageRepositoryOf(spec, entry),
       policy: entry.semver !== undefined ? { semver: entry.semver } : { pattern: entry.pattern ?? "", extract: entry.extract ?? "" },
+      ...(entry.automate === undefined ? {} : { labels: AUTOMATED_POLICY_LABELS }),
     });
   }
 }
@@ -64,18 +69,24 @@ export const IMAGE_UPDATE_AUTOMATION_NAME = "flotilla";
 
 /**
  * When the cluster automates images (`flux.images[].automate`): one ImageUpdateAutomation, in
- * `layer`, that updates the markers in `apps/fleet/images/<cluster>/` (only this cluster's
+ * `layer`, that updates the markers below `imageTagsPath` (the cluster's image tags directory,
+ * `./<dir>/<cluster>` relative to the repository root, where synth reads them: only this cluster's
  * directory, so same-named policies of other clusters never apply) on `git.branch` of the fleet
- * repository and pushes to the same branch. The GitRepository's credentials must allow pushing.
+ * repository and pushes to the same branch, applying only the automated images' policies. The
+ * GitRepository's credentials must allow pushing.
  */
-export function renderImageAutomation(layer: Layer, spec: ClusterSpec, source: GitRepositorySource): void {
+export function renderImageAutomation(layer: Layer, spec: ClusterSpec, source: GitRepositorySource, imageTagsPath: string | undefined): void {
   if (automatedImages(spec).length === 0) return;
+  if (imageTagsPath === undefined) {
+    throw new Error(`ClusterChart ${spec.name}: the cluster automates images (flux.images[].automate), so the repository path of its image tags directory (imageTagsPath) is required`);
+  }
   new ImageUpdateAutomationFor(layer, {
     name: IMAGE_UPDATE_AUTOMATION_NAME,
     id: "image-update-automation",
     sourceRef: source,
     branch: spec.git.branch,
-    path: `./${IMAGE_TAGS_DIR}/${spec.name}`,
+    path: imageTagsPath,
+    policySelector: { matchLabels: AUTOMATED_POLICY_LABELS },
   });
 }
 

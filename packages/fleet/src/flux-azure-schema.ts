@@ -184,6 +184,7 @@ export function checkFluxAzureReferences(value: unknown, ctx: Ctx): void {
       ctx.addIssue({ code: "custom", path: [...path, "extract"], message: `only used with pattern; remove it` });
     }
     checkImageValueTargets(value, entry, path, ctx);
+    checkAutomationCanPush(value, entry, path, ctx);
   });
   entries(flux.notifications).forEach((notification, i) => {
     const path = ["flux", "notifications", i];
@@ -217,6 +218,24 @@ function checkImageValueTargets(cluster: Record<string, unknown>, entry: Record<
     if (earlier.length > 0) {
       ctx.addIssue({ code: "custom", path: [...at, "path"], message: `${String(target.platform)} value ${JSON.stringify(target.path)} is already set by ${earlier[0]!.at}; each value takes one image` });
     }
+  });
+}
+
+/**
+ * An automated image (`automate`) is written back by image-automation-controller, which pushes
+ * with the fleet GitRepository's Secret (`git.secretRef`): the cluster's git source must have one.
+ * An ssh URL without one already fails at git.secretRef (the git schema requires its key), so
+ * this reports https URLs without a Secret.
+ */
+function checkAutomationCanPush(cluster: Record<string, unknown>, entry: Record<string, unknown>, path: PropertyKey[], ctx: Ctx): void {
+  if (entry.automate === undefined || !isObject(cluster.git) || cluster.git.secretRef !== null) return;
+  if (typeof cluster.git.url !== "string" || parseGitUrl(cluster.git.url)?.protocol !== "https") return;
+  ctx.addIssue({
+    code: "custom",
+    path: [...path, "automate"],
+    message:
+      "Flux's ImageUpdateAutomation pushes the new tag with the fleet GitRepository's credentials, but git.secretRef is null (no credentials): " +
+      `set git.secretRef to a Secret in ${FLUX_NAMESPACE} with username and password (a token that may push to git.branch), or remove automate`,
   });
 }
 

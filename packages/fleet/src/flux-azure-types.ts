@@ -127,7 +127,8 @@ export interface FluxImageValue {
 
 /**
  * Image update automation of an image: Flux's ImageUpdateAutomation keeps the image's tag in
- * `apps/fleet/images/<cluster>/images.yaml` current, and synth sets it into these values.
+ * `<images dir>/<cluster>/images.yaml` (default `apps/fleet/images`) current, and synth sets it
+ * into these values.
  */
 export interface FluxImageAutomation {
   /** Where the image is used; at least one. */
@@ -150,6 +151,8 @@ export interface FluxImagePolicyInput {
   extract?: string | undefined;
   /**
    * Keep the image current in platform HelmRelease values (see README "Image update automation").
+   * Flux pushes the new tag with `git.secretRef`, so it must not be `null`, and its credentials
+   * must allow pushing.
    * @default - not automated: Flux only reports the tag it would pick
    */
   automate?: FluxImageAutomation | undefined;

@@ -3,9 +3,9 @@ import type { FluxImagePolicy } from "./flux-azure-types.js";
 import type { ClusterSpec } from "./types.js";
 
 /**
- * Where the image tags Flux's ImageUpdateAutomation writes live, relative to the repository root:
- * `<dir>/<cluster>/images.yaml`, one directory per cluster (the automation's `update.path`), so a
- * cluster's automation never changes another cluster's tags.
+ * Where the image tags Flux's ImageUpdateAutomation writes live by default, relative to the
+ * repository root: `<dir>/<cluster>/images.yaml`, one directory per cluster (the automation's
+ * `update.path`), so a cluster's automation never changes another cluster's tags.
  */
 export const IMAGE_TAGS_DIR = "apps/fleet/images";
 

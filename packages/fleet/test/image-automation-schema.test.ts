@@ -47,6 +47,25 @@ describe("flux.images[].automate", () => {
     expect(Object.keys(byPath)).toContain("flux.images[3].automate.values[0].chart");
   });
 
+  it("rejects automation when the fleet's git source has no credentials Flux could push with (git.secretRef: null)", () => {
+    const input = { ...(withImages([automated([{ platform: "flyte", path: "flytepropeller.image" }])]) as object), git: { url: "https://github.com/contoso/fleet", secretRef: null } };
+    expect(problemsOf(input)).toEqual([
+      expect.objectContaining({
+        path: "flux.images[0].automate",
+        message: expect.stringMatching(/pushes the new tag with the fleet GitRepository's credentials, but git\.secretRef is null .*: set git\.secretRef to a Secret in flux-system with username and password/),
+      }),
+    ]);
+    // Without automate Flux only scans: no credentials needed. The default Secret (flux-system) can push.
+    expect(problemsOf({ ...input, flux: { registry: { name: "crmldev" }, images: [{ name: "runner", repository: "analytics/runner", semver: ">=1.0.0" }] } })).toEqual([]);
+    expect(problemsOf({ ...input, git: { url: "https://github.com/contoso/fleet" } })).toEqual([]);
+  });
+
+  it("an ssh git source always has a Secret (the git schema requires one), so it never lacks push credentials", () => {
+    const input = { ...(withImages([automated([{ platform: "flyte", path: "flytepropeller.image" }])]) as object), git: { url: "ssh://git@github.com/contoso/fleet.git", secretRef: null } };
+    expect(problemsOf(input)).toEqual([expect.objectContaining({ path: "git.secretRef", message: expect.stringMatching(/an ssh:\/\/ URL needs an SSH key/) })]);
+    expect(problemsOf({ ...input, git: { url: "ssh://git@github.com/contoso/fleet.git" } })).toEqual([]);
+  });
+
   it("rejects two images setting the same value, naming the first", () => {
     const problems = problemsOf(
       withImages([automated([{ platform: "flyte", path: "flytepropeller.image" }]), { ...automated([{ platform: "flyte", path: "flytepropeller.image" }]), name: "other" }]),

@@ -34,6 +34,11 @@ export interface ImagePolicyForProps extends FluxResourceProps {
    * @default "5m"
    */
   readonly interval?: string;
+  /**
+   * Labels of the ImagePolicy, e.g. for an ImageUpdateAutomation's `policySelector`.
+   * @default - none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -66,7 +71,7 @@ export class ImagePolicyFor extends Construct {
     });
     const policy = props.policy;
     this.policy = new image.ImagePolicy(this, "Policy", {
-      metadata: { name, namespace },
+      metadata: { name, namespace, ...(props.labels === undefined ? {} : { labels: { ...props.labels } }) },
       spec: {
         imageRepositoryRef: { name },
         ...("semver" in policy

@@ -56,6 +56,13 @@ export interface ImageUpdateAutomationForProps extends FluxResourceProps {
    */
   readonly path: string;
   /**
+   * `spec.policySelector`: only the ImagePolicies (of this object's namespace) with these labels
+   * are applied.
+   *
+   * @default - every ImagePolicy of the namespace
+   */
+  readonly policySelector?: { readonly matchLabels: Readonly<Record<string, string>> };
+  /**
    * Commit author.
    *
    * @default { name: "fluxcdbot", email: "fluxcdbot@users.noreply.github.com" }
@@ -129,6 +136,7 @@ export class ImageUpdateAutomationFor extends Construct {
           push: { branch: pushBranch },
         },
         update: { strategy: image.ImageUpdateAutomationSpecUpdateStrategy.SETTERS, path: props.path },
+        ...(props.policySelector === undefined ? {} : { policySelector: { matchLabels: { ...props.policySelector.matchLabels } } }),
       },
     });
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GitRepositorySource, ImageUpdateAutomationFor } from "../src/index.js";
+import { DEFAULT_IMAGE_UPDATE_MESSAGE, GitRepositorySource, ImagePolicyFor, ImageUpdateAutomationFor } from "../src/index.js";
 import { expectValidManifests, manifestProblems } from "./support/crd-schema.js";
 import { synth } from "./support/synth.js";
 
@@ -23,6 +23,31 @@ describe("ImageUpdateAutomationFor", () => {
       update: { strategy: "Setters", path: "./apps/fleet/images/dev" },
     });
     expect((automation.spec as { sourceRef: Record<string, unknown> }).sourceRef).not.toHaveProperty("namespace");
+    expect(automation.spec).not.toHaveProperty("policySelector");
+    expectValidManifests(manifests);
+  });
+
+  it("emits the default commit message, which lists the changes of Flux's .Changed (not the removed .Updated)", () => {
+    const [automation] = synth((chart) => new ImageUpdateAutomationFor(chart, { name: "a", sourceRef: { name: "s" }, branch: "main", path: "./x" }));
+    const message = (automation!.spec as { git: { commit: { messageTemplate: string } } }).git.commit.messageTemplate;
+    expect(message).toBe(DEFAULT_IMAGE_UPDATE_MESSAGE);
+    expect(message).toContain("{{ range .Changed.Changes -}}");
+    expect(message).toContain("{{ .OldValue }} -> {{ .NewValue }}");
+    expect(message).not.toContain(".Updated");
+  });
+
+  it("selects the ImagePolicies it applies by label (policySelector), and ImagePolicyFor labels its policy", () => {
+    const labels = { "image.flotilla.dev/automated": "true" };
+    const manifests = synth((chart) => {
+      new ImagePolicyFor(chart, { name: "runner", image: "crmldev.azurecr.io/analytics/runner", policy: { semver: ">=1.0.0" }, labels });
+      new ImageUpdateAutomationFor(chart, { name: "a", sourceRef: { name: "s" }, branch: "main", path: "./x", policySelector: { matchLabels: labels } });
+    });
+    const policy = manifests.find((manifest) => manifest.kind === "ImagePolicy")!;
+    const repository = manifests.find((manifest) => manifest.kind === "ImageRepository")!;
+    const automation = manifests.find((manifest) => manifest.kind === "ImageUpdateAutomation")!;
+    expect(policy.metadata).toMatchObject({ labels });
+    expect(repository.metadata).not.toHaveProperty("labels");
+    expect(automation.spec).toMatchObject({ policySelector: { matchLabels: labels } });
     expectValidManifests(manifests);
   });
 

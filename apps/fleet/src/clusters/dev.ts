@@ -30,14 +30,21 @@ export default defineCluster({
       // The newest 1.x analytics runner image in crmldev (ImageRepository + ImagePolicy, see README
       // "Image policies"): `flux get images policy analytics-runner` shows the tag it selects.
       { name: "analytics-runner", repository: "analytics/runner", semver: ">=1.0.0 <2.0.0" },
-      // Metaflow's metadata service, mirrored into crmldev (the cluster pulls from ACR only). Flux
-      // moves it to the newest 2.4.x patch by editing apps/fleet/images/dev/images.yaml; synth sets
-      // that image into the metaflow HelmRelease (metaflow-service.image: repository + tag).
+      // Metaflow's metadata service image, mirrored into crmldev. Flux moves it to the newest 2.4.x
+      // patch by editing apps/fleet/images/dev/images.yaml; synth sets that image into the metaflow
+      // HelmRelease twice, so the service and the UI backend (which runs the same image) always run
+      // one version: metaflow-service.image (repository + tag) and metaflow-ui.uiBackend.image
+      // (name + tag). The UI's static image still comes from the chart's default registry.
       {
         name: "metaflow-metadata",
         repository: "mirror/outerbounds/metaflow_metadata_service",
         semver: ">=2.4.13 <2.5.0",
-        automate: { values: [{ platform: "metaflow", path: "metaflow-service.image" }] },
+        automate: {
+          values: [
+            { platform: "metaflow", path: "metaflow-service.image" },
+            { platform: "metaflow", path: "metaflow-ui.uiBackend.image" },
+          ],
+        },
       },
     ],
   },

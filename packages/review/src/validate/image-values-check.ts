@@ -26,7 +26,7 @@ export function checkImageValues(tree: TreeView, expected: ReadonlyMap<string, r
       const path = `.spec.values.${value.path.join(".")}`;
       const matching = releases.filter((release) => (specOf(release).chart as { spec?: { chart?: unknown } } | undefined)?.spec?.chart === value.chart);
       if (matching.length === 0) {
-        problems.push({ check: "images", file: cluster, object: "", path: "", message: `no HelmRelease of chart ${value.chart}, which ${value.source} sets ${path} of; run \`pnpm synth\` and commit clusters/` });
+        problems.push({ check: "images", file: `${cluster}/`, object: "", path: "", message: `no HelmRelease of chart ${value.chart}, which ${value.source} sets ${path} of; run \`pnpm synth\` and commit ${tree.treePrefix}/${cluster}/` });
       }
       for (const release of matching) {
         const actual = value.path.reduce<unknown>((at, key) => (at !== null && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined), specOf(release).values);
