@@ -1,14 +1,21 @@
 import { existsSync } from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, sep } from "node:path";
 import type { FleetProblem } from "@flotilla/fleet";
 import type { ImageTagsLocation } from "./image-tags.js";
+import { repoRoot } from "./repo-paths.js";
 
-/** The nearest directory at or above `dir` holding `.git` (a directory, or a file in a worktree); `undefined` outside any repository. */
+/**
+ * The nearest directory at or above `dir` holding `.git` (a directory, or a file in a worktree).
+ * Without one (an exported copy of this repository), this repository's root when `dir` is in it:
+ * it is the fleet repository Flux pulls from. `undefined` otherwise.
+ */
 function gitRoot(dir: string): string | undefined {
   for (let at = dir; ; at = dirname(at)) {
     if (existsSync(join(at, ".git"))) return at;
-    if (dirname(at) === at) return undefined;
+    if (dirname(at) === at) break;
   }
+  const inThisRepository = relative(repoRoot, dir);
+  return inThisRepository.startsWith("..") || isAbsolute(inThisRepository) ? undefined : repoRoot;
 }
 
 /**
