@@ -1,20 +1,23 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { fluxCrdsJsonFile, readFluxCrds } from "@flotilla/flux";
-import { karpenterCrdsJsonFile, readKarpenterCrds } from "@flotilla/karpenter";
+import { fluxCrdsJsonFile } from "@flotilla/flux";
+import { karpenterCrdsJsonFile } from "@flotilla/karpenter";
 import { validatorFiles, type ObjectValidator } from "@flotilla/render";
 
-/**
- * The one schema validator of the rendered tree: synth checks what it renders with it, validate
- * checks the committed tree with it. Add every vendored CRD set here (Flux, Karpenter), and its
- * file to `schemaValidatorFingerprint`.
- */
+/** The vendored CRD sets of the tree (Flux, Karpenter) as JSON arrays: what the validator checks custom resources against. */
+function vendoredCrdFiles(): string[] {
+  return [fluxCrdsJsonFile(), karpenterCrdsJsonFile()];
+}
+
+/** The one schema validator of the rendered tree: synth checks what it renders with it, validate checks the committed tree with it. */
 export async function createSchemaValidator(): Promise<ObjectValidator> {
   // Loaded on demand: ajv and the CEL library are most of the validator's cost, and a synth whose
   // objects are all in the validation cache never needs them.
-  const [{ createValidator }, flux, karpenter] = await Promise.all([import("@flotilla/render/validate"), readFluxCrds(), readKarpenterCrds()]);
-  return createValidator({ crds: [...flux, ...karpenter] });
+  const { createValidator } = await import("@flotilla/render/validate");
+  const crds = await Promise.all(vendoredCrdFiles().map(async (file) => JSON.parse(await readFile(file, "utf8")) as unknown[]));
+  return createValidator({ crds: crds.flat() });
 }
 
 /**
@@ -24,7 +27,7 @@ export async function createSchemaValidator(): Promise<ObjectValidator> {
  */
 export function schemaValidatorFingerprint(): string {
   const hash = createHash("sha256");
-  for (const file of [...validatorFiles(), fluxCrdsJsonFile(), karpenterCrdsJsonFile()]) {
+  for (const file of [...validatorFiles(), ...vendoredCrdFiles()]) {
     hash.update(`${basename(file)}\0`).update(readFileSync(file)).update("\0");
   }
   return hash.digest("hex");
