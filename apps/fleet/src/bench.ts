@@ -9,7 +9,7 @@ import { measureReview } from "./bench/review-bench.js";
 // Synth speed and memory against the floor: a bare Node process that only imports cdk8s,
 // cdk8s-plus-28 and yaml. Targets: example fleet within 2x the floor, 100 clusters under 5 s,
 // cost linear in the number of clusters. Synth runs as `pnpm synth` runs it (the bundle), with the
-// validation cache warm after the first of the runs, and with --no-cache (every object validated).
+// render cache warm after the first of the runs, and with --no-cache (every object validated and serialized).
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const distDir = dirname(fileURLToPath(import.meta.url));
 const main = join(distDir, "bundle", "synth.js");

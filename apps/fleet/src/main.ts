@@ -8,7 +8,7 @@ import { displayPath, repoRoot } from "./repo-paths.js";
 import { synth } from "./synth.js";
 
 /** Inside node_modules/: ignored by git, and removed with the installed dependencies. */
-const VALIDATION_CACHE_FILE = "node_modules/.cache/flotilla/validated-objects.json";
+const RENDER_CACHE_FILE = "node_modules/.cache/flotilla/rendered-objects.json";
 
 const program = new Command("synth")
   .description("Render every cluster of the fleet into clusters/<name>/ for Flux.")
@@ -21,7 +21,7 @@ const program = new Command("synth")
     "directory of encrypted secrets (<cluster>/<namespace>/<name>.sops.yaml, written by `pnpm secret set`); default apps/fleet/secrets, or <fleet>/secrets with --fleet",
   )
   .option("--images <dir>", IMAGES_OPTION_HELP)
-  .option("--no-cache", `validate every object again instead of trusting the validation cache (${VALIDATION_CACHE_FILE})`)
+  .option("--no-cache", `validate and serialize every object again instead of trusting the render cache (${RENDER_CACHE_FILE})`)
   .action(async (options: SynthCliOptions) => {
     process.exitCode = await run(options);
   });
@@ -46,7 +46,7 @@ async function run(options: SynthCliOptions): Promise<number> {
       images,
       outDir,
       check: options.check ?? false,
-      ...(options.cache ? { validationCache: join(repoRoot, VALIDATION_CACHE_FILE) } : {}),
+      ...(options.cache ? { renderCache: join(repoRoot, RENDER_CACHE_FILE) } : {}),
     });
     switch (outcome.kind) {
       case "invalid-fleet":

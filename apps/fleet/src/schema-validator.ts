@@ -1,7 +1,4 @@
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { basename } from "node:path";
 import { fluxCrdsJsonFile } from "@flotilla/flux";
 import { karpenterCrdsJsonFile } from "@flotilla/karpenter";
 import { validatorFiles, type ObjectValidator } from "@flotilla/render";
@@ -14,21 +11,13 @@ function vendoredCrdFiles(): string[] {
 /** The one schema validator of the rendered tree: synth checks what it renders with it, validate checks the committed tree with it. */
 export async function createSchemaValidator(): Promise<ObjectValidator> {
   // Loaded on demand: ajv and the CEL library are most of the validator's cost, and a synth whose
-  // objects are all in the validation cache never needs them.
+  // objects are all known valid (the render cache) never needs them.
   const { createValidator } = await import("@flotilla/render/validate");
   const crds = await Promise.all(vendoredCrdFiles().map(async (file) => JSON.parse(await readFile(file, "utf8")) as unknown[]));
   return createValidator({ crds: crds.flat() });
 }
 
-/**
- * A digest of everything that decides the validator's answers: its code and schemas, and the
- * vendored CRDs. Read synchronously: a few dozen small files, each read faster than a thread-pool
- * round trip.
- */
-export function schemaValidatorFingerprint(): string {
-  const hash = createHash("sha256");
-  for (const file of [...validatorFiles(), ...vendoredCrdFiles()]) {
-    hash.update(`${basename(file)}\0`).update(readFileSync(file)).update("\0");
-  }
-  return hash.digest("hex");
+/** The files that decide the validator's answers: its code and schemas, and the vendored CRDs. */
+export function schemaValidatorFiles(): string[] {
+  return [...validatorFiles(), ...vendoredCrdFiles()];
 }

@@ -9,7 +9,10 @@ import {
   readTree,
   writeTree,
   type ClusterDocuments,
+  type KubeObject,
   type ObjectValidator,
+  serializerFile,
+  toYaml,
   type RenderProblem,
   type TreeChanges,
 } from "@flotilla/render";
@@ -19,8 +22,8 @@ import { loadFleetInputs } from "./fleet-inputs.js";
 import { type ImageTagsLocation, readImageTags } from "./image-tags.js";
 import { imageTagsRepoPath } from "./image-tags-repo-path.js";
 import { resolveImageValues } from "./image-values.js";
-import { createSchemaValidator, schemaValidatorFingerprint } from "./schema-validator.js";
-import { cachedValidator, ValidationCache } from "./validation-cache.js";
+import { cachedValidator, fingerprintOf, RenderCache } from "./render-cache.js";
+import { createSchemaValidator, schemaValidatorFiles } from "./schema-validator.js";
 import type { IdentityOutputsLocation } from "./identity-outputs.js";
 import { type ClusterSecretFile, readClusterSecrets, type SecretsLocation } from "./cluster-secrets.js";
 
@@ -43,12 +46,12 @@ export interface SynthOptions {
    */
   chartDirs?: readonly string[];
   /**
-   * The validation cache file (objects already found valid, see ValidationCache); none when undefined.
+   * The render cache file (objects already found valid, and their YAML; see RenderCache); none when undefined.
    * @default - no cache
    */
-  validationCache?: string;
+  renderCache?: string;
   /**
-   * Creates the schema validator; only called when some rendered object is not in the validation cache.
+   * Creates the schema validator; only called when some rendered object is not known valid by the render cache.
    * @default createSchemaValidator
    */
   loadValidator?: () => Promise<ObjectValidator>;
@@ -97,8 +100,8 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   const valueProblems = await checkRenderedChartValues(rendered.clusters, charts);
   if (valueProblems.length > 0) return { kind: "invalid-fleet", problems: valueProblems };
 
-  const { validator, saveCache } = await schemaValidator(rendered.clusters, options);
-  const plan = planTree(rendered.clusters, validator);
+  const { validator, serialize, saveCache } = await planningTools(rendered.clusters, options);
+  const plan = planTree(rendered.clusters, validator, serialize);
   await saveCache();
   if (plan.problems.length > 0) return { kind: "invalid-output", problems: plan.problems };
 
@@ -109,16 +112,20 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   return { kind: "written", changes: await writeTree(options.outDir, plan.files), clusters };
 }
 
-/** The schema validator, answering from the validation cache when synth has one. */
-async function schemaValidator(
+/** The schema validator and the serializer, answering from the render cache when synth has one. */
+async function planningTools(
   clusters: ClusterDocuments[],
   options: SynthOptions,
-): Promise<{ validator: ObjectValidator; saveCache: () => Promise<void> }> {
+): Promise<{ validator: ObjectValidator; serialize: (object: KubeObject) => string; saveCache: () => Promise<void> }> {
   const load = options.loadValidator ?? createSchemaValidator;
-  if (options.validationCache === undefined) return { validator: await load(), saveCache: async () => {} };
-  const cache = await ValidationCache.open(options.validationCache, schemaValidatorFingerprint());
+  if (options.renderCache === undefined) return { validator: await load(), serialize: toYaml, saveCache: async () => {} };
+  const cache = await RenderCache.open(options.renderCache, fingerprintOf([...schemaValidatorFiles(), serializerFile()]));
   const objects = clusters.flatMap((cluster) => cluster.documents.map((document) => document.object));
-  return { validator: await cachedValidator(objects, cache, load), saveCache: () => cache.save() };
+  return {
+    validator: await cachedValidator(objects, cache, load),
+    serialize: (object) => cache.yamlOf(object, toYaml),
+    saveCache: () => cache.save(),
+  };
 }
 
 /** What a cluster's chart needs besides its spec, by cluster name. */

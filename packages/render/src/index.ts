@@ -4,7 +4,7 @@ export { describeObject, fileNameFor, isKubeObject, objectKey, type KubeObject }
 export { planTree, type ClusterDocuments, type PlannedTree, type RenderProblem, type SchemaValidator, type VerbatimFile } from "./plan.js";
 export { readTree, type ExistingTree } from "./read-tree.js";
 export { readTreeFiles, walkTree, type TreeFiles, type WalkedTree } from "./tree-files.js";
-export { toYaml } from "./serialize.js";
+export { serializerFile, toYaml } from "./serialize.js";
 export { TreeConflictError, writeTree } from "./write-tree.js";
 // createValidator is only exported by "@flotilla/render/validate": what imports the package root
 // never loads ajv and the CEL library (synth loads the validator on demand).

@@ -61,12 +61,15 @@ export interface PlannedTree {
   problems: RenderProblem[];
 }
 
-/** Turns clusters' objects into the exact files to write, and every reason not to write them. */
-export function planTree(clusters: ClusterDocuments[], validator: SchemaValidator): PlannedTree {
+/**
+ * Turns clusters' objects into the exact files to write, and every reason not to write them.
+ * `serialize` renders an object's YAML: `toYaml`, or a memo of it.
+ */
+export function planTree(clusters: ClusterDocuments[], validator: SchemaValidator, serialize: (object: KubeObject) => string = toYaml): PlannedTree {
   const files = new Map<string, string>();
   const problems: RenderProblem[] = [];
   for (const cluster of [...clusters].sort((a, b) => (a.cluster < b.cluster ? -1 : 1))) {
-    planCluster(cluster, validator, files, problems);
+    planCluster(cluster, validator, serialize, files, problems);
   }
   return { files, problems };
 }
@@ -74,6 +77,7 @@ export function planTree(clusters: ClusterDocuments[], validator: SchemaValidato
 function planCluster(
   cluster: ClusterDocuments,
   validator: SchemaValidator,
+  serialize: (object: KubeObject) => string,
   files: Map<string, string>,
   problems: RenderProblem[],
 ): void {
@@ -112,7 +116,7 @@ function planCluster(
       continue;
     }
     for (const problem of validator.validate(object)) report(file, described, problem.path, problem.message);
-    files.set(file, header + toYaml(object));
+    files.set(file, header + serialize(object));
     entries.push(fileName);
   }
 

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 
 const topLevelOrder = ["apiVersion", "kind", "metadata"];
@@ -35,4 +36,9 @@ function rank(key: string, leading: readonly string[]): number {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** This module's file: with the yaml version pinned in the package manifest, what decides `toYaml`'s bytes (for caches of its output). */
+export function serializerFile(): string {
+  return fileURLToPath(import.meta.url);
 }

@@ -13,8 +13,8 @@ import { synth, type SynthOptions } from "../src/synth.js";
 let work: string;
 let cacheFile: string;
 beforeEach(async () => {
-  work = await mkdtemp(join(tmpdir(), "flotilla-synth-cache-"));
-  cacheFile = join(work, "validated-objects.json");
+  work = await mkdtemp(join(tmpdir(), "flotilla-synth-render-cache-"));
+  cacheFile = join(work, "rendered-objects.json");
 });
 afterEach(async () => rm(work, { recursive: true, force: true }));
 
@@ -44,21 +44,22 @@ function options(loadValidator: () => Promise<ObjectValidator>): SynthOptions {
     secrets: { dir: join(repoRoot, "apps/fleet/secrets"), displayName: displayPath },
     outDir: join(repoRoot, "clusters"),
     check: true,
-    validationCache: cacheFile,
+    renderCache: cacheFile,
     loadValidator,
   };
 }
 
-describe("synth with the validation cache", () => {
+describe("synth with the render cache", () => {
   it("validates every object the first time and loads no validator when nothing changed", async () => {
     const cold = countingLoader();
     const first = await synth(options(cold.load));
     expect(first.kind).toBe("checked");
     expect(first.kind === "checked" && hasChanges(first.changes)).toBe(false);
     expect(cold.counts.loads).toBe(1);
-    const cached = JSON.parse(await readFile(cacheFile, "utf8")) as { valid: string[] };
+    const cached = JSON.parse(await readFile(cacheFile, "utf8")) as { valid: string[]; yaml: Record<string, string> };
     expect(cold.counts.validated).toBeGreaterThan(40);
     expect(cached.valid).toHaveLength(cold.counts.validated);
+    expect(Object.keys(cached.yaml)).toHaveLength(cold.counts.validated);
 
     const warm = countingLoader();
     const second = await synth(options(warm.load));
