@@ -1,3 +1,4 @@
+import "./zod-jitless.js";
 import { relative, resolve, sep, basename, join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { ChartValuesRegistry, formatProblem, readTreeFiles, readVendoredCharts, validateTree } from "@flotilla/review";
