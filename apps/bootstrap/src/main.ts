@@ -3,6 +3,7 @@
  * (no credential is injected here). Ctrl-C once: no new write starts, writes in flight finish,
  * the summary is printed (re-running apply converges); twice: exit at once.
  */
+import "@flotilla/fleet/jitless";
 import { setMaxListeners } from "node:events";
 import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";

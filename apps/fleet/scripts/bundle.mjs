@@ -1,37 +1,39 @@
 // Bundles the compiled synth CLI (dist/main.js) and the workspace packages it imports into
 // dist/bundle/synth.js: Node then loads one module instead of ~300 (and only the parts of zod that
 // are used). What synth loads on demand (the schema validator: ajv, the CEL library) goes into
-// chunks beside it, loaded only when some object is not in the validation cache.
-import { readFile, rm } from "node:fs/promises";
-import { relative } from "node:path";
-import { fileURLToPath } from "node:url";
+// chunks beside it, loaded only when some object is not in the render cache.
+import { createHash } from "node:crypto";
+import { readdir, readFile, rm } from "node:fs/promises";
+import { isAbsolute, relative } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const distDir = fileURLToPath(new URL("../dist/", import.meta.url));
 const outdir = `${distDir}bundle`;
+const BANNER = 'import { createRequire as flotillaCreateRequire } from "node:module";\nconst require = flotillaCreateRequire(import.meta.url);';
 
 /**
- * Workspace packages find their data files (CRDs, the Kubernetes schema, the CEL library) relative to
- * their own module. In the bundle each keeps pointing at its original file, as a path relative to the
+ * Modules find their data files (CRDs, the Kubernetes schema, the CEL library) relative to their
+ * own file. In the bundle each keeps pointing at its original file, as a path relative to the
  * bundle's directory (chunks are written beside the entry), so the bundle works wherever the
  * repository is.
  */
 const keepModuleLocation = {
   name: "keep-module-location",
   setup(esbuild) {
-    esbuild.onLoad({ filter: /[\\/](packages|apps)[\\/][^\\/]+[\\/]dist[\\/].*\.js$/ }, async ({ path }) => {
+    esbuild.onLoad({ filter: /\.m?js$/ }, async ({ path }) => {
       const source = await readFile(path, "utf8");
       if (!source.includes("import.meta.url")) return undefined;
       const fromBundle = relative(outdir, path).split("\\").join("/");
-      const location = `new URL(${JSON.stringify(fromBundle.startsWith(".") ? fromBundle : `./${fromBundle}`)}, import.meta.url).href`;
+      const location = isAbsolute(fromBundle)
+        ? JSON.stringify(pathToFileURL(path).href) // another drive: no relative path exists
+        : `new URL(${JSON.stringify(fromBundle.startsWith(".") ? fromBundle : `./${fromBundle}`)}, import.meta.url).href`;
       return { contents: source.replaceAll("import.meta.url", location), loader: "js" };
     });
   },
 };
 
-// Chunk names carry content hashes: clear the chunks of earlier builds.
-await rm(outdir, { recursive: true, force: true });
-await build({
+const options = {
   entryPoints: { synth: `${distDir}main.js` },
   outdir,
   chunkNames: "[name]-[hash]",
@@ -44,7 +46,25 @@ await build({
   // nothing. constructs must be the one instance cdk8s uses.
   external: ["cdk8s", "cdk8s-plus-28", "yaml", "constructs"],
   // CommonJS dependencies (commander, ajv) call require() for Node's built-in modules.
-  banner: { js: 'import { createRequire as flotillaCreateRequire } from "node:module";\nconst require = flotillaCreateRequire(import.meta.url);' },
+  banner: { js: BANNER },
   plugins: [keepModuleLocation],
   logLevel: "warning",
-});
+};
+
+/** A digest of every file the bundle is made of (bundle-id.ts): caches keyed on the code follow the bundle. */
+async function bundleId() {
+  const { metafile } = await build({ ...options, write: false, metafile: true });
+  const digest = createHash("sha256");
+  for (const input of Object.keys(metafile.inputs).sort()) digest.update(`${input}\0`).update(await readFile(input)).update("\0");
+  return digest.digest("hex");
+}
+
+const id = await bundleId();
+// Chunk names carry content hashes: clear the chunks of earlier builds.
+await rm(outdir, { recursive: true, force: true });
+await build({ ...options, define: { FLOTILLA_BUNDLE_ID: JSON.stringify(id) } });
+// Every import.meta.url left must be the banner's or one keepModuleLocation wrote.
+for (const file of await readdir(outdir)) {
+  const rest = (await readFile(`${outdir}/${file}`, "utf8")).replace(BANNER, "").replaceAll(/new URL\("[^"]*", import\.meta\.url\)\.href/g, "");
+  if (rest.includes("import.meta.url")) throw new Error(`bundle: dist/bundle/${file} uses import.meta.url where keep-module-location did not rewrite it`);
+}

@@ -1,4 +1,4 @@
-import "./zod-jitless.js";
+import "@flotilla/fleet/jitless";
 import { join, resolve } from "node:path";
 import { Command } from "commander";
 import { formatFleetProblems, SECRETS_DIR } from "@flotilla/fleet";
@@ -8,7 +8,8 @@ import { displayPath, repoRoot } from "./repo-paths.js";
 import { synth } from "./synth.js";
 
 /** Inside node_modules/: ignored by git, and removed with the installed dependencies. */
-const RENDER_CACHE_FILE = "node_modules/.cache/flotilla/rendered-objects.json";
+const DEFAULT_CACHE_DIR = "node_modules/.cache/flotilla";
+const RENDER_CACHE_FILE = "rendered-objects.json";
 
 const program = new Command("synth")
   .description("Render every cluster of the fleet into clusters/<name>/ for Flux.")
@@ -21,7 +22,8 @@ const program = new Command("synth")
     "directory of encrypted secrets (<cluster>/<namespace>/<name>.sops.yaml, written by `pnpm secret set`); default apps/fleet/secrets, or <fleet>/secrets with --fleet",
   )
   .option("--images <dir>", IMAGES_OPTION_HELP)
-  .option("--no-cache", `validate and serialize every object again instead of trusting the render cache (${RENDER_CACHE_FILE})`)
+  .option("--no-cache", "validate and serialize every object again instead of trusting the render cache")
+  .option("--cache-dir <dir>", `where the render cache (${RENDER_CACHE_FILE}) is kept`, join(repoRoot, DEFAULT_CACHE_DIR))
   .action(async (options: SynthCliOptions) => {
     process.exitCode = await run(options);
   });
@@ -31,6 +33,7 @@ interface SynthCliOptions extends FleetCliOptions {
   out: string;
   secrets?: string;
   cache: boolean;
+  cacheDir: string;
 }
 
 async function run(options: SynthCliOptions): Promise<number> {
@@ -46,7 +49,7 @@ async function run(options: SynthCliOptions): Promise<number> {
       images,
       outDir,
       check: options.check ?? false,
-      ...(options.cache ? { renderCache: join(repoRoot, RENDER_CACHE_FILE) } : {}),
+      ...(options.cache ? { renderCache: join(resolve(options.cacheDir), RENDER_CACHE_FILE) } : {}),
     });
     switch (outcome.kind) {
       case "invalid-fleet":

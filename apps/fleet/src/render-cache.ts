@@ -4,8 +4,8 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import type { KubeObject, ObjectValidator } from "@flotilla/render";
 
-/** Entries kept per fingerprint: far more than a fleet renders, few enough to read in milliseconds. */
-const MAX_ENTRIES = 50_000;
+/** How much YAML the cache file keeps: the objects of the last run first, then the most recent others. */
+const MAX_YAML_BYTES = 8 * 1024 * 1024;
 
 interface CacheFileContent {
   fingerprint: string;
@@ -18,17 +18,21 @@ interface CacheFileContent {
 /**
  * What synth learnt about rendered objects in earlier runs, by content hash, kept in
  * node_modules/.cache/flotilla/: which objects the schema validator found valid, and each object's
- * YAML. Both are pure functions of the object, so an unchanged object cannot get another answer;
- * loading the validator (ajv, the CEL library, the CRDs) and serializing are most of a re-run.
+ * YAML. Both depend only on the object and on the code and data the fingerprint covers, so an
+ * unchanged object cannot get another answer; loading the validator (ajv, the CEL library, the
+ * CRDs) and serializing are most of a re-run.
  *
- * The entries belong to one fingerprint of the code and data that decide those answers (the
- * validator, its schemas and the vendored CRDs, the serializer): any change to them starts from an
- * empty cache. Only objects without any problem are recorded as valid. A missing, unreadable or
- * corrupt cache file is a cold start, and a cache that cannot be written is not an error: the cache
- * only ever saves time.
+ * The entries belong to one fingerprint of the code and data that decide those answers (see
+ * `fingerprintOf`): any change to them starts from an empty cache. Objects holding values JSON
+ * cannot tell apart (-0, NaN, Infinity, undefined in arrays, class instances) are never cached.
+ * Only objects without any problem are recorded as valid. A missing, unreadable or corrupt cache
+ * file is a cold start, and a cache that cannot be written is not an error: the cache only ever
+ * saves time.
  */
 export class RenderCache {
-  private readonly keys = new WeakMap<object, string>();
+  private readonly keys = new WeakMap<object, string | null>();
+  /** The keys this run asked about, kept first when the file is trimmed. */
+  private readonly used = new Set<string>();
   private changed = false;
 
   private constructor(
@@ -45,12 +49,13 @@ export class RenderCache {
   }
 
   isValid(object: unknown): boolean {
-    return this.valid.has(this.keyOf(object));
+    const key = this.keyOf(object);
+    return key !== null && this.valid.has(key);
   }
 
   markValid(object: unknown): void {
     const key = this.keyOf(object);
-    if (this.valid.has(key)) return;
+    if (key === null || this.valid.has(key)) return;
     this.valid.add(key);
     this.changed = true;
   }
@@ -58,6 +63,7 @@ export class RenderCache {
   /** The object's YAML, serialized by `serialize` on the first run that saw the object. */
   yamlOf(object: KubeObject, serialize: (object: KubeObject) => string): string {
     const key = this.keyOf(object);
+    if (key === null) return serialize(object);
     let yaml = this.yaml.get(key);
     if (yaml === undefined) {
       yaml = serialize(object);
@@ -70,10 +76,18 @@ export class RenderCache {
   /** Writes the cache when it learnt something: whole (temporary file, then rename) or not at all. */
   async save(): Promise<void> {
     if (!this.changed) return;
+    const kept = new Set<string>();
+    let bytes = 0;
+    for (const key of [...this.used, ...[...this.yaml.keys(), ...this.valid].reverse()]) {
+      if (kept.has(key)) continue;
+      bytes += (this.yaml.get(key)?.length ?? 0) + key.length;
+      if (bytes > MAX_YAML_BYTES && !this.used.has(key)) break;
+      kept.add(key);
+    }
     const content: CacheFileContent = {
       fingerprint: this.fingerprint,
-      valid: [...this.valid].slice(-MAX_ENTRIES),
-      yaml: Object.fromEntries([...this.yaml].slice(-MAX_ENTRIES)),
+      valid: [...this.valid].filter((key) => kept.has(key)),
+      yaml: Object.fromEntries([...this.yaml].filter(([key]) => kept.has(key))),
     };
     const temporary = `${this.file}.${process.pid}.tmp`;
     try {
@@ -86,13 +100,16 @@ export class RenderCache {
     }
   }
 
-  private keyOf(object: unknown): string {
-    if (typeof object !== "object" || object === null) return hash(JSON.stringify(object));
+  /** The content hash of a Kubernetes object, or null when it must not be cached. */
+  private keyOf(object: unknown): string | null {
+    if (typeof object !== "object" || object === null) return null;
     let key = this.keys.get(object);
     if (key === undefined) {
-      key = hash(JSON.stringify(object));
+      const json = exactJson(object);
+      key = json === undefined ? null : hash(json);
       this.keys.set(object, key);
     }
+    if (key !== null) this.used.add(key);
     return key;
   }
 }
@@ -119,13 +136,45 @@ export async function cachedValidator(
 }
 
 /**
- * A digest of the files that decide the cached answers. Read synchronously: a few dozen small
- * files, each read faster than a thread-pool round trip.
+ * A digest of what decides the cached answers: the content of `files` and the `facts` (versions,
+ * build ids). Read synchronously: a few dozen small files, each read faster than a thread-pool
+ * round trip.
  */
-export function fingerprintOf(files: readonly string[]): string {
+export function fingerprintOf(files: readonly string[], facts: readonly string[] = []): string {
   const digest = createHash("sha256");
   for (const file of files) digest.update(`${basename(file)}\0`).update(readFileSync(file)).update("\0");
+  for (const fact of facts) digest.update(`${fact}\0`);
   return digest.digest("hex");
+}
+
+/** JSON of plain data, or undefined when the object holds something JSON would silently change. */
+function exactJson(object: object): string | undefined {
+  let exact = true;
+  const json = JSON.stringify(object, function (this: Record<string, unknown>, key, value: unknown) {
+    // `this[key]` is the value before toJSON(): a Date must not pass as its ISO string.
+    if (!isExactJsonValue(this[key], Array.isArray(this))) exact = false;
+    return value;
+  });
+  return exact ? json : undefined;
+}
+
+function isExactJsonValue(value: unknown, inArray: boolean): boolean {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case "undefined":
+      return !inArray; // an absent property, not written; in an array it would become null
+    case "object": {
+      if (value === null || Array.isArray(value)) return true;
+      const prototype = Object.getPrototypeOf(value) as unknown;
+      return prototype === Object.prototype || prototype === null;
+    }
+    default:
+      return false; // bigint, function, symbol
+  }
 }
 
 function hash(text: string): string {

@@ -22,7 +22,9 @@ import { loadFleetInputs } from "./fleet-inputs.js";
 import { type ImageTagsLocation, readImageTags } from "./image-tags.js";
 import { imageTagsRepoPath } from "./image-tags-repo-path.js";
 import { resolveImageValues } from "./image-values.js";
+import { bundleId } from "./bundle-id.js";
 import { cachedValidator, fingerprintOf, RenderCache } from "./render-cache.js";
+import { repoRoot } from "./repo-paths.js";
 import { createSchemaValidator, schemaValidatorFiles } from "./schema-validator.js";
 import type { IdentityOutputsLocation } from "./identity-outputs.js";
 import { type ClusterSecretFile, readClusterSecrets, type SecretsLocation } from "./cluster-secrets.js";
@@ -119,13 +121,22 @@ async function planningTools(
 ): Promise<{ validator: ObjectValidator; serialize: (object: KubeObject) => string; saveCache: () => Promise<void> }> {
   const load = options.loadValidator ?? createSchemaValidator;
   if (options.renderCache === undefined) return { validator: await load(), serialize: toYaml, saveCache: async () => {} };
-  const cache = await RenderCache.open(options.renderCache, fingerprintOf([...schemaValidatorFiles(), serializerFile()]));
+  const cache = await RenderCache.open(options.renderCache, renderCacheFingerprint());
   const objects = clusters.flatMap((cluster) => cluster.documents.map((document) => document.object));
   return {
     validator: await cachedValidator(objects, cache, load),
     serialize: (object) => cache.yamlOf(object, toYaml),
     saveCache: () => cache.save(),
   };
+}
+
+/**
+ * Everything that decides whether an object is valid and what its YAML is: the validator's code,
+ * schemas and CRDs, the serializer, every dependency version (the lockfile), the bundle actually
+ * running, and Node (V8 decides which CRD patterns compile).
+ */
+function renderCacheFingerprint(): string {
+  return fingerprintOf([...schemaValidatorFiles(), serializerFile(), join(repoRoot, "pnpm-lock.yaml")], [process.version, bundleId]);
 }
 
 /** What a cluster's chart needs besides its spec, by cluster name. */

@@ -1,4 +1,4 @@
-import "./zod-jitless.js";
+import "@flotilla/fleet/jitless";
 import { relative, resolve, sep, basename, join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { ChartValuesRegistry, formatProblem, readTreeFiles, readVendoredCharts, validateTree } from "@flotilla/review";

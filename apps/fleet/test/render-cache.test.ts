@@ -87,6 +87,54 @@ describe("RenderCache", () => {
   });
 });
 
+describe("RenderCache and values JSON cannot tell apart", () => {
+  it("never caches objects holding -0, NaN, Infinity, undefined in arrays or class instances", async () => {
+    const cache = await RenderCache.open(file, "f");
+    const inexact = [
+      { ...namespace("a"), spec: { n: -0 } },
+      { ...namespace("a"), spec: { n: Number.NaN } },
+      { ...namespace("a"), spec: { n: Number.POSITIVE_INFINITY } },
+      { ...namespace("a"), spec: { list: [undefined] } },
+      { ...namespace("a"), spec: { at: new Date(0) } },
+      { ...namespace("a"), spec: { set: new Set([1]) } },
+    ];
+    for (const object of inexact) cache.markValid(object);
+    await cache.save();
+    await expect(stat(file)).rejects.toThrow(/ENOENT/);
+    for (const object of inexact) expect(cache.isValid(object)).toBe(false);
+    // their look-alikes stay distinct
+    cache.markValid({ ...namespace("a"), spec: { n: 0 } });
+    expect(cache.isValid({ ...namespace("a"), spec: { n: -0 } })).toBe(false);
+    cache.markValid({ ...namespace("a"), spec: { at: new Date(0).toISOString() } });
+    expect(cache.isValid({ ...namespace("a"), spec: { at: new Date(0) } })).toBe(false);
+  });
+
+  it("answers 'not valid' for something that is not an object, without throwing", async () => {
+    const cache = await RenderCache.open(file, "f");
+    expect(cache.isValid(undefined)).toBe(false);
+    expect(cache.isValid("text")).toBe(false);
+  });
+
+  it("keeps the YAML of the objects this run used when the file is trimmed", async () => {
+    const old = await RenderCache.open(file, "f");
+    const big = "x".repeat(3 * 1024 * 1024);
+    for (const name of ["old-1", "old-2", "old-3"]) old.yamlOf(namespace(name), () => big);
+    await old.save();
+
+    const run = await RenderCache.open(file, "f");
+    run.yamlOf(namespace("old-1"), () => "unused");
+    run.yamlOf(namespace("new"), () => "name: new\n");
+    await run.save();
+
+    const kept = JSON.parse(await readFile(file, "utf8")) as { yaml: Record<string, string> };
+    const reopened = await RenderCache.open(file, "f");
+    const serializedAgain: string[] = [];
+    for (const name of ["old-1", "new", "old-2", "old-3"]) reopened.yamlOf(namespace(name), () => (serializedAgain.push(name), ""));
+    expect(Object.keys(kept.yaml)).toHaveLength(3);
+    expect(serializedAgain).toEqual(["old-2"]);
+  });
+});
+
 describe("fingerprintOf", () => {
   it("changes with the content of any file it covers", async () => {
     const [a, b] = [join(work, "a.js"), join(work, "b.json")];
@@ -128,5 +176,17 @@ describe("cachedValidator", () => {
     expect(inner.calls).toEqual([namespace("b"), namespace("bad")]);
     expect(cache.isValid(namespace("b"))).toBe(true);
     expect(cache.isValid(namespace("bad"))).toBe(false);
+  });
+});
+
+describe("the render cache's fingerprint inputs", () => {
+  it("cover the validator's code, pattern engine and formats, the Kubernetes schema, both CRD sets and the serializer", async () => {
+    const { schemaValidatorFiles } = await import("../src/schema-validator.js");
+    const { serializerFile } = await import("@flotilla/render");
+    const names = [...schemaValidatorFiles(), serializerFile()].map((path) => path.split(/[\\/]/).slice(-3).join("/"));
+    for (const expected of [/validate\/validator\.[jt]s$/, /validate\/pattern-engine\.[jt]s$/, /validate\/formats\.[jt]s$/, /validation-rules\.[jt]s$/, /kubernetes-1\.28\.json$/, /flux\/crds\/crds\.json$/, /karpenter\/crds\/crds\.json$/, /render\/package\.json$/, /serialize\.[jt]s$/]) {
+      expect(names.some((name) => expected.test(name)), String(expected)).toBe(true);
+    }
+    expect(names.some((name) => name.endsWith(".d.ts"))).toBe(false);
   });
 });

@@ -1,13 +1,19 @@
 import { readFileSync } from "node:fs";
+import * as z from "zod";
 import { describe, expect, it } from "vitest";
 
 // zod reads `jitless` when a schema is constructed: the setting only works when the entry point
-// imports ./zod-jitless.js before any module that builds the ClusterSpec schemas.
+// imports @flotilla/fleet/jitless before any module that builds the ClusterSpec schemas.
 describe("entry points that parse cluster specs", () => {
-  for (const entry of ["main.ts", "validate.ts"]) {
-    it(`${entry} imports zod-jitless first`, () => {
-      const firstImport = /^import\s[^;]*;/m.exec(readFileSync(new URL(`../src/${entry}`, import.meta.url), "utf8"))?.[0];
-      expect(firstImport).toBe('import "./zod-jitless.js";');
+  for (const entry of ["apps/fleet/src/main.ts", "apps/fleet/src/validate.ts", "apps/bootstrap/src/main.ts", "apps/secrets/src/main.ts"]) {
+    it(`${entry} imports @flotilla/fleet/jitless first`, () => {
+      const firstImport = /^import\s[^;]*;/m.exec(readFileSync(new URL(`../../../${entry}`, import.meta.url), "utf8"))?.[0];
+      expect(firstImport).toBe('import "@flotilla/fleet/jitless";');
     });
   }
+
+  it("@flotilla/fleet/jitless turns zod's JIT off", async () => {
+    await import("@flotilla/fleet/jitless");
+    expect(z.config().jitless).toBe(true);
+  });
 });

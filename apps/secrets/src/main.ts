@@ -2,6 +2,7 @@
  * Entry point of `pnpm secret …`. Key Vault access uses DefaultAzureCredential (az login,
  * workload identity, …), created only when a cluster or file uses Azure Key Vault.
  */
+import "@flotilla/fleet/jitless";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runSecretCli } from "./cli.js";

@@ -36,7 +36,7 @@ export async function measureReview(options: ReviewBenchOptions): Promise<Review
   const fleetArgs = fleet ? ["--fleet", fleet] : [];
   await mkdir(repo, { recursive: true });
   run("git", ["init", "-q", "-b", "main"], repo);
-  run(process.execPath, [join(distDir, "bundle", "synth.js"), ...fleetArgs, "--out", clusters], repo);
+  run(process.execPath, [join(distDir, "bundle", "synth.js"), "--no-cache", ...fleetArgs, "--out", clusters], repo);
   run("git", ["add", "-A"], repo);
   run("git", ["-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "rendered"], repo);
 
