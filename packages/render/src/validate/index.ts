@@ -3,3 +3,4 @@ export { createValidator } from "./validator.js";
 export { jsonPathKey } from "./json-path.js";
 export { describeUnknownField } from "./field-suggestions.js";
 export { validatorFiles } from "./validator-files.js";
+export type { PrecompiledUnit } from "./types.js";

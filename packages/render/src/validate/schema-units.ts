@@ -1,8 +1,10 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
+import type { Ajv, ErrorObject, Options } from "ajv";
 import { FORMATS } from "./formats.js";
 import { kubernetesPatternEngine } from "./pattern-engine.js";
 import { isRecord } from "./records.js";
-import type { JsonSchema } from "./types.js";
+import type { JsonSchema, PrecompiledUnit } from "./types.js";
 
 /**
  * A piece of a schema, compiled on its own the first time some data reaches it. ajv compiles
@@ -24,24 +26,42 @@ export interface UnitLink {
 /** A property, every item of an array, or every value of a map. */
 export type LinkStep = { property: string } | "items" | "values";
 
-export class SchemaUnits {
-  private readonly ajv = new Ajv({
-    allErrors: true,
-    // Less generated code, hence faster compiles: problems.ts writes the messages and finds the
-    // offending value, and validateUnit() adds each error's parentSchema.
-    messages: false,
-    verbose: false,
-    code: { optimize: false, regExp: kubernetesPatternEngine },
-    strict: false,
-    validateSchema: false,
-    meta: false,
-    addUsedSchema: false,
-    logger: false,
-    formats: FORMATS,
-  });
-  private readonly compiled = new Map<string, { unit: SchemaUnit; validate: ValidateFunction }>();
+/** How every unit is compiled, at run time and ahead of time (precompile.ts). */
+export const UNIT_COMPILER_OPTIONS = {
+  allErrors: true,
+  // Less generated code, hence faster compiles: problems.ts writes the messages and finds the
+  // offending value, and validateUnit() adds each error's parentSchema.
+  messages: false,
+  verbose: false,
+  code: { optimize: false, regExp: kubernetesPatternEngine },
+  strict: false,
+  validateSchema: false,
+  meta: false,
+  addUsedSchema: false,
+  logger: false,
+  formats: FORMATS,
+} satisfies Options;
 
-  constructor(private readonly resolve: (key: string) => SchemaUnit | undefined) {}
+/**
+ * Names a unit's compiled code: the digest of its schema and of the compiler options, so code
+ * compiled ahead of time is only ever used for the exact schema it was compiled from.
+ */
+export function unitDigest(schema: JsonSchema): string {
+  return createHash("sha256")
+    .update(JSON.stringify({ ...UNIT_COMPILER_OPTIONS, formats: Object.keys(FORMATS) }))
+    .update("\0")
+    .update(JSON.stringify(schema))
+    .digest("base64url");
+}
+
+export class SchemaUnits {
+  private ajv: Ajv | undefined;
+  private readonly compiled = new Map<string, { unit: SchemaUnit; validate: PrecompiledUnit }>();
+
+  constructor(
+    private readonly resolve: (key: string) => SchemaUnit | undefined,
+    private readonly precompiled: (digest: string) => PrecompiledUnit | undefined = () => undefined,
+  ) {}
 
   /** Validates data against a unit and the units it links to; returns every error. */
   validate(key: string, data: unknown): ErrorObject[] {
@@ -53,7 +73,7 @@ export class SchemaUnits {
   private validateUnit(key: string, data: unknown, instancePath: string, errors: ErrorObject[]): void {
     const { unit, validate } = this.compile(key);
     if (!validate(data)) {
-      for (const error of validate.errors ?? []) {
+      for (const error of (validate.errors ?? []) as ErrorObject[]) {
         errors.push({
           ...error,
           instancePath: instancePath + error.instancePath,
@@ -68,15 +88,24 @@ export class SchemaUnits {
     }
   }
 
-  private compile(key: string): { unit: SchemaUnit; validate: ValidateFunction } {
+  private compile(key: string): { unit: SchemaUnit; validate: PrecompiledUnit } {
     let compiled = this.compiled.get(key);
     if (!compiled) {
       const unit = this.resolve(key);
       if (!unit) throw new Error(`validate: no schema unit ${key}`);
-      compiled = { unit, validate: this.ajv.compile(unit.schema) };
+      compiled = { unit, validate: this.precompiled(unitDigest(unit.schema)) ?? this.compiler().compile(unit.schema) };
       this.compiled.set(key, compiled);
     }
     return compiled;
+  }
+
+  /** Loaded on first use: with every unit compiled ahead of time, ajv is never loaded. */
+  private compiler(): Ajv {
+    if (!this.ajv) {
+      const ajv = createRequire(import.meta.url)("ajv") as typeof import("ajv");
+      this.ajv = new ajv.Ajv(UNIT_COMPILER_OPTIONS);
+    }
+    return this.ajv;
   }
 }
 

@@ -12,7 +12,16 @@ export interface ObjectValidator {
 export interface ValidatorOptions {
   /** Parsed CustomResourceDefinition documents (apiextensions.k8s.io/v1). */
   crds: unknown[];
+  /**
+   * Schema units compiled ahead of time (`precompileSchemaUnits`), by `unitDigest`: a unit found
+   * here is not compiled at run time; any other is.
+   * @default - every unit is compiled on first use
+   */
+  precompiled?: (digest: string) => PrecompiledUnit | undefined;
 }
+
+/** A schema unit's validation function as ajv's standalone code exports it. */
+export type PrecompiledUnit = ((data: unknown) => boolean) & { errors?: unknown[] | null };
 
 /** A JSON schema (draft-07 as understood by ajv) built from plain objects. */
 export type JsonSchema = { [keyword: string]: unknown };

@@ -65,7 +65,7 @@ export function createValidator(options: ValidatorOptions): ObjectValidator {
         roots.set(key, root);
       }
       if (!("unit" in root)) return [root];
-      units ??= new SchemaUnits((unitKey) => builtUnits.get(unitKey) ?? kubernetesUnit(loadKubernetesSchema(), unitKey));
+      units ??= new SchemaUnits((unitKey) => builtUnits.get(unitKey) ?? kubernetesUnit(loadKubernetesSchema(), unitKey), options.precompiled);
       const errors = units.validate(root.unit, object);
       const problems = errors.length === 0 ? [] : toSchemaProblems(errors, object);
       if (root.openApiSchema === undefined || errors.some((error) => BLOCKS_RULES.has(error.keyword))) return problems;
