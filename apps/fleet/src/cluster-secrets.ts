@@ -1,7 +1,8 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type FleetProblem, type LoadedCluster, secretNamespaces, secretPathSegments } from "@flotilla/fleet";
 import { inspectEncryptedSecret, type SecretFileInfo } from "@flotilla/sops";
+import { readDirIfExists } from "./read-if-exists.js";
 import { recipientMismatch } from "./recipients.js";
 
 /** Where the encrypted secrets are: `<dir>/<cluster>/<namespace>/<name>.sops.yaml`. */
@@ -29,13 +30,7 @@ export interface ClusterSecrets {
 }
 
 async function entries(dir: string): Promise<{ name: string; isDirectory: boolean }[]> {
-  try {
-    const found = await readdir(dir, { withFileTypes: true });
-    return found.map((entry) => ({ name: entry.name, isDirectory: entry.isDirectory() })).sort((a, b) => (a.name < b.name ? -1 : 1));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
-  }
+  return (await readDirIfExists(dir)).map((entry) => ({ name: entry.name, isDirectory: entry.isDirectory() }));
 }
 
 function setCommand(cluster: string, namespace: string, name: string): string {

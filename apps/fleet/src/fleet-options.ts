@@ -1,40 +1,52 @@
 import { join, resolve } from "node:path";
-import { type FleetLocation, IMAGE_TAGS_DIR } from "@flotilla/fleet";
+import { type FleetLocation, IMAGE_TAGS_DIR, SECRETS_DIR } from "@flotilla/fleet";
 import { IDENTITY_OUTPUTS_DIR } from "@flotilla/workload-identity";
 import { exampleFleet } from "./example-fleet.js";
+import type { SecretsLocation } from "./cluster-secrets.js";
 import type { IdentityOutputsLocation } from "./identity-outputs.js";
 import type { ImageTagsLocation } from "./image-tags.js";
 import { displayPath, distDir, repoRoot } from "./repo-paths.js";
 
-/** The `--fleet` and `--identity-outputs` options shared by synth and validate. */
+/** The `--fleet`, `--identity-outputs`, `--images` (and synth's `--secrets`) options. */
 export interface FleetCliOptions {
   fleet?: string;
   identityOutputs?: string;
   images?: string;
+  secrets?: string;
 }
 
 export const FLEET_OPTION_HELP = "directory of cluster modules (.js/.mjs) to use instead of the example fleet";
 export const IDENTITY_OUTPUTS_OPTION_HELP =
   "directory of identity outputs files (<cluster>.json, written by `pnpm bootstrap apply`); default apps/fleet/identity-outputs, or <fleet>/identity-outputs with --fleet";
 
+export const SECRETS_OPTION_HELP =
+  "directory of encrypted secrets (<cluster>/<namespace>/<name>.sops.yaml, written by `pnpm secret set`); default apps/fleet/secrets, or <fleet>/secrets with --fleet";
+
 export const IMAGES_OPTION_HELP =
   "directory of image tags files (<cluster>/images.yaml, updated by Flux's ImageUpdateAutomation); default apps/fleet/images, or <fleet>/images with --fleet";
 
 /**
- * Where the fleet, its identity outputs and its image tags are: the example fleet,
- * apps/fleet/identity-outputs and apps/fleet/images unless told otherwise.
+ * Where the fleet and its inputs are: the example fleet and apps/fleet/{identity-outputs,secrets,images}
+ * unless told otherwise.
  */
-export function fleetLocations(options: FleetCliOptions): { fleet: FleetLocation; identityOutputs: IdentityOutputsLocation; images: ImageTagsLocation } {
+export function fleetLocations(options: FleetCliOptions): {
+  fleet: FleetLocation;
+  identityOutputs: IdentityOutputsLocation;
+  secrets: SecretsLocation;
+  images: ImageTagsLocation;
+} {
   const fleet: FleetLocation = options.fleet ? { modulesDir: resolve(options.fleet), displayName: displayPath } : exampleFleet(repoRoot, distDir);
-  const outputsDir = options.identityOutputs
-    ? resolve(options.identityOutputs)
-    : options.fleet
-      ? join(resolve(options.fleet), "identity-outputs")
-      : join(repoRoot, IDENTITY_OUTPUTS_DIR);
-  const images: ImageTagsLocation = options.images
-    ? { dir: resolve(options.images), option: "--images", displayName: displayPath }
-    : options.fleet
-      ? { dir: join(resolve(options.fleet), "images"), option: "<fleet>/images of --fleet", displayName: displayPath }
-      : { dir: join(repoRoot, IMAGE_TAGS_DIR), option: `the default ${IMAGE_TAGS_DIR}`, displayName: displayPath };
-  return { fleet, identityOutputs: { dir: outputsDir, displayName: displayPath }, images };
+  /** The option's directory, else `<fleet>/<name>` with --fleet, else the repository's default. */
+  const inputDir = (value: string | undefined, option: string, name: string, repositoryDefault: string) =>
+    value
+      ? { dir: resolve(value), option, displayName: displayPath }
+      : options.fleet
+        ? { dir: join(resolve(options.fleet), name), option: `<fleet>/${name} of --fleet`, displayName: displayPath }
+        : { dir: join(repoRoot, repositoryDefault), option: `the default ${repositoryDefault}`, displayName: displayPath };
+  return {
+    fleet,
+    identityOutputs: inputDir(options.identityOutputs, "--identity-outputs", "identity-outputs", IDENTITY_OUTPUTS_DIR),
+    secrets: inputDir(options.secrets, "--secrets", "secrets", SECRETS_DIR),
+    images: inputDir(options.images, "--images", "images", IMAGE_TAGS_DIR),
+  };
 }

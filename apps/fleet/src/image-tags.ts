@@ -1,7 +1,6 @@
-import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { automatedImages, type FleetProblem, IMAGE_TAGS_FILE, imageRepositoryOf, type LoadedCluster } from "@flotilla/fleet";
-import { readIfExists } from "./read-if-exists.js";
+import { readDirIfExists, readIfExists } from "./read-if-exists.js";
 import { checkImageTagsFile, type ExpectedImage, type ImageRef, imageTagsTemplate } from "./image-tags-file.js";
 
 /** Where the image tags files are: `<dir>/<cluster>/images.yaml`. */
@@ -71,10 +70,5 @@ export async function readImageTags(
 
 /** The entries of `dir` that name clusters: not README.md nor dotfiles (`.gitkeep`); none when `dir` does not exist. */
 async function clusterEntries(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir)).filter((entry) => entry !== "README.md" && !entry.startsWith("."));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
-  }
+  return (await readDirIfExists(dir)).map((entry) => entry.name).filter((name) => name !== "README.md" && !name.startsWith("."));
 }

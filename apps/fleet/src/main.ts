@@ -1,9 +1,16 @@
 import "@flotilla/fleet/jitless";
 import { join, resolve } from "node:path";
 import { Command } from "commander";
-import { formatFleetProblems, SECRETS_DIR } from "@flotilla/fleet";
+import { formatFleetProblems } from "@flotilla/fleet";
 import { hasChanges, TreeConflictError, type RenderProblem, type TreeChanges } from "@flotilla/render";
-import { FLEET_OPTION_HELP, type FleetCliOptions, fleetLocations, IDENTITY_OUTPUTS_OPTION_HELP, IMAGES_OPTION_HELP } from "./fleet-options.js";
+import {
+  FLEET_OPTION_HELP,
+  type FleetCliOptions,
+  fleetLocations,
+  IDENTITY_OUTPUTS_OPTION_HELP,
+  IMAGES_OPTION_HELP,
+  SECRETS_OPTION_HELP,
+} from "./fleet-options.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
 import { synth } from "./synth.js";
 
@@ -17,10 +24,7 @@ const program = new Command("synth")
   .option("--out <dir>", "output directory", join(repoRoot, "clusters"))
   .option("--fleet <dir>", FLEET_OPTION_HELP)
   .option("--identity-outputs <dir>", IDENTITY_OUTPUTS_OPTION_HELP)
-  .option(
-    "--secrets <dir>",
-    "directory of encrypted secrets (<cluster>/<namespace>/<name>.sops.yaml, written by `pnpm secret set`); default apps/fleet/secrets, or <fleet>/secrets with --fleet",
-  )
+  .option("--secrets <dir>", SECRETS_OPTION_HELP)
   .option("--images <dir>", IMAGES_OPTION_HELP)
   .option("--no-cache", "validate and serialize every object again instead of trusting the render cache")
   .option("--cache-dir <dir>", `where the render cache (${RENDER_CACHE_FILE}) is kept`, join(repoRoot, DEFAULT_CACHE_DIR))
@@ -31,7 +35,6 @@ const program = new Command("synth")
 interface SynthCliOptions extends FleetCliOptions {
   check?: boolean;
   out: string;
-  secrets?: string;
   cache: boolean;
   cacheDir: string;
 }
@@ -39,14 +42,9 @@ interface SynthCliOptions extends FleetCliOptions {
 async function run(options: SynthCliOptions): Promise<number> {
   const outDir = resolve(options.out);
   const shownOut = displayPath(outDir);
-  const { fleet, identityOutputs, images } = fleetLocations(options);
-  const secretsDir = options.secrets ? resolve(options.secrets) : options.fleet ? join(resolve(options.fleet), "secrets") : join(repoRoot, SECRETS_DIR);
   try {
     const outcome = await synth({
-      fleet,
-      identityOutputs,
-      secrets: { dir: secretsDir, displayName: displayPath },
-      images,
+      ...fleetLocations(options),
       outDir,
       check: options.check ?? false,
       ...(options.cache ? { renderCache: join(resolve(options.cacheDir), RENDER_CACHE_FILE) } : {}),

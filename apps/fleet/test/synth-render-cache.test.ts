@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { hasChanges, type ObjectValidator } from "@flotilla/render";
 import { exampleFleet } from "../src/example-fleet.js";
 import { fleetLocations } from "../src/fleet-options.js";
-import { displayPath, repoRoot } from "../src/repo-paths.js";
+import { repoRoot } from "../src/repo-paths.js";
 import { createSchemaValidator } from "../src/schema-validator.js";
 import { synth, type SynthOptions } from "../src/synth.js";
 
@@ -36,12 +36,10 @@ function countingLoader(refuse?: (object: { kind: string }) => boolean) {
 }
 
 function options(loadValidator: () => Promise<ObjectValidator>): SynthOptions {
-  const { identityOutputs, images } = fleetLocations({});
   return {
+    ...fleetLocations({}),
+    // the compiled cluster modules (fleetLocations' default is relative to the running code: src/ here)
     fleet: exampleFleet(repoRoot, join(repoRoot, "apps/fleet/dist")),
-    identityOutputs,
-    images,
-    secrets: { dir: join(repoRoot, "apps/fleet/secrets"), displayName: displayPath },
     outDir: join(repoRoot, "clusters"),
     check: true,
     renderCache: cacheFile,
