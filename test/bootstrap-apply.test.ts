@@ -270,6 +270,33 @@ describe("faults", () => {
     expect(normalisedState(server)).toEqual(normalisedState(reference));
   });
 
+  it("retries a 429 without Retry-After with exponential back-off and jitter inside the SDK bounds, and gives up after maxRetries", async () => {
+    const plan = devPlan();
+    const server = await serverFor(plan);
+    const bounds = { maxRetries: 4, retryDelayInMs: 120, maxRetryDelayInMs: 400 };
+    const identityGet = /userAssignedIdentities\/id-dev-analytics$/;
+    server.faults.throttle("GET", identityGet, 4, null);
+    const changes = await readChanges(plan, sessionFor(server, bounds), { prune: false });
+    expect(changes[0]!.identities.map((i) => i.readError)).toEqual([undefined, undefined]);
+    const attempts = server.requests.filter((r) => r.method === "GET" && identityGet.test(r.path)).sort((a, b) => a.seq - b.seq);
+    expect(attempts.map((r) => r.status)).toEqual([429, 429, 429, 429, 404]);
+    expect(attempts.slice(0, 4).every((r) => r.fault === "throttle")).toBe(true);
+    const gaps = attempts.slice(1).map((r, i) => r.timestamp - (attempts[i]!.timestamp + attempts[i]!.durationMs));
+    // 120 · 2^(n-1) ± 25 %, never above 400: [90, 150], [180, 300], [300, 400], [300, 400] (+ scheduling slack).
+    const expected = [120, 240, 400, 400];
+    gaps.forEach((gap, i) => {
+      expect(gap).toBeGreaterThanOrEqual(Math.min(expected[i]! * 0.75, 400 * 0.75) - 5);
+      expect(gap).toBeLessThanOrEqual(Math.min(expected[i]! * 1.25, 400) + 60);
+    });
+
+    // Still throttled after maxRetries: the read fails with ARM's error, after exactly 1 + 4 attempts.
+    server.resetRequests();
+    server.faults.throttle("GET", identityGet, Infinity, null);
+    const throttled = await readChanges(plan, sessionFor(server, { ...bounds, retryDelayInMs: 10, maxRetryDelayInMs: 40 }), { prune: false });
+    expect(throttled[0]!.identities[0]!.readError).toMatch(/^TooManyRequests \(HTTP 429\): /);
+    expect(server.requests.filter((r) => identityGet.test(r.path))).toHaveLength(5);
+  });
+
   it("survives connections dropped after the write was applied (the SDK retries; the PUTs are idempotent)", async () => {
     const plan = devPlan();
     const server = await serverFor(plan);

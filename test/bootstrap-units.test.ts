@@ -10,7 +10,7 @@ import { parseIdentityOutputs, type IdentityOutputs } from "@flotilla/workload-i
 import { describeError } from "../apps/bootstrap/src/arm-errors.js";
 import { forEachBounded, KeyedSerialQueue } from "../apps/bootstrap/src/concurrency.js";
 import { writeOutputsFile } from "../apps/bootstrap/src/identity-outputs.js";
-import { retry } from "../apps/bootstrap/src/retry.js";
+import { backoffDelay, retry } from "../apps/bootstrap/src/retry.js";
 
 /** Makes the next outputs write fail after half the bytes reached the temporary file. */
 const failNextWrite = { armed: false };
@@ -119,6 +119,16 @@ describe("identity outputs writer", () => {
 
 describe("retry", () => {
   const failing = (code: string) => Object.assign(new Error(code), { code });
+
+  it("backoffDelay doubles from the base with ±25 % jitter and never exceeds the cap", () => {
+    const policy = { baseDelayMs: 1000, maxDelayMs: 16_000 };
+    for (const [attempt, centre] of [[1, 1000], [2, 2000], [3, 4000], [4, 8000], [5, 16_000], [9, 16_000]] as const) {
+      const delays = Array.from({ length: 200 }, () => backoffDelay(policy, attempt));
+      expect(Math.min(...delays)).toBeGreaterThanOrEqual(centre * 0.75);
+      expect(Math.max(...delays)).toBeLessThanOrEqual(Math.min(centre * 1.25, 16_000));
+      expect(new Set(delays).size).toBeGreaterThan(20); // jittered, not one fixed value
+    }
+  });
 
   it("stops after maxAttempts", async () => {
     const attempts: number[] = [];

@@ -1,8 +1,9 @@
 /**
  * The Azure SDK clients bootstrap uses (@azure/arm-msi, @azure/arm-authorization), one pair per
  * subscription, sharing one credential and one pipeline set-up:
- * - the SDK's retry policy retries 429 (honouring Retry-After, capped at {@link MAX_RETRY_AFTER_S}),
- *   5xx and dropped connections, `maxRetries` times;
+ * - the SDK's retry policy retries 429 (honouring Retry-After, capped at {@link MAX_RETRY_AFTER_S};
+ *   a 429 without Retry-After waits the exponential back-off with jitter of 5xx answers), 5xx and
+ *   dropped connections, `maxRetries` times;
  * - every attempt has a timeout (a hung connection becomes a retryable ETIMEDOUT);
  * - every request must go to the configured endpoint's origin (a nextLink elsewhere is refused);
  * - every attempt is counted (reads / writes) for the summary.
@@ -11,6 +12,7 @@
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { ManagedServiceIdentityClient, type ManagedServiceIdentityClientOptionalParams } from "@azure/arm-msi";
 import type { TokenCredential } from "@azure/identity";
+import { backoffDelay } from "./retry.js";
 
 type AdditionalPolicy = NonNullable<ManagedServiceIdentityClientOptionalParams["additionalPolicies"]>[number];
 export type PipelinePolicy = AdditionalPolicy["policy"];
@@ -84,7 +86,7 @@ export class ArmSession {
     const perRetry: PipelinePolicy[] = [
       sameOriginPolicy(this.endpoint),
       countingPolicy(this.counts),
-      capRetryAfterPolicy(MAX_RETRY_AFTER_S),
+      throttleDelayPolicy(MAX_RETRY_AFTER_S, retry),
       timeoutPolicy(this.options.requestTimeoutMs ?? 60_000),
       ...(this.options.additionalPolicies ?? []),
     ];
@@ -125,17 +127,32 @@ function countingPolicy(counts: RequestCounts): PipelinePolicy {
   };
 }
 
-/** Shortens a Retry-After above `maxSeconds` so one throttled answer cannot stall apply for long. */
-function capRetryAfterPolicy(maxSeconds: number): PipelinePolicy {
+const RETRY_AFTER_HEADERS = ["retry-after-ms", "x-ms-retry-after-ms", "retry-after"];
+
+/**
+ * How long a throttled (429) answer makes the SDK's retry policy wait, which it reads from
+ * Retry-After: a Retry-After above `maxSeconds` is shortened to it, so one answer cannot stall
+ * apply for long; a 429 without one (the SDK would not retry it at all) gets the back-off of
+ * retry.ts from the SDK's own bounds — base `retryDelayInMs`, doubling per attempt, capped at
+ * `maxRetryDelayInMs`, ±25 % jitter — as `retry-after-ms`. The retry count stays the SDK's.
+ */
+function throttleDelayPolicy(maxSeconds: number, bounds: SdkRetryOptions): PipelinePolicy {
+  const attempts = new WeakMap<object, number>();
   return {
-    name: "flotillaCapRetryAfter",
+    name: "flotillaThrottleDelay",
     async sendRequest(request, next) {
+      // The SDK's retry policy sends the same request object again for each attempt.
+      const attempt = (attempts.get(request) ?? 0) + 1;
+      attempts.set(request, attempt);
       const response = await next(request);
       const value = response.headers.get("retry-after");
       if (value !== undefined) {
         const seconds = Number(value);
         const dateMs = Number.isNaN(seconds) ? Date.parse(value) - Date.now() : seconds * 1000;
         if (Number.isFinite(dateMs) && dateMs > maxSeconds * 1000) response.headers.set("retry-after", String(maxSeconds));
+      } else if (response.status === 429 && !RETRY_AFTER_HEADERS.some((name) => response.headers.has(name))) {
+        const delay = backoffDelay({ baseDelayMs: bounds.retryDelayInMs, maxDelayMs: bounds.maxRetryDelayInMs }, attempt);
+        response.headers.set("retry-after-ms", String(delay));
       }
       return response;
     },

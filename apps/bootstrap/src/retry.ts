@@ -2,8 +2,9 @@
  * A bounded retry loop: capped in attempts AND in elapsed time, exponential back-off with jitter.
  * Used for conditions the SDK's own retry policy does not cover because they are answered with a
  * 4xx (PrincipalNotFound during Entra replication, a concurrent federated-credential write).
- * Throttling (429 + Retry-After), 5xx and dropped connections are retried inside the SDK pipeline
- * (see arm-session.ts).
+ * Throttling (429, with or without Retry-After), 5xx and dropped connections are retried inside
+ * the SDK pipeline (see arm-session.ts), which takes its back-off for a 429 without Retry-After
+ * from {@link backoffDelay}.
  */
 
 export interface RetryPolicy {
@@ -24,11 +25,14 @@ export interface RetryHooks {
   onRetry?: ((error: unknown, attempt: number, delayMs: number) => void) | undefined;
 }
 
-/** Wait before attempt `attempt + 1` (attempt is 1-based): base·2^(attempt-1), capped, with ±25 % jitter. */
-export function backoffDelay(policy: RetryPolicy, attempt: number): number {
+/**
+ * Wait before attempt `attempt + 1` (attempt is 1-based): base·2^(attempt-1) with ±25 % jitter,
+ * never above the cap.
+ */
+export function backoffDelay(policy: Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs">, attempt: number): number {
   const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
   const jitter = exponential * 0.25 * (Math.random() * 2 - 1);
-  return Math.max(0, Math.round(exponential + jitter));
+  return Math.min(policy.maxDelayMs, Math.max(0, Math.round(exponential + jitter)));
 }
 
 /**

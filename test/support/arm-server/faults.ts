@@ -4,8 +4,11 @@
  * next `times` matches. First matching active rule wins; rules fire in the order added.
  */
 export type Fault =
-  /** 429 TooManyRequests with `Retry-After: <seconds>` (ARM's throttling answer). Default 1 s. */
-  | { type: "throttle"; retryAfterSeconds?: number }
+  /**
+   * 429 TooManyRequests with `Retry-After: <seconds>` (ARM's throttling answer). Default 1 s;
+   * `null`: no Retry-After header at all (some ARM front doors answer so).
+   */
+  | { type: "throttle"; retryAfterSeconds?: number | null }
   /** 5xx with the ARM error shape; `retryAfterSeconds` adds a Retry-After header. */
   | { type: "error"; status: 500 | 502 | 503 | 504; code?: string; retryAfterSeconds?: number }
   /**
@@ -68,8 +71,8 @@ export class FaultInjector {
     };
   }
 
-  /** Shorthand: the next `times` requests matching method+path answer 429 with Retry-After. */
-  throttle(method: string | undefined, path: RegExp, times = 1, retryAfterSeconds = 1): FaultHandle {
+  /** Shorthand: the next `times` requests matching method+path answer 429 with Retry-After (`null`: without). */
+  throttle(method: string | undefined, path: RegExp, times = 1, retryAfterSeconds: number | null = 1): FaultHandle {
     return this.add({ method, path, times, fault: { type: "throttle", retryAfterSeconds } });
   }
 

@@ -52,10 +52,9 @@ function authenticate(req: IncomingMessage, options: ResolvedOptions): ArmError 
 
 function faultAnswer(fault: Exclude<Fault, { type: "drop" } | { type: "delay" }>): ArmError {
   if (fault.type === "throttle") {
-    const seconds = fault.retryAfterSeconds ?? 1;
-    return new ArmError(429, "TooManyRequests", "The request is being throttled as the limit has been reached for this operation type. Retry after the interval in the Retry-After header.", {
-      "retry-after": String(seconds),
-    });
+    const seconds = fault.retryAfterSeconds === undefined ? 1 : fault.retryAfterSeconds;
+    const headers: Record<string, string> = seconds === null ? {} : { "retry-after": String(seconds) };
+    return new ArmError(429, "TooManyRequests", "The request is being throttled as the limit has been reached for this operation type. Retry after the interval in the Retry-After header.", headers);
   }
   const codes: Record<number, string> = { 500: "InternalServerError", 502: "BadGateway", 503: "ServiceUnavailable", 504: "GatewayTimeout" };
   const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : {};
