@@ -1,0 +1,19 @@
+export { type ChartArchive, chartDefaults, chartFile, readChartArchive } from "./chart-archive.js";
+export { type ChartSource, chartSourceOf } from "./chart-source.js";
+export { type ComposeProblem, composeValues, mergeMaps, type ValuesObject } from "./compose-values.js";
+export { isClusterScoped } from "./cluster-scoped.js";
+export {
+  type CrdPolicy,
+  crdPolicyOf,
+  type HelmRelease,
+  type HelmReleaseSpec,
+  type PostRenderer,
+  type PostRenderStrategy,
+  postRenderStrategyOf,
+  releaseNameOf,
+  releaseNamespaceOf,
+  storageNamespaceOf,
+} from "./release-spec.js";
+export { type RenderCache, type RenderContext, type RenderedObject, type RenderOutcome, type RenderProblem, type RenderResult, renderKey, renderRelease } from "./render-release.js";
+export { setPathValue } from "./strvals.js";
+export { checkTools, LAYER_PACKAGE, resolveHelm, resolveKubectl, type Tool, ToolError, type ToolName, type ToolOptions } from "./tools.js";
