@@ -155,7 +155,8 @@ describe("federated credentials", () => {
       plan.clusters[0]!.subscriptionId,
     );
     const report = await apply(plan, sessionFor(server), { prune: false, ...FAST_RETRY });
-    expect(tally(report.results)).toEqual({ unchanged: 1, created: 2, failed: 2 });
+    // The identity existed without flotilla's record of its origin: adopted (tags written), its 18 credentials kept.
+    expect(tally(report.results)).toEqual({ adopted: 1, created: 2, failed: 2 });
     expect(failures(report.results).map((r) => r.message)).toEqual(Array(2).fill(expect.stringMatching(/already has 20 federated credentials; Azure allows 20/)));
     const ficPuts = server.writes({ method: "PUT", path: /federatedIdentityCredentials\// });
     expect(ficPuts.map((r) => r.status)).toEqual([201, 201]);
@@ -367,7 +368,7 @@ describe("faults", () => {
 });
 
 describe("--prune", () => {
-  it("lists and deletes only flotilla-created, unplanned credentials and assignments on flotilla's identities", async () => {
+  it("deletes only what flotilla recorded as created: unplanned credentials with a `created` record and assignments with its description", async () => {
     const before = planOf(
       clusterWith("dev", [
         {
@@ -393,39 +394,45 @@ describe("--prune", () => {
     const sub = cluster.subscriptionId;
     const analytics = server.state.getIdentity("rg-dev", "id-dev-analytics", sub)!;
     const other = server.state.getIdentity("rg-dev", "id-dev-other", sub)!;
+    expect(analytics.tags).toMatchObject({ "flotilla-origin": "created", "flotilla-fic-analytics-sa-1": "created", "flotilla-fic-analytics-sa-2": "created" });
     const issuer = cluster.oidcIssuerUrl;
-    // On flotilla's identity: a credential by flotilla's external naming rule (flotilla's), and two foreign ones.
+    // Added by hand to flotilla's identity, named as flotilla would name them or not: never flotilla's.
     server.state.seedFics("rg-dev", "id-dev-analytics", [
       { name: "ext-retired-vendor", issuer: "https://old-vendor.example.com/", subject: "job", audiences: [AUDIENCE] },
       { name: "hand-made", issuer, subject: "system:serviceaccount:analytics:debug", audiences: [AUDIENCE] },
-      { name: "analytics-renamed", issuer, subject: "system:serviceaccount:analytics:sa-9", audiences: [AUDIENCE] },
+      { name: "analytics-sa-9", issuer, subject: "system:serviceaccount:analytics:sa-9", audiences: [AUDIENCE] },
     ], sub);
-    // On flotilla's identity: a foreign assignment without the marker.
     const reader = "/subscriptions/" + sub + "/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7";
     server.state.seedRoleAssignment({ name: "1a1a1a1a-0000-4000-8000-000000000001", scope: `/subscriptions/${sub}/resourceGroups/rg-dev`, roleDefinitionId: reader, principalId: analytics.principalId, description: "granted by hand" });
-    // An identity flotilla only adopts (no flotilla tags): its flotilla-named credential is left alone.
+    // An identity made by hand, with a credential named by flotilla's rule: adopted, the credential kept.
     server.state.seedIdentity("rg-dev", "id-dev-adopted", { subscriptionId: sub });
     server.state.seedFics("rg-dev", "id-dev-adopted", [{ name: "adopted-old", issuer, subject: "system:serviceaccount:adopted:old", audiences: [AUDIENCE] }], sub);
 
     const withoutPrune = await readChanges(after, sessionFor(server), { prune: false });
-    expect(withoutPrune[0]!.identities.map((i) => i.prunable)).toEqual([0, 3]); // adopted, analytics
+    expect(withoutPrune[0]!.identities.map((i) => [i.identity.planned.key, i.identity.action, i.prunable])).toEqual([
+      ["adopted", "adopt", 0],
+      ["analytics", "unchanged", 2],
+    ]);
 
     server.resetRequests();
     const planned = await readChanges(after, sessionFor(server), { prune: true });
-    const deletes = planned[0]!.identities.flatMap((i) => [...i.fics, ...i.roleAssignments].filter((c) => c.action === "delete").map((c) => `${i.identity.planned.key}/${c.name}`));
+    const deletes = planned[0]!.identities.flatMap((i) =>
+      [...i.fics, ...i.roleAssignments].filter((c) => c.action === "delete").map((c) => [`${i.identity.planned.key}/${c.name}`, c.reason]),
+    );
     const acrPull = before.clusters[0]!.identities.find((i) => i.key === "analytics")!.roleAssignments.find((a) => a.roleName === "AcrPull")!;
-    expect(deletes.sort()).toEqual(["analytics/analytics-sa-2", `analytics/${acrPull.name}`, "analytics/ext-retired-vendor"].sort());
+    expect(deletes).toEqual([
+      ["analytics/analytics-sa-2", "flotilla created it: tag flotilla-fic-analytics-sa-2=created on id-dev-analytics"],
+      [`analytics/${acrPull.name}`, 'flotilla created it: description "managed by flotilla: cluster dev, identity analytics"'],
+    ]);
     expect(server.requests.filter(isWrite)).toEqual([]);
 
     const report = await apply(after, sessionFor(server), { prune: true, ...FAST_RETRY });
     expect(failures(report.results)).toEqual([]);
-    expect(report.results.filter((r) => r.outcome === "deleted")).toHaveLength(3);
-    expect(server.writes({ method: "DELETE" })).toHaveLength(3);
-    expect([...server.state.getIdentity("rg-dev", "id-dev-analytics", sub)!.fics.values()].map((f) => f.name).sort()).toEqual([
-      "analytics-renamed",
-      "analytics-sa-1",
-      "hand-made",
-    ]);
+    expect(report.results.filter((r) => r.outcome === "deleted")).toHaveLength(2);
+    expect(server.writes({ method: "DELETE" })).toHaveLength(2);
+    const analyticsNow = server.state.getIdentity("rg-dev", "id-dev-analytics", sub)!;
+    expect([...analyticsNow.fics.values()].map((f) => f.name).sort()).toEqual(["analytics-sa-1", "analytics-sa-9", "ext-retired-vendor", "hand-made"]);
+    expect(Object.keys(analyticsNow.tags).filter((t) => t.startsWith("flotilla-fic-"))).toEqual(["flotilla-fic-analytics-sa-1"]);
     const assignments = server.state.listRoleAssignments();
     expect(assignments.filter((a) => a.principalId === analytics.principalId).map((a) => a.description).sort()).toEqual([
       "granted by hand",
@@ -433,10 +440,15 @@ describe("--prune", () => {
     ]);
     // The identity no longer planned keeps everything (prune never touches unplanned identities).
     expect(assignments.filter((a) => a.principalId === other.principalId)).toHaveLength(1);
-    expect([...server.state.getIdentity("rg-dev", "id-dev-adopted", sub)!.fics.keys()]).toEqual(["adopted-old", "adopted-sa-1"]);
+    const adopted = server.state.getIdentity("rg-dev", "id-dev-adopted", sub)!;
+    expect([...adopted.fics.keys()]).toEqual(["adopted-old", "adopted-sa-1"]);
+    expect(adopted.tags).toMatchObject({ "flotilla-origin": "adopted", "flotilla-fic-adopted-sa-1": "created" });
+    expect(adopted.tags["flotilla-fic-adopted-old"]).toBeUndefined();
 
-    // Now tagged, the adopted identity's old flotilla-named credential is flotilla's to prune.
+    // Once adopted and tagged, its hand-made credential is still not flotilla's: a second prune deletes nothing.
+    server.resetRequests();
     const again = await apply(after, sessionFor(server), { prune: true, ...FAST_RETRY });
-    expect(again.results.filter((r) => r.outcome === "deleted").map((r) => r.address)).toEqual([expect.stringMatching(/^id-dev-adopted\/adopted-old /)]);
+    expect(again.results.filter((r) => r.outcome === "deleted")).toEqual([]);
+    expect(server.requests.filter(isWrite)).toEqual([]);
   });
 });

@@ -38,6 +38,8 @@ async function setUp(...clusters: Array<ReturnType<typeof clusterWith>>) {
 }
 
 const resourceLines = (stdout: string) => stdout.split("\n").filter((line) => /^ {2}[+~=!-] /.test(line));
+/** apply's progress lines (after the plan it shows first). */
+const appliedLines = (stdout: string) => resourceLines(stdout.slice(stdout.indexOf("\nApplying:\n")));
 
 describe("bootstrap plan / apply (CLI)", () => {
   it("plan shows creates, apply creates with one line per resource and writes the outputs, a re-run changes nothing", async () => {
@@ -52,10 +54,10 @@ describe("bootstrap plan / apply (CLI)", () => {
     expect(plan.stdout).toContain("Plan: 7 to create, 0 to update, 0 unchanged, 0 to delete.");
     expect(server.requests.filter(isWrite)).toEqual([]);
 
-    const first = await bootstrapInProcess(["apply", ...args, "--outputs-dir", outputs], { server });
+    const first = await bootstrapInProcess(["apply", ...args, "--outputs-dir", outputs, "--yes"], { server });
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
-    const lines = resourceLines(first.stdout);
+    const lines = appliedLines(first.stdout);
     expect(lines).toHaveLength(DEV_RESOURCES);
     expect(lines.every((line) => line.startsWith("  + created "))).toBe(true);
     expect(first.stdout).toMatch(
@@ -80,11 +82,12 @@ describe("bootstrap plan / apply (CLI)", () => {
     const before = await stat(file);
 
     server.resetRequests();
+    // Nothing to change: nothing to confirm, so no --yes is needed.
     const second = await bootstrapInProcess(["apply", ...args, "--outputs-dir", outputs], { server });
     expect(second.code).toBe(0);
     expect(server.requests.filter(isWrite)).toEqual([]);
-    expect(resourceLines(second.stdout).every((line) => line.startsWith("  = unchanged "))).toBe(true);
-    expect(resourceLines(second.stdout)).toHaveLength(DEV_RESOURCES);
+    expect(appliedLines(second.stdout).every((line) => line.startsWith("  = unchanged "))).toBe(true);
+    expect(appliedLines(second.stdout)).toHaveLength(DEV_RESOURCES);
     expect(second.stdout).toMatch(/^Apply complete: 0 created, 0 updated, 7 unchanged, 0 deleted, 0 failed; \d+ ARM requests \(\d+ reads, 0 writes\)/m);
     expect(second.stdout).toContain(`Unchanged: ${file}`);
     const after = await stat(file);
@@ -97,7 +100,7 @@ describe("bootstrap plan / apply (CLI)", () => {
 
   it("--cluster takes a comma list or repeats; an unknown cluster is a usage error (exit 2) before any request", async () => {
     const { server, fleet, outputs } = await setUp(dev, staging);
-    const both = await bootstrapInProcess(["apply", "--fleet", fleet, "--cluster", "staging,dev", "--outputs-dir", outputs], { server });
+    const both = await bootstrapInProcess(["apply", "--fleet", fleet, "--cluster", "staging,dev", "--outputs-dir", outputs, "--yes"], { server });
     expect(both.code).toBe(0);
     expect(both.stdout).toMatch(/Apply complete: 9 created/);
     expect((await readdir(outputs)).sort()).toEqual(["dev.json", "staging.json"]);
@@ -118,7 +121,7 @@ describe("bootstrap plan / apply (CLI)", () => {
     const previous = `${JSON.stringify({ cluster: "dev", tenantId: TENANT, identities: {} }, null, 2)}\n`;
     await writeFile(file, previous);
     server.faults.add({ method: "PUT", path: /userAssignedIdentities\/id-dev-batch$/, times: Infinity, fault: { type: "error", status: 500, code: "InternalServerError" } });
-    const run = await bootstrapInProcess(["apply", "--fleet", fleet, "--outputs-dir", outputs], { server, sdkRetry: { maxRetries: 1 } });
+    const run = await bootstrapInProcess(["apply", "--fleet", fleet, "--outputs-dir", outputs, "--yes"], { server, sdkRetry: { maxRetries: 1 } });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^ {2}! FAILED +identity +dev: id-dev-batch \(key batch, resource group rg-dev\) {2}\[InternalServerError \(HTTP 500\): Encountered an injected server error \(test ARM server\)\.\]$/m);
     expect(run.stdout).toMatch(/^ {2}! skipped +federated credential +dev: id-dev-batch\/batch-sa-1 .*\[identity id-dev-batch does not exist/m);
@@ -128,15 +131,15 @@ describe("bootstrap plan / apply (CLI)", () => {
     expect(await readdir(outputs)).toEqual(["dev.json"]);
 
     server.faults.clear();
-    const rerun = await bootstrapInProcess(["apply", "--fleet", fleet, "--outputs-dir", outputs], { server });
+    const rerun = await bootstrapInProcess(["apply", "--fleet", fleet, "--outputs-dir", outputs, "--yes"], { server });
     expect(rerun.code).toBe(0);
     expect(rerun.stdout).toMatch(/Apply complete: 3 created, 0 updated, 4 unchanged/);
     expect(Object.keys(JSON.parse(await readFile(file, "utf8")).identities)).toEqual(["analytics", "batch"]);
   });
 
-  it("--prune lists the deletions first; without a terminal it needs --yes (exit 2, nothing written); asked on a terminal", async () => {
+  it("--prune lists the deletions first with why each is flotilla's; off a terminal apply needs --yes (exit 2, nothing written); a terminal is asked", async () => {
     const { server, fleet, outputs } = await setUp(dev);
-    expect((await bootstrapInProcess(["apply", "--fleet", fleet, "--outputs-dir", outputs], { server })).code).toBe(0);
+    expect((await bootstrapInProcess(["apply", "--fleet", fleet, "--outputs-dir", outputs, "--yes"], { server })).code).toBe(0);
     const smaller = clusterWith("dev", [
       { name: "analytics", serviceAccounts: serviceAccounts("analytics", 1), roles: [{ role: "Storage Blob Data Reader", scope: CONTAINER }] },
       { name: "batch", serviceAccounts: serviceAccounts("batch", 1) },
@@ -145,33 +148,49 @@ describe("bootstrap plan / apply (CLI)", () => {
     const args = ["apply", "--fleet", fleet2, "--outputs-dir", outputs, "--prune"];
 
     const plan = await bootstrapInProcess(["plan", "--fleet", fleet2], { server });
-    expect(plan.stdout).toContain("2 federated credential(s)/role assignment(s) flotilla created are no longer planned; `apply --prune` deletes them.");
+    expect(plan.stdout).toContain("2 federated credential(s)/role assignment(s) flotilla created are no longer planned; `plan --prune` lists them, `apply --prune` deletes them.");
     const planPrune = await bootstrapInProcess(["plan", "--fleet", fleet2, "--prune"], { server });
     expect(planPrune.stdout).toContain("Plan: 0 to create, 0 to update, 5 unchanged, 2 to delete.");
+    expect(planPrune.stdout).toMatch(
+      /^ {2}- delete {4}federated credential {2}id-dev-analytics\/analytics-sa-2 \(system:serviceaccount:analytics:sa-2\) {2}\[flotilla created it: tag flotilla-fic-analytics-sa-2=created on id-dev-analytics\]$/m,
+    );
+    expect(planPrune.stdout).toMatch(/^ {6}- subject = "system:serviceaccount:analytics:sa-2"$/m);
+    expect(planPrune.stdout).toMatch(
+      /^ {2}- delete {4}role assignment {7}id-dev-batch: AcrPull on .*\/registries\/crdev \([0-9a-f-]{36}\) {2}\[flotilla created it: description "managed by flotilla: cluster dev, identity batch"\]$/m,
+    );
 
     server.resetRequests();
     const refused = await bootstrapInProcess(args, { server });
     expect(refused.code).toBe(2);
-    expect(refused.stdout).toContain("--prune: 2 resource(s) flotilla created are no longer planned and will be deleted:");
-    expect(refused.stdout).toMatch(/^ {2}- federated credential {2}id-dev-analytics\/analytics-sa-2 \(system:serviceaccount:analytics:sa-2\)$/m);
-    expect(refused.stdout).toMatch(/^ {2}- role assignment {7}id-dev-batch: AcrPull on .*\/registries\/crdev \([0-9a-f-]{36}\)$/m);
-    expect(refused.stderr).toBe("bootstrap: refusing to delete 2 resource(s) without --yes (not a terminal); nothing was changed");
+    expect(refused.stdout).toContain("Plan: 0 to create, 0 to update, 5 unchanged, 2 to delete.");
+    expect(refused.stderr).toBe(
+      "bootstrap: refusing to make 2 change(s) in Azure without confirmation: not a terminal; re-run with --yes, or save a plan (bootstrap plan --out plan.json) and apply it (bootstrap apply plan.json); nothing was changed",
+    );
     expect(server.requests.filter(isWrite)).toEqual([]);
 
     const declined = await bootstrapInProcess(args, { server, interactive: true, confirm: async () => false });
     expect(declined.code).toBe(1);
+    expect(declined.stderr).toBe("Apply cancelled; nothing was changed.");
     expect(server.requests.filter(isWrite)).toEqual([]);
 
     let asked = "";
     const accepted = await bootstrapInProcess(args, { server, interactive: true, confirm: async (q) => ((asked = q), true) });
-    expect(asked).toBe("Delete these 2 resource(s)? [y/N] ");
+    expect(asked).toBe("Make these 2 change(s) in Azure? [y/N] ");
     expect(accepted.code).toBe(0);
     expect(accepted.stdout).toMatch(/Apply complete: 0 created, 0 updated, 5 unchanged, 2 deleted, 0 failed/);
     expect(server.writes({ method: "DELETE" })).toHaveLength(2);
+    // The deleted credential's record is gone from the identity's tags.
+    expect(Object.keys(server.state.getIdentity("rg-dev", "id-dev-analytics", server.subscriptionId)!.tags).sort()).toEqual([
+      "flotilla-cluster",
+      "flotilla-fic-analytics-sa-1",
+      "flotilla-identity",
+      "flotilla-origin",
+      "managed-by",
+    ]);
 
     const yes = await bootstrapInProcess([...args, "--yes"], { server });
     expect(yes.code).toBe(0);
-    expect(yes.stdout).not.toContain("will be deleted");
+    expect(yes.stdout).toContain("Plan: 0 to create, 0 to update, 5 unchanged, 0 to delete.");
   });
 
   it("usage errors exit 2: bad flags, a non-loopback or non-https test endpoint, --ca without it, --offline with --prune", async () => {

@@ -65,7 +65,8 @@ async function childEnv(server?: ArmServer) {
   };
   if (server) env.FLOTILLA_ARM_ENDPOINT = server.url;
   const outputs = await mkdtemp(join(tmpdir(), "flotilla-outputs-"));
-  const args = server ? ["--ca", await caFile(server), "--outputs-dir", outputs] : [];
+  // Not a terminal (stdin is /dev/null): apply needs --yes.
+  const args = server ? ["--ca", await caFile(server), "--outputs-dir", outputs, "--yes"] : [];
   return { env, az, netLog, outputs, args };
 }
 

@@ -25,10 +25,21 @@ import { describeError, hasCode } from "./arm-errors.js";
 import { sdkScope, subscriptionOfScope } from "./arm-scope.js";
 import type { ArmSession } from "./arm-session.js";
 import { forEachBounded, KeyedSerialQueue, Semaphore } from "./concurrency.js";
-import type { ClusterChanges, FicChange, IdentityChanges, ResourceKind, RoleAssignmentChange, RoleDefinitionChange } from "./diff.js";
+import type {
+  Action,
+  AttributeChange,
+  ClusterChanges,
+  FicChange,
+  IdentityChange,
+  IdentityChanges,
+  ResourceKind,
+  RoleAssignmentChange,
+  RoleDefinitionChange,
+} from "./diff.js";
+import { credentialTag, deleteTag } from "./ownership.js";
 import { retry, type RetryPolicy } from "./retry.js";
 
-export type Outcome = "created" | "updated" | "unchanged" | "exists" | "deleted" | "failed" | "skipped";
+export type Outcome = "created" | "updated" | "adopted" | "unchanged" | "exists" | "deleted" | "failed" | "skipped";
 
 export interface ResourceResult {
   cluster: string;
@@ -132,7 +143,7 @@ export async function applyChanges(changes: readonly ClusterChanges[], session: 
         permissions: [{ actions: p.actions, notActions: p.notActions, dataActions: p.dataActions, notDataActions: p.notDataActions }],
         assignableScopes: [p.scope],
       });
-      report({ ...base, outcome: change.action === "create" ? "created" : "updated", message: detailText(change.details) });
+      report({ ...base, outcome: change.action === "create" ? "created" : "updated", message: attributeNames(change) });
       return "written";
     } catch (error) {
       report({ ...base, ...failure(error) });
@@ -179,7 +190,7 @@ export async function applyChanges(changes: readonly ClusterChanges[], session: 
           problem(`belongs to tenant ${written.tenantId}, the fleet says ${plan.tenantId}`);
         }
         ids = { principalId: written.principalId, clientId: written.clientId };
-        report({ ...base, outcome: change.action === "create" ? "created" : "updated", message: detailText(change.details) });
+        report({ ...base, outcome: pastTense(change.action), message: attributeNames(change) });
       } catch (error) {
         const f = failure(error);
         report({ ...base, ...f });
@@ -201,13 +212,44 @@ export async function applyChanges(changes: readonly ClusterChanges[], session: 
         for (const a of changes.roleAssignments) await applyRoleAssignment(plan, planned, a, principalId);
       })(),
     );
-    for (const fic of changes.fics) await applyFic(plan, planned, fic, change.action === "create");
+    const deleted: string[] = [];
+    for (const fic of changes.fics) {
+      if ((await applyFic(plan, planned, fic, change.action === "create")) && fic.action === "delete") deleted.push(fic.name);
+    }
+    if (deleted.length > 0) await forgetCredentials(plan, change, deleted, base);
   }
 
-  async function applyFic(plan: ClusterIdentityPlan, identity: PlannedIdentity, change: FicChange, identityIsNew: boolean): Promise<void> {
+  /** Removes the ownership records of credentials just deleted (the identity's other tags stay as written). */
+  async function forgetCredentials(plan: ClusterIdentityPlan, change: IdentityChange, names: string[], base: Omit<ResourceResult, "outcome">): Promise<void> {
+    const planned = change.planned;
+    const tags = { ...change.tags };
+    for (const name of names) deleteTag(tags, credentialTag(name));
+    try {
+      const { msi } = session.forSubscription(plan.subscriptionId);
+      await queue.run(identityKey(planned), () =>
+        msi.userAssignedIdentities.createOrUpdate(planned.resourceGroup, planned.name, {
+          location: planned.location,
+          tags,
+          ...(change.observed?.isolationScope ? { isolationScope: change.observed.isolationScope } : {}),
+        }),
+      );
+    } catch (error) {
+      report({ ...base, outcome: "failed", message: `could not remove the records of the deleted credentials (${names.join(", ")}) from its tags: ${describeError(error)}` });
+    }
+  }
+
+  /** True when the change is in place afterwards. */
+  async function applyFic(plan: ClusterIdentityPlan, identity: PlannedIdentity, change: FicChange, identityIsNew: boolean): Promise<boolean> {
     const base = { cluster: plan.cluster, kind: change.kind, address: ficAddress(identity, change) };
-    if (change.blocked !== undefined) return report({ ...base, outcome: "failed", message: change.blocked });
-    if (change.action === "unchanged") return report({ ...base, outcome: "unchanged" });
+    if (change.blocked !== undefined) {
+      report({ ...base, outcome: "failed", message: change.blocked });
+      return false;
+    }
+    if (change.action === "unchanged" || (change.action === "adopt" && change.attributes.length === 0)) {
+      // Adopting as it is: the record is in the identity's tags, written before.
+      report({ ...base, outcome: change.action === "adopt" ? "adopted" : "unchanged" });
+      return true;
+    }
     const { msi } = session.forSubscription(plan.subscriptionId);
     const write = () =>
       queue.run(identityKey(identity), async () => {
@@ -229,9 +271,11 @@ export async function applyChanges(changes: readonly ClusterChanges[], session: 
       await retry(write, retryable, options.ficConflictRetry ?? DEFAULT_FIC_CONFLICT_RETRY, {
         signal: options.abortSignal,
       });
-      report({ ...base, outcome: pastTense(change.action), message: detailText(change.details) });
+      report({ ...base, outcome: pastTense(change.action), message: attributeNames(change) });
+      return true;
     } catch (error) {
       report({ ...base, ...failure(error) });
+      return false;
     }
   }
 
@@ -269,7 +313,7 @@ export async function applyChanges(changes: readonly ClusterChanges[], session: 
         options.principalRetry ?? DEFAULT_PRINCIPAL_RETRY,
         { signal: options.abortSignal },
       );
-      report({ ...base, outcome: change.action === "create" ? "created" : "updated", message: detailText(change.details) });
+      report({ ...base, outcome: change.action === "create" ? "created" : "updated", message: attributeNames(change) });
     } catch (error) {
       if (change.action !== "delete" && hasCode(error, "RoleAssignmentExists")) {
         // The same role on the same scope for the same principal, under another name.
@@ -310,6 +354,9 @@ export async function applyChanges(changes: readonly ClusterChanges[], session: 
 
 const identityKey = (identity: PlannedIdentity) => identity.resourceId.toLowerCase();
 
-const pastTense = (action: "create" | "update" | "delete"): Outcome => (action === "create" ? "created" : action === "update" ? "updated" : "deleted");
+const PAST: Record<Exclude<Action, "unchanged">, Outcome> = { create: "created", update: "updated", adopt: "adopted", delete: "deleted" };
+const pastTense = (action: Action): Outcome => (action === "unchanged" ? "unchanged" : PAST[action]);
 
-const detailText = (details: string[]) => (details.length > 0 ? details.join("; ") : undefined);
+/** The attributes an update wrote, for the progress line (creates and deletes need none). */
+const attributeNames = (change: { action: Action; attributes: readonly AttributeChange[] }) =>
+  (change.action === "update" || change.action === "adopt") && change.attributes.length > 0 ? change.attributes.map((a) => a.name).join(", ") : undefined;

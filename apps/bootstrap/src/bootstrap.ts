@@ -9,6 +9,7 @@ import { type ApplyOptions, type ApplyReport, applyChanges } from "./apply.js";
 import type { ArmSession } from "./arm-session.js";
 import { type ClusterChanges, diffCluster } from "./diff.js";
 import { observeCluster } from "./observe.js";
+import { observationDigest } from "./plan-file.js";
 import { validatePlan } from "./validate-plan.js";
 
 export class PlanRejectedError extends Error {
@@ -32,7 +33,7 @@ export async function readChanges(plan: IdentityPlan, session: ArmSession, optio
   const changes: ClusterChanges[] = [];
   for (const cluster of plan.clusters) {
     const observed = await observeCluster(cluster, session, { concurrency: options.readConcurrency, abortSignal: options.abortSignal });
-    changes.push(diffCluster(cluster, observed, { prune: options.prune }));
+    changes.push({ ...diffCluster(cluster, observed, { prune: options.prune }), observedDigest: observationDigest(observed) });
   }
   return changes;
 }

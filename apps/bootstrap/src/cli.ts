@@ -1,7 +1,9 @@
 /**
  * The command line: `plan` and `apply`, parsed with commander. Returns the exit code instead of
- * exiting: 0 success, 1 something failed, 2 usage error (bad flags, unknown cluster, prune
- * without consent).
+ * exiting: 0 success, 1 something failed or found (changes with --exit-code, a stale saved plan),
+ * 2 usage or environment error (bad flags, unknown cluster, no confirmation off a terminal, no
+ * Azure sign-in). Writes only through `environment` (never process.*), so the `flotilla` CLI can
+ * call it as `runBootstrap(argv, io)`.
  */
 import { Command, CommanderError, Option } from "commander";
 import { runApply } from "./command-apply.js";
@@ -16,6 +18,9 @@ const collectClusters = (value: string, previous: string[] | undefined) => [
     .map((name) => name.trim())
     .filter((name) => name !== ""),
 ];
+
+/** `flotilla bootstrap …`: the same as {@link runCli}, under the name the one CLI calls. */
+export const runBootstrap = (argv: readonly string[], environment: CliEnvironment): Promise<number> => runCli(argv, environment);
 
 export async function runCli(argv: readonly string[], environment: CliEnvironment): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -35,19 +40,24 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
       // Test hook (test-hooks.ts): a CA for FLOTILLA_ARM_ENDPOINT. Not shown in --help.
       .addOption(new Option("--ca <file>").hideHelp());
 
-  common(program.command("plan").description("show what apply would create, update, leave unchanged or delete (with --prune), per resource"))
-    .option("--prune", "also show flotilla-created federated credentials and role assignments that are no longer planned (to delete)")
-    .option("--offline", "print the desired state from the fleet alone, without credentials or network")
+  common(program.command("plan").description("read Azure and show what apply would do, per resource: + create, ~ update or adopt, - delete (--prune), with the attributes that change"))
+    .option("--prune", "also list what flotilla created and no longer plans (to delete), and why each is flotilla's")
+    .option("--offline", "print the desired state from the fleet alone, without credentials or network (not a plan of changes)")
+    .option("--json", "print the plan as JSON (stdout carries only the document)")
+    .option("--out <file>", "save the plan for `apply <file>`, which makes exactly these changes")
+    .option("--exit-code", "exit 1 when the plan has changes, 0 when it has none (like terraform's -detailed-exitcode)")
+    .addOption(new Option("--detailed-exitcode", "alias of --exit-code").hideHelp())
     .action(async (options) => {
-      exitCode = await runPlan(environment, { ...options, cluster: options.cluster ?? [] });
+      exitCode = await runPlan(environment, { ...options, exitCode: options.exitCode || options.detailedExitcode, cluster: options.cluster ?? [] });
     });
 
-  common(program.command("apply").description("create or update everything the plan lists, then write apps/fleet/identity-outputs/<cluster>.json"))
-    .option("--prune", "delete flotilla-created federated credentials and role assignments that are no longer planned (listed first)")
-    .option("--yes", "with --prune: delete without asking (required when not run from a terminal)")
+  common(program.command("apply").description("show the plan, ask, then create or update everything it lists and write apps/fleet/identity-outputs/<cluster>.json"))
+    .argument("[plan-file]", "a plan saved with `plan --out`: apply exactly it (refused when Azure changed since), without asking")
+    .option("--prune", "delete what flotilla created and no longer plans (listed in the plan first)")
+    .option("--yes", "do not ask for confirmation (required when not run from a terminal)")
     .option("--outputs-dir <dir>", "where to write <cluster>.json (default: apps/fleet/identity-outputs)")
-    .action(async (options) => {
-      exitCode = await runApply(environment, { ...options, cluster: options.cluster ?? [] });
+    .action(async (planFile: string | undefined, options) => {
+      exitCode = await runApply(environment, { ...options, cluster: options.cluster ?? [] }, planFile);
     });
 
   try {

@@ -1,19 +1,25 @@
 /**
- * `bootstrap apply`: read Azure, list what --prune would delete (and get consent), apply with one
- * progress line per resource, write the identity outputs files, print the summary.
+ * `bootstrap apply [plan-file]`.
  *
- * Deleting needs consent: with --prune, the deletions are listed first; then `--yes` deletes, a
- * terminal is asked, and a non-interactive run without --yes stops (exit 2) before any write.
+ * Without a plan file: read Azure, show the plan (as `plan` does), ask for confirmation — `--yes`
+ * skips it; without a terminal and without --yes it stops (exit 2) before any write — then apply
+ * with one progress line per resource, write the identity outputs files, print the summary.
+ *
+ * With a plan file (`plan --out <file>`): apply exactly the identity plan saved in it, with its
+ * --prune, after checking that Azure still holds what was read when it was made; otherwise refuse
+ * (exit 1) having changed nothing. The saved plan was the confirmation: nothing is asked.
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import type { IdentityPlan } from "@flotilla/workload-identity";
 import { applyChanges } from "./apply.js";
 import { PlanRejectedError, readChanges } from "./bootstrap.js";
-import { type CliEnvironment, type CommonOptions, displayPath, EXIT, loadPlan, openSession, UsageError } from "./command-context.js";
+import { type CliEnvironment, type CommonOptions, displayPath, EXIT, loadPlan, openSession, UsageError, warnAboutIssuers } from "./command-context.js";
 import type { ClusterChanges } from "./diff.js";
-import { ficAddress, roleAssignmentAddress } from "./addresses.js";
 import { outputsPath, writeOutputsFile } from "./identity-outputs.js";
-import { applyTotals, clusterHeading, formatApplySummary, formatResult } from "./print.js";
+import { PlanFileError, readPlanFile, type SavedPlan } from "./plan-file.js";
+import { clusterView, hasChanges, planDocument, type ResourceView } from "./plan-view.js";
+import { applyTotals, formatApplySummary, formatClusterPlan, formatPlanSummary, formatResult } from "./print.js";
 import { describeError } from "./arm-errors.js";
 
 export interface ApplyCommandOptions extends CommonOptions {
@@ -22,13 +28,29 @@ export interface ApplyCommandOptions extends CommonOptions {
   outputsDir?: string | undefined;
 }
 
-export async function runApply(environment: CliEnvironment, options: ApplyCommandOptions): Promise<number> {
-  const plan = await loadPlan(environment, options);
+export async function runApply(environment: CliEnvironment, options: ApplyCommandOptions, planFile?: string): Promise<number> {
+  let saved: SavedPlan | undefined;
+  let plan: IdentityPlan | null;
+  if (planFile !== undefined) {
+    if (options.cluster.length > 0 || options.fleet !== undefined || options.prune) {
+      throw new UsageError("a saved plan already fixes the clusters, the fleet and --prune; drop --cluster, --fleet and --prune (or make a new plan)");
+    }
+    try {
+      saved = await readPlanFile(resolve(planFile));
+    } catch (error) {
+      if (error instanceof PlanFileError) throw new UsageError(error.message);
+      throw error;
+    }
+    plan = saved.identityPlan;
+  } else {
+    plan = await loadPlan(environment, options);
+  }
   if (!plan) return EXIT.failed;
+  warnAboutIssuers(environment, plan);
   const started = Date.now();
   const session = await openSession(environment, options);
-  if (!session) return EXIT.failed;
-  const prune = options.prune ?? false;
+  if (!session) return EXIT.usage;
+  const prune = saved?.prune ?? options.prune ?? false;
   let changes: ClusterChanges[];
   try {
     changes = await readChanges(plan, session, { prune, abortSignal: environment.abortSignal });
@@ -42,21 +64,33 @@ export async function runApply(environment: CliEnvironment, options: ApplyComman
     return EXIT.failed;
   }
 
-  const deletions = listDeletions(changes);
-  if (deletions.count > 0) {
-    environment.stdout(`--prune: ${deletions.count} resource(s) flotilla created are no longer planned and will be deleted:`);
-    for (const line of deletions.lines) environment.stdout(line);
-    if (!options.yes) {
+  if (saved) {
+    const stale = staleness(saved, changes);
+    if (stale.length > 0) {
+      environment.stderr(`Azure changed since the plan in ${planFile} was made; refusing to apply it:`);
+      for (const line of stale) environment.stderr(`  ${line}`);
+      environment.stderr(`Nothing was changed. Make a new plan (bootstrap plan --out ${planFile}), review it, and apply that.`);
+      return EXIT.failed;
+    }
+  } else {
+    const document = planDocument(changes, prune);
+    for (const cluster of document.clusters) for (const line of formatClusterPlan(cluster)) environment.stdout(line);
+    for (const line of formatPlanSummary(document.summary, prune)) environment.stdout(line);
+    const count = document.summary.create + document.summary.update + document.summary.adopt + document.summary.delete;
+    if (hasChanges(document.summary) && !options.yes) {
       if (!environment.interactive) {
-        throw new UsageError(`refusing to delete ${deletions.count} resource(s) without --yes (not a terminal); nothing was changed`);
+        throw new UsageError(
+          `refusing to make ${count} change(s) in Azure without confirmation: not a terminal; re-run with --yes, or save a plan (bootstrap plan --out plan.json) and apply it (bootstrap apply plan.json); nothing was changed`,
+        );
       }
-      if (!(await environment.confirm(`Delete these ${deletions.count} resource(s)? [y/N] `))) {
-        environment.stderr("Not confirmed; nothing was changed.");
+      if (!(await environment.confirm(`Make these ${count} change(s) in Azure? [y/N] `))) {
+        environment.stderr("Apply cancelled; nothing was changed.");
         return EXIT.failed;
       }
     }
   }
 
+  environment.stdout("Applying:");
   const tuning = environment.tuning ?? {};
   const report = await applyChanges(changes, session, {
     concurrency: tuning.concurrency,
@@ -67,7 +101,7 @@ export async function runApply(environment: CliEnvironment, options: ApplyComman
   });
 
   let outputsFailed = false;
-  const outputsDir = options.outputsDir ?? join(environment.repoRoot, "apps/fleet/identity-outputs");
+  const outputsDir = options.outputsDir !== undefined ? resolve(options.outputsDir) : join(environment.repoRoot, "apps/fleet/identity-outputs");
   for (const outputs of report.outputs) {
     const cluster = changes.find((c) => c.plan.cluster === outputs.cluster)!;
     const path = outputsPath(outputsDir, outputs.cluster);
@@ -90,18 +124,18 @@ export async function runApply(environment: CliEnvironment, options: ApplyComman
   return totals.failed > 0 || outputsFailed || report.interrupted ? EXIT.failed : EXIT.ok;
 }
 
-/** The lines listing every delete of the diff, by cluster. */
-function listDeletions(changes: readonly ClusterChanges[]): { lines: string[]; count: number } {
+/** What differs between a saved plan and Azure now; empty when the plan still holds. */
+function staleness(saved: SavedPlan, changes: readonly ClusterChanges[]): string[] {
   const lines: string[] = [];
-  let count = 0;
-  for (const cluster of changes) {
-    const own: string[] = [];
-    for (const i of cluster.identities) {
-      for (const f of i.fics) if (f.action === "delete") own.push(`  - federated credential  ${ficAddress(i.identity.planned, f)}`);
-      for (const a of i.roleAssignments) if (a.action === "delete") own.push(`  - role assignment       ${roleAssignmentAddress(i.identity.planned, a)}`);
-    }
-    if (own.length > 0) lines.push(clusterHeading(cluster), ...own);
-    count += own.length;
+  for (const current of changes) {
+    const name = current.plan.cluster;
+    if (saved.observed[name] === current.observedDigest) continue;
+    const before = new Map((saved.clusters.find((c) => c.cluster === name)?.resources ?? []).map((r) => [r.address, r]));
+    const now = new Map(clusterView(current).resources.map((r) => [r.address, r]));
+    const describe = (r: ResourceView | undefined) => (r === undefined ? "nothing" : r.action);
+    const differing = [...new Set([...before.keys(), ...now.keys()])].filter((address) => JSON.stringify(before.get(address)) !== JSON.stringify(now.get(address)));
+    if (differing.length === 0) lines.push(`cluster ${name}: what Azure holds changed (outside what the plan changes)`);
+    for (const address of differing) lines.push(`cluster ${name}: ${address}: the plan says ${describe(before.get(address))}, now ${describe(now.get(address))}`);
   }
-  return { lines, count };
+  return lines;
 }

@@ -40,7 +40,7 @@ export interface Tuning {
   concurrency?: number;
 }
 
-/** Exit codes: 0 success, 1 something failed, 2 usage error. */
+/** Exit codes: 0 success, 1 something failed or found (changes with --exit-code, a stale saved plan), 2 usage or environment error. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 export class UsageError extends Error {}
@@ -72,6 +72,20 @@ export async function loadPlan(environment: CliEnvironment, options: CommonOptio
   environment.stderr(result.message);
   environment.stderr("Nothing was read or changed in Azure.");
   return null;
+}
+
+/**
+ * Warns (stderr) about cluster issuer URLs without the trailing slash AKS reports: tokens carry
+ * the issuer byte for byte, so a credential for the URL without it never matches (AADSTS70021).
+ */
+export function warnAboutIssuers(environment: CliEnvironment, plan: IdentityPlan): void {
+  for (const cluster of plan.clusters) {
+    if (cluster.identities.length === 0 || cluster.oidcIssuerUrl.endsWith("/")) continue;
+    environment.stderr(
+      `warning: cluster ${cluster.cluster}: azure.oidcIssuerUrl ${JSON.stringify(cluster.oidcIssuerUrl)} has no trailing slash; AKS reports its issuer with one ` +
+        "(`az aks show --query oidcIssuerProfile.issuerUrl -o tsv`) and tokens carry it byte for byte, so credentials for this URL would not match (AADSTS70021)",
+    );
+  }
 }
 
 /**

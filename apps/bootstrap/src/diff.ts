@@ -1,6 +1,7 @@
 /**
  * Desired (the identity plan) vs. observed (Azure) → one change per resource:
- * create / update / unchanged / delete (delete only with prune, see prune-rules.ts).
+ * create / update / adopt / unchanged / delete (delete only with prune; what flotilla owns is
+ * recorded in Azure, see ownership.ts), each with the attributes that change, tags included.
  * Pure: no I/O. Problems that are certain before any request (a 21st credential, an issuer and
  * subject already federated by a foreign credential, a location that cannot change) become
  * `blocked` changes: apply reports them as failed without sending anything.
@@ -15,20 +16,46 @@ import type {
 } from "@flotilla/workload-identity";
 import { roleDefinitionGuid, scopeKey } from "./arm-scope.js";
 import type { Observation, ObservedCluster, ObservedFic, ObservedIdentity, ObservedRoleAssignment, ObservedRoleDefinition } from "./observe.js";
-import { isFlotillaCredential, isFlotillaIdentity, isFlotillaRoleAssignment } from "./prune-rules.js";
+import {
+  credentialOrigin,
+  credentialOwnershipReason,
+  credentialTag,
+  deleteTag,
+  identityOrigin,
+  isFlotillaRoleAssignment,
+  ORIGIN_TAG,
+  recordedCredentials,
+  roleAssignmentOwnershipReason,
+  setTag,
+} from "./ownership.js";
 import { MAX_FICS_PER_IDENTITY } from "./validate-plan.js";
 
-export type Action = "create" | "update" | "unchanged" | "delete";
+/** Azure's limit of tags per resource. */
+const MAX_TAGS = 50;
+
+/** `adopt`: it exists, flotilla has no record of it; apply records it as adopted (and updates what differs). */
+export type Action = "create" | "update" | "adopt" | "unchanged" | "delete";
 export type ResourceKind = "role definition" | "identity" | "federated credential" | "role assignment";
+
+export type AttributeValue = string | readonly string[];
+
+/** One attribute: `before` absent = added, `after` absent = removed. */
+export interface AttributeChange {
+  name: string;
+  before?: AttributeValue | undefined;
+  after?: AttributeValue | undefined;
+}
 
 interface ChangeBase {
   action: Action;
-  /** What differs (update) or what is deleted, short phrases. */
-  details: string[];
+  /** What is set (create), differs (update, adopt) or removed (delete). */
+  attributes: AttributeChange[];
   /** Certain to fail: reported as failed, nothing is sent. */
   blocked?: string | undefined;
   /** Extra information shown on the line. */
   note?: string | undefined;
+  /** Deletes: why the resource is flotilla's. */
+  reason?: string | undefined;
 }
 
 export interface RoleDefinitionChange extends ChangeBase {
@@ -42,10 +69,8 @@ export interface IdentityChange extends ChangeBase {
   kind: "identity";
   planned: PlannedIdentity;
   observed?: ObservedIdentity | undefined;
-  /** Tags to write: the existing ones with the plan's merged over them (tags added by people stay). */
+  /** Tags to write: the existing ones, the plan's and flotilla's ownership records (tags added by people stay). */
   tags: Record<string, string>;
-  /** Azure already tags the identity as flotilla's for this cluster (prune rule 1). */
-  owned: boolean;
 }
 
 export interface FicChange extends ChangeBase {
@@ -82,6 +107,8 @@ export interface IdentityChanges {
 
 export interface ClusterChanges {
   plan: ClusterIdentityPlan;
+  /** Digest of what was read from Azure (set by readChanges; a saved plan is checked against it). */
+  observedDigest?: string | undefined;
   roleDefinitions: RoleDefinitionChange[];
   identities: IdentityChanges[];
 }
@@ -99,7 +126,7 @@ export function diffCluster(plan: ClusterIdentityPlan, observed: ObservedCluster
       const seen = observed.identities.get(identity.key) ?? { state: "error" as const, message: "not read" };
       if (seen.state === "error") {
         return {
-          identity: { kind: "identity", action: "unchanged", details: [], planned: identity, tags: identity.tags, owned: false },
+          identity: { kind: "identity", action: "unchanged", attributes: [], planned: identity, tags: identity.tags },
           fics: [],
           roleAssignments: [],
           readError: seen.message,
@@ -111,32 +138,61 @@ export function diffCluster(plan: ClusterIdentityPlan, observed: ObservedCluster
   };
 }
 
+// ---- attributes ---------------------------------------------------------------------------------
+
+const sameValue = (a: AttributeValue | undefined, b: AttributeValue | undefined) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The attributes of `after` that differ from `before` (every one of them when `before` is undefined). */
+function attributeChanges(before: Record<string, AttributeValue> | undefined, after: Record<string, AttributeValue>): AttributeChange[] {
+  const changes: AttributeChange[] = [];
+  for (const [name, value] of Object.entries(after)) {
+    const old = before?.[name];
+    if (!sameValue(old, value)) changes.push({ name, before: old, after: value });
+  }
+  return changes;
+}
+
+/** `tags.<name>` changes, sorted by name. */
+function tagChanges(before: Record<string, string>, after: Record<string, string>): AttributeChange[] {
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  return names.filter((name) => before[name] !== after[name]).map((name) => ({ name: `tags.${name}`, before: before[name], after: after[name] }));
+}
+
+const removed = (attributes: Record<string, AttributeValue>): AttributeChange[] => Object.entries(attributes).map(([name, before]) => ({ name, before }));
+
 // ---- role definitions ---------------------------------------------------------------------
+
+function roleDefinitionAttributes(d: { roleName: string; description: string; actions: readonly string[]; notActions: readonly string[]; dataActions: readonly string[]; notDataActions: readonly string[]; assignableScopes: readonly string[] }) {
+  return {
+    roleName: d.roleName,
+    description: d.description,
+    actions: d.actions,
+    notActions: d.notActions,
+    dataActions: d.dataActions,
+    notDataActions: d.notDataActions,
+    assignableScopes: d.assignableScopes,
+  };
+}
 
 function diffRoleDefinition(planned: PlannedRoleDefinition, seen: Observation<ObservedRoleDefinition> | undefined): RoleDefinitionChange {
   const base = { kind: "role definition" as const, planned };
-  if (!seen || seen.state === "error") return { ...base, action: "unchanged", details: [], readError: seen?.message ?? "not read" };
-  if (seen.state === "absent") return { ...base, action: "create", details: [] };
-  const details = roleDefinitionDifferences(planned, seen.value);
+  const wanted = roleDefinitionAttributes({ ...planned, assignableScopes: [scopeKey(planned.scope)] });
+  if (!seen || seen.state === "error") return { ...base, action: "unchanged", attributes: [], readError: seen?.message ?? "not read" };
+  if (seen.state === "absent") return { ...base, action: "create", attributes: attributeChanges(undefined, { ...wanted, assignableScopes: [planned.scope] }) };
+  const permission = seen.value.permissions.length === 1 ? seen.value.permissions[0]! : {};
+  const current = roleDefinitionAttributes({
+    roleName: seen.value.roleName,
+    description: seen.value.description,
+    actions: permission.actions ?? [],
+    notActions: permission.notActions ?? [],
+    dataActions: permission.dataActions ?? [],
+    notDataActions: permission.notDataActions ?? [],
+    assignableScopes: seen.value.assignableScopes.map(scopeKey),
+  });
+  const attributes = attributeChanges(current, wanted);
   const blocked = seen.value.roleType && seen.value.roleType !== "CustomRole" ? `role definition ${planned.name} exists as a ${seen.value.roleType}` : undefined;
-  return { ...base, action: details.length > 0 ? "update" : "unchanged", details, blocked };
+  return { ...base, action: attributes.length > 0 ? "update" : "unchanged", attributes, blocked };
 }
-
-function roleDefinitionDifferences(planned: PlannedRoleDefinition, seen: ObservedRoleDefinition): string[] {
-  const details: string[] = [];
-  if (seen.roleName !== planned.roleName) details.push(`roleName ${JSON.stringify(seen.roleName)} → ${JSON.stringify(planned.roleName)}`);
-  if (seen.description !== planned.description) details.push("description");
-  const permission = seen.permissions.length === 1 ? seen.permissions[0]! : undefined;
-  const lists = ["actions", "notActions", "dataActions", "notDataActions"] as const;
-  for (const list of lists) {
-    if (!permission || !sameList(permission[list] ?? [], planned[list])) details.push(list);
-  }
-  const scopes = seen.assignableScopes.map(scopeKey);
-  if (scopes.length !== 1 || scopes[0] !== scopeKey(planned.scope)) details.push("assignableScopes");
-  return details;
-}
-
-const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 // ---- identities ------------------------------------------------------------------------------
 
@@ -149,25 +205,43 @@ function diffIdentity(
   options: DiffOptions,
 ): IdentityChanges {
   if (!observed) {
+    const tags: Record<string, string> = { ...planned.tags, [ORIGIN_TAG]: "created" };
+    for (const fic of planned.federatedCredentials) setTag(tags, credentialTag(fic.name), "created");
     return {
-      identity: { kind: "identity", action: "create", details: [], planned, tags: { ...planned.tags }, owned: false, note: absentNote },
-      fics: planned.federatedCredentials.map((fic) => ficChange("create", fic.name, fic.subject, fic)),
-      roleAssignments: planned.roleAssignments.map((a) => assignmentChange("create", a, customRoles)),
+      identity: {
+        kind: "identity",
+        action: "create",
+        attributes: [{ name: "location", after: planned.location }, ...tagChanges({}, tags)],
+        planned,
+        tags,
+        note: absentNote,
+      },
+      fics: planned.federatedCredentials.map((fic) => ficChange("create", fic.name, fic.subject, fic, attributeChanges(undefined, ficAttributes(fic)))),
+      roleAssignments: planned.roleAssignments.map((a) => assignmentChange("create", a, customRoles, attributeChanges(undefined, assignmentAttributes(a)))),
       prunable: 0,
     };
   }
-  const owned = isFlotillaIdentity(observed.tags, planned);
-  const identity = identityChange(cluster, planned, observed, owned);
-  const fics = diffFics(cluster, planned, observed, owned, options);
-  const assignments = diffAssignments(cluster, planned, observed, owned, customRoles, options);
+  const fics = diffFics(planned, observed, options);
+  const identity = identityChange(cluster, planned, observed, fics.changes);
+  const assignments = diffAssignments(cluster, planned, observed, customRoles, options);
   return { identity, fics: fics.changes, roleAssignments: assignments.changes, prunable: fics.prunable + assignments.prunable };
 }
 
-function identityChange(cluster: ClusterIdentityPlan, planned: PlannedIdentity, observed: ObservedIdentity, owned: boolean): IdentityChange {
-  const tags = { ...observed.tags, ...planned.tags };
-  const details = Object.entries(planned.tags)
-    .filter(([key, value]) => observed.tags[key] !== value)
-    .map(([key, value]) => `tag ${key}=${value}`);
+/** The tags after this run: the plan's merged over Azure's, the identity's origin, one record per credential that will exist. */
+function identityChange(cluster: ClusterIdentityPlan, planned: PlannedIdentity, observed: ObservedIdentity, fics: readonly FicChange[]): IdentityChange {
+  const tags = { ...observed.tags };
+  const existing = new Set(observed.fics.map((f) => f.name.toLowerCase()));
+  // A record of a credential that no longer exists (deleted by hand, or its creation never happened) is dropped.
+  const plannedNames = new Set(planned.federatedCredentials.map((f) => f.name.toLowerCase()));
+  for (const name of recordedCredentials(tags)) if (!existing.has(name) && !plannedNames.has(name)) deleteTag(tags, credentialTag(name));
+  for (const [key, value] of Object.entries(planned.tags)) setTag(tags, key, value);
+  const adopting = identityOrigin(observed.tags) === undefined;
+  if (adopting) setTag(tags, ORIGIN_TAG, "adopted");
+  for (const fic of fics) {
+    if (fic.action === "create") setTag(tags, credentialTag(fic.name), "created");
+    else if (fic.action === "adopt") setTag(tags, credentialTag(fic.name), "adopted");
+  }
+  const attributes = tagChanges(observed.tags, tags);
   const norm = (location: string) => location.replace(/\s+/g, "").toLowerCase();
   let blocked: string | undefined;
   if (norm(observed.location) !== norm(planned.location)) {
@@ -175,31 +249,33 @@ function identityChange(cluster: ClusterIdentityPlan, planned: PlannedIdentity, 
   } else if (observed.tenantId && observed.tenantId.toLowerCase() !== cluster.tenantId.toLowerCase()) {
     blocked = `belongs to tenant ${observed.tenantId}, the fleet says ${cluster.tenantId}; check the subscription and tenant you are signed in to`;
   }
-  return { kind: "identity", action: details.length > 0 ? "update" : "unchanged", details, planned, observed, tags, owned, blocked };
+  if (blocked === undefined && Object.keys(tags).length > MAX_TAGS) {
+    blocked = `would carry ${Object.keys(tags).length} tags (flotilla records one per federated credential); Azure allows ${MAX_TAGS} per resource: remove tags added by hand`;
+  }
+  const action: Action = adopting ? "adopt" : attributes.length > 0 ? "update" : "unchanged";
+  const note = adopting ? "exists, not created by flotilla: its credentials and role assignments made before are never pruned" : undefined;
+  return { kind: "identity", action, attributes, planned, observed, tags, blocked, note };
 }
 
-function ficChange(action: Action, name: string, subject: string, planned?: PlannedFederatedCredential, details: string[] = []): FicChange {
-  return { kind: "federated credential", action, name, subject, planned, details };
+function ficChange(action: Action, name: string, subject: string, planned?: PlannedFederatedCredential, attributes: AttributeChange[] = []): FicChange {
+  return { kind: "federated credential", action, name, subject, planned, attributes };
 }
 
-function ficDifferences(planned: PlannedFederatedCredential, seen: ObservedFic): string[] {
-  const details: string[] = [];
-  if (seen.issuer !== planned.issuer) details.push(`issuer ${seen.issuer} → ${planned.issuer}`);
-  if (seen.subject !== planned.subject) details.push(`subject ${seen.subject} → ${planned.subject}`);
-  if (!sameList(seen.audiences, planned.audiences)) details.push(`audiences ${seen.audiences.join(",")} → ${planned.audiences.join(",")}`);
-  return details;
-}
+const ficAttributes = (fic: { issuer: string; subject: string; audiences: readonly string[] }) => ({ issuer: fic.issuer, subject: fic.subject, audiences: fic.audiences });
 
-function diffFics(cluster: ClusterIdentityPlan, planned: PlannedIdentity, observed: ObservedIdentity, owned: boolean, options: DiffOptions) {
+function diffFics(planned: PlannedIdentity, observed: ObservedIdentity, options: DiffOptions) {
   const plannedByName = new Map(planned.federatedCredentials.map((f) => [f.name.toLowerCase(), f]));
   const deletes: FicChange[] = [];
   const kept: ObservedFic[] = [];
   let prunable = 0;
   for (const fic of observed.fics) {
     if (plannedByName.has(fic.name.toLowerCase())) continue;
-    const ours = owned && isFlotillaCredential(fic, cluster);
-    if (ours && options.prune) deletes.push(ficChange("delete", fic.name, fic.subject));
-    else {
+    const ours = credentialOrigin(observed.tags, fic.name) === "created";
+    if (ours && options.prune) {
+      const change = ficChange("delete", fic.name, fic.subject, undefined, removed(ficAttributes(fic)));
+      change.reason = credentialOwnershipReason(planned.name, fic.name);
+      deletes.push(change);
+    } else {
       if (ours) prunable++;
       kept.push(fic);
     }
@@ -209,11 +285,17 @@ function diffFics(cluster: ClusterIdentityPlan, planned: PlannedIdentity, observ
   let occupied = observed.fics.length - deletes.length;
   const writes = planned.federatedCredentials.map((fic) => {
     const seen = existing.get(fic.name.toLowerCase());
-    const change = seen
-      ? ((details) => ficChange(details.length > 0 ? "update" : "unchanged", seen.name, fic.subject, fic, details))(ficDifferences(fic, seen))
-      : ficChange("create", fic.name, fic.subject, fic);
-    if (change.action === "unchanged") return change;
-    const clash = kept.find((other) => other.issuer === fic.issuer && other.subject === fic.subject);
+    let change: FicChange;
+    if (seen) {
+      const attributes = attributeChanges(ficAttributes(seen), ficAttributes(fic));
+      const recorded = credentialOrigin(observed.tags, seen.name) !== undefined;
+      change = ficChange(!recorded ? "adopt" : attributes.length > 0 ? "update" : "unchanged", seen.name, fic.subject, fic, attributes);
+      if (!recorded) change.note = "exists, not created by flotilla: never pruned";
+    } else {
+      change = ficChange("create", fic.name, fic.subject, fic, attributeChanges(undefined, ficAttributes(fic)));
+    }
+    if (change.attributes.length === 0 && change.action !== "create") return change;
+    const clash = kept.find((other) => other.issuer === fic.issuer && other.subject === fic.subject && other.name.toLowerCase() !== fic.name.toLowerCase());
     if (clash) {
       change.blocked = `credential ${clash.name} (not flotilla's, or kept because --prune is off) already federates this issuer and subject; delete it or run with --prune if flotilla created it`;
     } else if (change.action === "create") {
@@ -228,7 +310,14 @@ function diffFics(cluster: ClusterIdentityPlan, planned: PlannedIdentity, observ
 
 // ---- role assignments ---------------------------------------------------------------------------
 
-function assignmentChange(action: Action, planned: PlannedRoleAssignment, customRoles: Set<string>, details: string[] = []): RoleAssignmentChange {
+const assignmentAttributes = (a: { roleName: string; scope: string; principalType?: string | undefined; description?: string | undefined }) => ({
+  role: a.roleName,
+  scope: a.scope,
+  principalType: a.principalType ?? "(unset)",
+  description: a.description ?? "",
+});
+
+function assignmentChange(action: Action, planned: PlannedRoleAssignment, customRoles: Set<string>, attributes: AttributeChange[] = []): RoleAssignmentChange {
   const guid = roleDefinitionGuid(planned.roleDefinitionId);
   return {
     kind: "role assignment",
@@ -238,7 +327,7 @@ function assignmentChange(action: Action, planned: PlannedRoleAssignment, custom
     roleDefinitionId: planned.roleDefinitionId,
     roleName: planned.roleName,
     planned,
-    details,
+    attributes,
     needsRoleDefinition: customRoles.has(guid) ? guid : undefined,
   };
 }
@@ -258,28 +347,25 @@ const sameTarget = (a: ObservedRoleAssignment, planned: PlannedRoleAssignment, p
   roleDefinitionGuid(a.roleDefinitionId) === roleDefinitionGuid(planned.roleDefinitionId) &&
   a.principalId.toLowerCase() === principalId.toLowerCase();
 
-function diffAssignments(
-  cluster: ClusterIdentityPlan,
-  planned: PlannedIdentity,
-  observed: ObservedIdentity,
-  owned: boolean,
-  customRoles: Set<string>,
-  options: DiffOptions,
-) {
+function diffAssignments(cluster: ClusterIdentityPlan, planned: PlannedIdentity, observed: ObservedIdentity, customRoles: Set<string>, options: DiffOptions) {
   const plannedNames = new Set(planned.roleAssignments.map((a) => a.name.toLowerCase()));
   const byName = new Map(observed.roleAssignments.map((a) => [a.name.toLowerCase(), a]));
-  const ours = (a: ObservedRoleAssignment) => owned && isFlotillaRoleAssignment(a, cluster, planned, observed.principalId);
+  const ours = (a: ObservedRoleAssignment) => isFlotillaRoleAssignment(a, cluster, planned, observed.principalId);
   const deleting = (a: ObservedRoleAssignment) => options.prune && !plannedNames.has(a.name.toLowerCase()) && ours(a);
 
-  const deletes: RoleAssignmentChange[] = observed.roleAssignments.filter(deleting).map((a) => ({
-    kind: "role assignment",
-    action: "delete",
-    name: a.name,
-    scope: a.scope,
-    roleDefinitionId: a.roleDefinitionId,
-    roleName: roleNameOf(cluster, a.roleDefinitionId),
-    details: [],
-  }));
+  const deletes: RoleAssignmentChange[] = observed.roleAssignments.filter(deleting).map((a) => {
+    const roleName = roleNameOf(cluster, a.roleDefinitionId);
+    return {
+      kind: "role assignment",
+      action: "delete",
+      name: a.name,
+      scope: a.scope,
+      roleDefinitionId: a.roleDefinitionId,
+      roleName,
+      attributes: removed(assignmentAttributes({ ...a, roleName })),
+      reason: roleAssignmentOwnershipReason(cluster, planned),
+    };
+  });
   const usedOtherNames = new Set<string>();
   const writes = planned.roleAssignments.map((assignment) => {
     const seen = byName.get(assignment.name.toLowerCase());
@@ -289,10 +375,8 @@ function diffAssignments(
         change.blocked = `an assignment named ${seen.name} exists for another role or scope (${seen.scope}); delete it`;
         return change;
       }
-      const details: string[] = [];
-      if ((seen.description ?? "") !== assignment.description) details.push("description");
-      if (seen.principalType !== assignment.principalType) details.push(`principalType ${seen.principalType ?? "unset"} → ${assignment.principalType}`);
-      return assignmentChange(details.length > 0 ? "update" : "unchanged", assignment, customRoles, details);
+      const attributes = attributeChanges(assignmentAttributes({ ...seen, scope: assignment.scope, roleName: assignment.roleName }), assignmentAttributes(assignment));
+      return assignmentChange(attributes.length > 0 ? "update" : "unchanged", assignment, customRoles, attributes);
     }
     const equal = observed.roleAssignments.find((a) => !deleting(a) && sameTarget(a, assignment, observed.principalId));
     if (equal) {
@@ -301,7 +385,7 @@ function diffAssignments(
       change.note = ours(equal) ? `exists as ${equal.name}` : `exists (created outside flotilla) as ${equal.name}`;
       return change;
     }
-    return assignmentChange("create", assignment, customRoles);
+    return assignmentChange("create", assignment, customRoles, attributeChanges(undefined, assignmentAttributes(assignment)));
   });
   const prunable = options.prune
     ? 0

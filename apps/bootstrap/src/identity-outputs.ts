@@ -8,10 +8,10 @@
  * trailing newline), are checked with its `validateIdentityOutputs` first, and the file is only
  * replaced when they change.
  */
-import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { serializeIdentityOutputs, validateIdentityOutputs, type IdentityOutputs } from "@flotilla/workload-identity";
+import { writeFileAtomic } from "./atomic-write.js";
 
 export function outputsPath(dir: string, cluster: string): string {
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(cluster)) throw new Error(`not a cluster name: ${JSON.stringify(cluster)}`);
@@ -29,36 +29,6 @@ export async function writeOutputsFile(dir: string, outputs: IdentityOutputs): P
     throw error;
   });
   if (current === content) return "unchanged";
-  await mkdir(dir, { recursive: true });
-  // `.tmp-*` is git-ignored; same directory, so the rename cannot cross file systems.
-  const temp = join(dir, `.tmp-${outputs.cluster}.json.${process.pid}.${randomBytes(4).toString("hex")}`);
-  try {
-    const handle = await open(temp, "wx", 0o644);
-    try {
-      await handle.writeFile(content, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, target);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await syncDirectory(dir);
+  await writeFileAtomic(target, content);
   return "written";
-}
-
-/** Makes the rename durable (best effort: not every platform lets a directory be fsynced). */
-async function syncDirectory(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, "r");
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // ignored: durability of the rename, not its atomicity, depends on this
-  }
 }

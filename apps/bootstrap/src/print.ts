@@ -3,72 +3,53 @@
  * desired state (`plan --offline`), apply's progress lines and its summary. Pure string building.
  */
 import type { IdentityPlan } from "@flotilla/workload-identity";
-import { ficAddress, identityAddress, roleAssignmentAddress, roleDefinitionAddress } from "./addresses.js";
 import type { ResourceResult } from "./apply.js";
 import type { RequestCounts } from "./arm-session.js";
-import type { Action, ClusterChanges, ResourceKind } from "./diff.js";
+import type { AttributeChange, AttributeValue, ResourceKind } from "./diff.js";
+import type { ClusterView, PlanSummary, ResourceView } from "./plan-view.js";
 
-const SYMBOL: Record<Action, string> = { create: "+", update: "~", unchanged: "=", delete: "-" };
+const SYMBOL: Record<ResourceView["action"], string> = { create: "+", update: "~", adopt: "~", unchanged: "=", delete: "-", error: "!" };
 const KIND_WIDTH = "federated credential".length;
 
 const line = (symbol: string, label: string, kind: ResourceKind, address: string, extra?: string) =>
   `  ${symbol} ${label.padEnd(9)} ${kind.padEnd(KIND_WIDTH)}  ${address}${extra ? `  [${extra}]` : ""}`;
 
-export interface PlanTotals {
-  create: number;
-  update: number;
-  unchanged: number;
-  delete: number;
-  /** Certain to fail (blocked) or not readable. */
-  problems: number;
-  /** flotilla's own resources no longer planned, kept because --prune is off. */
-  prunable: number;
+const show = (value: AttributeValue) => (typeof value === "string" ? JSON.stringify(value) : `[${value.map((v) => JSON.stringify(v)).join(", ")}]`);
+
+/** One line per attribute, like terraform: `+ name = value`, `~ name = old → new`, `- name = old`. */
+export function formatAttribute(attribute: AttributeChange): string {
+  const name = attribute.name.startsWith("tags.") ? `tags[${JSON.stringify(attribute.name.slice(5))}]` : attribute.name;
+  if (attribute.before === undefined) return `      + ${name} = ${show(attribute.after ?? "")}`;
+  if (attribute.after === undefined) return `      - ${name} = ${show(attribute.before)}`;
+  return `      ~ ${name} = ${show(attribute.before)} → ${show(attribute.after)}`;
 }
 
-export function clusterHeading(changes: ClusterChanges): string {
-  const p = changes.plan;
-  return `Cluster ${p.cluster} (subscription ${p.subscriptionId}, tenant ${p.tenantId})`;
+export function clusterHeading(cluster: { cluster: string; subscriptionId: string; tenantId: string }): string {
+  return `Cluster ${cluster.cluster} (subscription ${cluster.subscriptionId}, tenant ${cluster.tenantId})`;
 }
 
-/** The plan lines of one cluster; adds to `totals`. */
-export function formatClusterPlan(changes: ClusterChanges, totals: PlanTotals): string[] {
-  const lines = [clusterHeading(changes)];
-  const add = (action: Action, kind: ResourceKind, address: string, details: string[], blocked?: string, note?: string) => {
-    totals[action]++;
-    if (blocked !== undefined) totals.problems++;
-    const extra = [...details, ...(note ? [note] : []), ...(blocked !== undefined ? [`will fail: ${blocked}`] : [])].join("; ");
-    lines.push(line(SYMBOL[action], action, kind, address, extra || undefined));
-  };
-  const error = (kind: ResourceKind, address: string, message: string) => {
-    totals.problems++;
-    lines.push(line("!", "error", kind, address, `could not read it: ${message}`));
-  };
-  for (const d of changes.roleDefinitions) {
-    if (d.readError !== undefined) error(d.kind, roleDefinitionAddress(d), d.readError);
-    else add(d.action, d.kind, roleDefinitionAddress(d), d.details, d.blocked);
-  }
-  for (const i of changes.identities) {
-    const identity = i.identity.planned;
-    if (i.readError !== undefined) {
-      error(i.identity.kind, identityAddress(i.identity), i.readError);
+/** The plan lines of one cluster: one line per resource, then the attributes it sets, changes or removes. */
+export function formatClusterPlan(cluster: ClusterView): string[] {
+  const lines = [clusterHeading(cluster)];
+  for (const r of cluster.resources) {
+    if (r.action === "error") {
+      lines.push(line("!", "error", r.kind, r.address, `could not read it: ${r.readError}`));
       continue;
     }
-    add(i.identity.action, i.identity.kind, identityAddress(i.identity), i.identity.details, i.identity.blocked, i.identity.note);
-    for (const f of i.fics) add(f.action, f.kind, ficAddress(identity, f), f.details, f.blocked);
-    for (const a of i.roleAssignments) add(a.action, a.kind, roleAssignmentAddress(identity, a), a.details, a.blocked, a.note);
-    totals.prunable += i.prunable;
+    const extra = [...(r.note ? [r.note] : []), ...(r.reason ? [r.reason] : []), ...(r.blocked !== undefined ? [`will fail: ${r.blocked}`] : [])].join("; ");
+    lines.push(line(SYMBOL[r.action], r.action, r.kind, r.address, extra || undefined));
+    if (r.action !== "unchanged") lines.push(...r.attributes.map(formatAttribute));
   }
-  if (changes.roleDefinitions.length === 0 && changes.identities.length === 0) lines.push("  (no identities planned)");
+  if (cluster.resources.length === 0) lines.push("  (no identities planned)");
   return lines;
 }
 
-export function formatPlanSummary(totals: PlanTotals, prune: boolean): string[] {
-  const lines = [
-    `Plan: ${totals.create} to create, ${totals.update} to update, ${totals.unchanged} unchanged, ${totals.delete} to delete.`,
-  ];
-  if (totals.problems > 0) lines.push(`${totals.problems} resource(s) cannot be applied as they are (marked "!" or "will fail" above).`);
-  if (!prune && totals.prunable > 0) {
-    lines.push(`${totals.prunable} federated credential(s)/role assignment(s) flotilla created are no longer planned; \`apply --prune\` deletes them.`);
+export function formatPlanSummary(summary: PlanSummary, prune: boolean): string[] {
+  const adopt = summary.adopt > 0 ? `${summary.adopt} to adopt, ` : "";
+  const lines = [`Plan: ${summary.create} to create, ${summary.update} to update, ${adopt}${summary.unchanged} unchanged, ${summary.delete} to delete.`];
+  if (summary.problems > 0) lines.push(`${summary.problems} resource(s) cannot be applied as they are (marked "!" or "will fail" above).`);
+  if (!prune && summary.prunable > 0) {
+    lines.push(`${summary.prunable} federated credential(s)/role assignment(s) flotilla created are no longer planned; \`plan --prune\` lists them, \`apply --prune\` deletes them.`);
   }
   return lines;
 }
@@ -101,6 +82,7 @@ export function formatDesiredState(plan: IdentityPlan): string[] {
     if (cluster.identities.length === 0 && cluster.roleDefinitions.length === 0) lines.push("  (no identities planned)");
   }
   lines.push(
+    "This is the desired state from the fleet alone (--offline): Azure was not read, so it says nothing about what exists or what apply would change.",
     `Desired: ${definitions} role definition(s), ${identities} identit${identities === 1 ? "y" : "ies"}, ${fics} federated credential(s), ${assignments} role assignment(s) in ${plan.clusters.length} cluster(s).`,
   );
   return lines;
@@ -109,6 +91,7 @@ export function formatDesiredState(plan: IdentityPlan): string[] {
 const OUTCOME_SYMBOL: Record<ResourceResult["outcome"], string> = {
   created: "+",
   updated: "~",
+  adopted: "~",
   unchanged: "=",
   exists: "=",
   deleted: "-",
@@ -125,13 +108,14 @@ export function formatResult(result: ResourceResult): string {
 export interface ApplyTotals {
   created: number;
   updated: number;
+  adopted: number;
   unchanged: number;
   deleted: number;
   failed: number;
 }
 
 export function applyTotals(results: readonly ResourceResult[]): ApplyTotals {
-  const totals: ApplyTotals = { created: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0 };
+  const totals: ApplyTotals = { created: 0, updated: 0, adopted: 0, unchanged: 0, deleted: 0, failed: 0 };
   for (const r of results) {
     if (r.outcome === "exists") totals.unchanged++;
     else if (r.outcome === "skipped") totals.failed++;
@@ -143,7 +127,7 @@ export function applyTotals(results: readonly ResourceResult[]): ApplyTotals {
 export function formatApplySummary(totals: ApplyTotals, counts: RequestCounts, wallMs: number, interrupted: boolean): string {
   const head = interrupted ? "Apply interrupted" : totals.failed > 0 ? "Apply finished with failures" : "Apply complete";
   return (
-    `${head}: ${totals.created} created, ${totals.updated} updated, ${totals.unchanged} unchanged, ${totals.deleted} deleted, ${totals.failed} failed; ` +
+    `${head}: ${totals.created} created, ${totals.updated} updated, ${totals.adopted > 0 ? `${totals.adopted} adopted, ` : ""}${totals.unchanged} unchanged, ${totals.deleted} deleted, ${totals.failed} failed; ` +
     `${counts.reads + counts.writes} ARM requests (${counts.reads} reads, ${counts.writes} writes); ${(wallMs / 1000).toFixed(1)} s.`
   );
 }
