@@ -2,6 +2,7 @@ import "@flotilla/fleet/jitless";
 import { join, resolve } from "node:path";
 import { Command } from "commander";
 import { formatFleetProblems } from "@flotilla/fleet";
+import { LockBusyError } from "@flotilla/lock";
 import { hasChanges, TreeConflictError, type RenderProblem, type TreeChanges } from "@flotilla/render";
 import {
   FLEET_OPTION_HELP,
@@ -48,6 +49,8 @@ async function run(options: SynthCliOptions): Promise<number> {
       outDir,
       check: options.check ?? false,
       ...(options.cache ? { renderCache: join(resolve(options.cacheDir), RENDER_CACHE_FILE) } : {}),
+      lockWaitMs: lockWaitMs(),
+      onLockWait: (holder) => console.error(`synth: waiting for ${shownOut}/, locked by ${holder}`),
     });
     switch (outcome.kind) {
       case "invalid-fleet":
@@ -79,8 +82,18 @@ async function run(options: SynthCliOptions): Promise<number> {
       console.error(`synth: ${error.message}`);
       return 1;
     }
+    if (error instanceof LockBusyError) {
+      console.error(`synth: ${error.message} (FLOTILLA_LOCK_WAIT_SECONDS sets the wait.) ${shownOut}/ was not changed.`);
+      return 2;
+    }
     throw error;
   }
+}
+
+/** FLOTILLA_LOCK_WAIT_SECONDS: how long to wait for another synth writing the same tree. */
+function lockWaitMs(): number | undefined {
+  const seconds = Number(process.env.FLOTILLA_LOCK_WAIT_SECONDS);
+  return process.env.FLOTILLA_LOCK_WAIT_SECONDS && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
 function describeChanges(changes: TreeChanges, out: string): string {

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { basename, dirname } from "node:path";
+import { withLock } from "@flotilla/lock";
 import type { KubeObject, ObjectValidator } from "@flotilla/render";
 
 /** How much YAML the cache file keeps: the objects of the last run first, then the most recent others. */
@@ -73,7 +74,10 @@ export class RenderCache {
     return yaml;
   }
 
-  /** Writes the cache when it learnt something: whole (temporary file, then rename) or not at all. */
+  /**
+   * Writes the cache when it learnt something: whole (temporary file, then rename) or not at all,
+   * under the cache directory's lock; when another synth holds it, this run's learning is dropped.
+   */
   async save(): Promise<void> {
     if (!this.changed) return;
     const kept = new Set<string>();
@@ -92,8 +96,10 @@ export class RenderCache {
     const temporary = `${this.file}.${process.pid}.tmp`;
     try {
       await mkdir(dirname(this.file), { recursive: true });
-      await writeFile(temporary, JSON.stringify(content));
-      await rename(temporary, this.file);
+      await withLock(dirname(this.file), { operation: "synth (render cache)", waitMs: 0 }, async () => {
+        await writeFile(temporary, JSON.stringify(content));
+        await rename(temporary, this.file);
+      });
       this.changed = false;
     } catch {
       // A read-only checkout or a full disk only costs the next run its speed-up.

@@ -16,6 +16,7 @@ import {
   type RenderProblem,
   type TreeChanges,
 } from "@flotilla/render";
+import { describeHolder, type ProcessIdentity, withLock } from "@flotilla/lock";
 import type { ClusterIdentityPlan, IdentityOutputs } from "@flotilla/workload-identity";
 import { checkRenderedChartValues, vendoredChartValues } from "./chart-values.js";
 import { loadFleetInputs } from "./fleet-inputs.js";
@@ -57,6 +58,13 @@ export interface SynthOptions {
    * @default createSchemaValidator
    */
   loadValidator?: () => Promise<ObjectValidator>;
+  /**
+   * How long to wait for another synth writing the same tree (see @flotilla/lock).
+   * @default DEFAULT_LOCK_WAIT_MS
+   */
+  lockWaitMs?: number;
+  /** Called when another process holds the tree's lock and this one starts waiting for it. */
+  onLockWait?: (holder: string) => void;
 }
 
 export type SynthOutcome =
@@ -111,7 +119,10 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   if (options.check) {
     return { kind: "checked", changes: compareTree(plan.files, await readTree(options.outDir)), clusters };
   }
-  return { kind: "written", changes: await writeTree(options.outDir, plan.files), clusters };
+  // One writer at a time: the tree is read and replaced under its lock (.clusters.lock beside it).
+  const lock = { operation: "synth", waitMs: options.lockWaitMs, onWait: (holder: ProcessIdentity) => options.onLockWait?.(describeHolder(holder)) };
+  const changes = await withLock(options.outDir, lock, () => writeTree(options.outDir, plan.files));
+  return { kind: "written", changes, clusters };
 }
 
 /** The schema validator and the serializer, answering from the render cache when synth has one. */

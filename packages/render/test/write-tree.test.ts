@@ -1,7 +1,10 @@
+import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { currentProcess } from "@flotilla/lock";
 import { generatedHeader } from "../src/header.js";
 import { readTree } from "../src/read-tree.js";
 import { compareTree } from "../src/compare-tree.js";
@@ -83,6 +86,92 @@ describe("writeTree", () => {
     await writeTree(root, plan({ "dev/a.yaml": "a: 0\n" }));
     expect(await readFile(join(root, "dev/a.yaml"), "utf8")).toBe(`${header}a: 0\n`);
     expect(await readdir(parent)).toEqual(["clusters"]);
+  });
+});
+
+describe("writeTree: modes, durability, interruption", () => {
+  const built = fileURLToPath(new URL("../dist/index.js", import.meta.url));
+  const before = { "dev/a.yaml": "a: 0\n", "dev/keep.yaml": "keep: 0\n", "dev/old/x.yaml": "x: 0\n", "prod/b.yaml": "b: 0\n" };
+  const after = { "dev/a.yaml": "a: 1\n", "dev/keep.yaml": "keep: 0\n", "dev/new/y.yaml": "y: 1\n", "prod/b.yaml": "b: 1\n", "stage/c.yaml": "c: 1\n" };
+
+  /** Runs writeTree in a child process that SIGKILLs itself at the `nth` occurrence of `step`. */
+  function writeAndDie(entries: Record<string, string>, step: string, nth: number): number | null {
+    const script = `
+      import { writeTree } from ${JSON.stringify(built)};
+      const planned = new Map(Object.entries(${JSON.stringify(Object.fromEntries(plan(entries)))}));
+      let seen = 0;
+      await writeTree(${JSON.stringify(root)}, planned, {
+        onStep: (step) => { if (step === ${JSON.stringify(step)} && ++seen === ${nth}) process.kill(process.pid, "SIGKILL"); },
+      });`;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    if (child.status !== null) throw new Error(`the writer was not killed: ${child.status} ${child.stderr}`);
+    return child.status;
+  }
+
+  async function contentOf(path: string): Promise<string | undefined> {
+    return readFile(join(root, path), "utf8").catch(() => undefined);
+  }
+
+  it("creates directories 0755 and files 0644 (less the umask), the root included", async () => {
+    const umask = process.umask();
+    await writeTree(root, plan({ "dev/x/b.yaml": "b: 1\n" }));
+    await writeTree(root, plan({ "dev/x/b.yaml": "b: 2\n", "dev/y/c.yaml": "c: 1\n" }));
+    for (const dir of ["", "dev", "dev/x", "dev/y"]) expect(((await stat(join(root, dir))).mode & 0o777).toString(8)).toBe((0o755 & ~umask).toString(8));
+    for (const file of ["dev/x/b.yaml", "dev/y/c.yaml"]) expect(((await stat(join(root, file))).mode & 0o777).toString(8)).toBe((0o644 & ~umask).toString(8));
+  });
+
+  it("never leaves the tree missing: killed between any two replacements, every file is old or new, and the next write finishes the commit", async () => {
+    const replacements = 5; // 1 stale removal + 4 files in
+    for (let nth = 1; nth <= replacements; nth++) {
+      await rm(root, { recursive: true, force: true });
+      await writeTree(root, plan(before));
+      await put("dev/flux-system/gotk-sync.yaml", "kind: GitRepository\n");
+      writeAndDie(after, "replaced", nth);
+      expect((await stat(root)).isDirectory()).toBe(true);
+      for (const path of new Set([...Object.keys(before), ...Object.keys(after)])) {
+        const content = await contentOf(path);
+        const allowed = [before[path as keyof typeof before], after[path as keyof typeof after]].map((body) => (body === undefined ? undefined : header + body));
+        expect(allowed, `${path} after ${nth} replacements`).toContain(content);
+      }
+      await writeTree(root, plan(after));
+      expect(await listFiles(root)).toEqual([...Object.keys(after), "dev/flux-system/gotk-sync.yaml"].sort());
+      for (const [path, body] of Object.entries(after)) expect(await contentOf(path)).toBe(header + body);
+      expect(await readdir(parent)).toEqual(["clusters"]);
+    }
+  });
+
+  it("a writer killed before its commit point changes nothing, and its staging directory is discarded", async () => {
+    await writeTree(root, plan(before));
+    writeAndDie(after, "staged", 1);
+    expect((await readdir(parent)).filter((entry) => entry.includes("staging"))).toHaveLength(1);
+    expect(await listFiles(root)).toEqual(Object.keys(before).sort());
+    await writeTree(root, plan(before));
+    expect(await readdir(parent)).toEqual(["clusters"]);
+  });
+
+  it("recovery leaves the staging directory of a live writer alone", async () => {
+    const live = join(parent, `.clusters.flotilla-staging-${process.pid}-live`);
+    await mkdir(join(live, "files"), { recursive: true });
+    await writeFile(join(live, "owner.json"), JSON.stringify(currentProcess("synth")));
+    await writeFile(join(live, "commit.json"), JSON.stringify({ write: ["dev/a.yaml"], remove: [] }));
+    await writeFile(join(live, "files", "a.yaml"), "not yet");
+    await writeTree(root, plan(before));
+    expect((await readdir(parent)).sort()).toEqual([".clusters.flotilla-staging-" + process.pid + "-live", "clusters"]);
+    expect(await contentOf("dev/a.yaml")).toBe(header + before["dev/a.yaml"]);
+  });
+
+  it("turns a stale generated file into a directory and back", async () => {
+    await writeTree(root, plan({ "dev/x": "x: 0\n" }));
+    await writeTree(root, plan({ "dev/x/a.yaml": "a: 0\n" }));
+    expect(await listFiles(root)).toEqual(["dev/x/a.yaml"]);
+    await writeTree(root, plan({ "dev/x": "x: 0\n" }));
+    expect(await listFiles(root)).toEqual(["dev/x"]);
+  });
+
+  it("refuses to put a file where a directory of foreign files is, or below a foreign file", async () => {
+    await put("dev/mine/notes.txt", "mine\n");
+    await put("dev/file", "mine\n");
+    await expect(writeTree(root, plan({ "dev/mine": "a: 1\n", "dev/file/a.yaml": "a: 1\n" }))).rejects.toMatchObject({ conflicts: ["dev/file/a.yaml", "dev/mine"] });
   });
 });
 
