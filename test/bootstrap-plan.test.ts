@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { acquireLock } from "@flotilla/lock";
 import type { ArmServer } from "./support/arm-server/index.js";
 import { bootstrapInProcess } from "./support/bootstrap-cli.js";
 import { AUDIENCE, clusterWith, isWrite, planOf, serviceAccounts, startServerFor } from "./support/bootstrap-harness.js";
@@ -167,6 +168,25 @@ describe("bootstrap plan like terraform (issue 13.7)", () => {
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain("cluster dev: what Azure holds changed (outside what the plan changes)");
     expect(server.requests.filter(isWrite)).toEqual([]);
+  });
+
+  it("apply holds the lock of the identity outputs: a second writer waits, then refuses naming the holder (exit 2) before reading Azure", async () => {
+    const { server, fleet, outputs } = await setUp(dev);
+    const held = await acquireLock(outputs, { operation: "secret set (test)" });
+    try {
+      const started = Date.now();
+      const blocked = await bootstrapInProcess(["apply", "--fleet", fleet, "--outputs-dir", outputs, "--yes"], { server, lockWaitMs: 300 });
+      expect(blocked.code).toBe(2);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+      expect(blocked.stderr).toMatch(/^Waiting for the lock of .*outputs \(held by secret set \(test\), pid \d+ on /m);
+      expect(blocked.stderr).toMatch(/^bootstrap: .*outputs is locked by secret set \(test\), pid \d+ .*; waited /m);
+      expect(blocked.stderr).toContain("Nothing was read or changed in Azure.");
+      expect(server.requests).toEqual([]);
+    } finally {
+      await held.release();
+    }
+    const free = await bootstrapInProcess(["apply", "--fleet", fleet, "--outputs-dir", outputs, "--yes"], { server });
+    expect(free.code).toBe(0);
   });
 
   it("usage: a broken or offline plan file, --cluster with a plan file, --out/--exit-code with --offline exit 2", async () => {

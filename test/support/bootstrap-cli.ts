@@ -38,6 +38,7 @@ export interface InProcessOptions {
   confirm?: (question: string) => Promise<boolean>;
   abortSignal?: AbortSignal;
   sdkRetry?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
+  lockWaitMs?: number;
 }
 
 /** runCli in this process; with `server`, FLOTILLA_ARM_ENDPOINT and `--ca` point at it. */
@@ -64,6 +65,7 @@ export async function bootstrapInProcess(args: string[], options: InProcessOptio
       requestTimeoutMs: 10_000,
       additionalPolicies: [loopbackOnlyPolicy()],
       ...FAST_RETRY,
+      ...(options.lockWaitMs !== undefined ? { lockWaitMs: options.lockWaitMs } : {}),
     },
   };
   const needsServer = args[0] === "apply" || (args[0] === "plan" && !args.includes("--offline"));

@@ -8,13 +8,18 @@
  * With a plan file (`plan --out <file>`): apply exactly the identity plan saved in it, with its
  * --prune, after checking that Azure still holds what was read when it was made; otherwise refuse
  * (exit 1) having changed nothing. The saved plan was the confirmation: nothing is asked.
+ *
+ * Either way it holds the lock of the identity outputs directory (@flotilla/lock) from reading
+ * Azure to writing the outputs: a second apply waits, then refuses naming the holder (exit 2).
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { describeHolder, LockBusyError, withLock } from "@flotilla/lock";
 import type { IdentityPlan } from "@flotilla/workload-identity";
 import { applyChanges } from "./apply.js";
 import { PlanRejectedError, readChanges } from "./bootstrap.js";
 import { type CliEnvironment, type CommonOptions, displayPath, EXIT, loadPlan, openSession, UsageError, warnAboutIssuers } from "./command-context.js";
+import type { ArmSession } from "./arm-session.js";
 import type { ClusterChanges } from "./diff.js";
 import { outputsPath, writeOutputsFile } from "./identity-outputs.js";
 import { PlanFileError, readPlanFile, type SavedPlan } from "./plan-file.js";
@@ -51,6 +56,39 @@ export async function runApply(environment: CliEnvironment, options: ApplyComman
   const session = await openSession(environment, options);
   if (!session) return EXIT.usage;
   const prune = saved?.prune ?? options.prune ?? false;
+  const outputsDir = options.outputsDir !== undefined ? resolve(options.outputsDir) : join(environment.repoRoot, "apps/fleet/identity-outputs");
+  // One apply at a time: it holds the lock of the identity outputs from reading Azure to writing them.
+  try {
+    return await withLock(
+      outputsDir,
+      {
+        operation: "bootstrap apply",
+        waitMs: environment.tuning?.lockWaitMs,
+        onWait: (holder) => environment.stderr(`Waiting for the lock of ${displayPath(environment, outputsDir)} (held by ${describeHolder(holder)})…`),
+      },
+      () => applyHoldingLock(environment, { plan: plan!, saved, planFile, prune, yes: options.yes ?? false, outputsDir, session, started }),
+    );
+  } catch (error) {
+    if (!(error instanceof LockBusyError)) throw error;
+    environment.stderr(`bootstrap: ${error.message}`);
+    environment.stderr("Nothing was read or changed in Azure.");
+    return EXIT.usage;
+  }
+}
+
+interface LockedApply {
+  plan: IdentityPlan;
+  saved: SavedPlan | undefined;
+  planFile: string | undefined;
+  prune: boolean;
+  yes: boolean;
+  outputsDir: string;
+  session: ArmSession;
+  started: number;
+}
+
+async function applyHoldingLock(environment: CliEnvironment, run: LockedApply): Promise<number> {
+  const { plan, saved, planFile, prune, outputsDir, session, started } = run;
   let changes: ClusterChanges[];
   try {
     changes = await readChanges(plan, session, { prune, abortSignal: environment.abortSignal });
@@ -77,7 +115,7 @@ export async function runApply(environment: CliEnvironment, options: ApplyComman
     for (const cluster of document.clusters) for (const line of formatClusterPlan(cluster)) environment.stdout(line);
     for (const line of formatPlanSummary(document.summary, prune)) environment.stdout(line);
     const count = document.summary.create + document.summary.update + document.summary.adopt + document.summary.delete;
-    if (hasChanges(document.summary) && !options.yes) {
+    if (hasChanges(document.summary) && !run.yes) {
       if (!environment.interactive) {
         throw new UsageError(
           `refusing to make ${count} change(s) in Azure without confirmation: not a terminal; re-run with --yes, or save a plan (bootstrap plan --out plan.json) and apply it (bootstrap apply plan.json); nothing was changed`,
@@ -101,7 +139,6 @@ export async function runApply(environment: CliEnvironment, options: ApplyComman
   });
 
   let outputsFailed = false;
-  const outputsDir = options.outputsDir !== undefined ? resolve(options.outputsDir) : join(environment.repoRoot, "apps/fleet/identity-outputs");
   for (const outputs of report.outputs) {
     const cluster = changes.find((c) => c.plan.cluster === outputs.cluster)!;
     const path = outputsPath(outputsDir, outputs.cluster);

@@ -38,6 +38,8 @@ export interface Tuning {
   principalRetry?: RetryPolicy;
   ficConflictRetry?: RetryPolicy;
   concurrency?: number;
+  /** How long apply waits for another apply's lock. */
+  lockWaitMs?: number;
 }
 
 /** Exit codes: 0 success, 1 something failed or found (changes with --exit-code, a stale saved plan), 2 usage or environment error. */

@@ -11,7 +11,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { serializeIdentityOutputs, validateIdentityOutputs, type IdentityOutputs } from "@flotilla/workload-identity";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileDurable } from "@flotilla/lock";
 
 export function outputsPath(dir: string, cluster: string): string {
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(cluster)) throw new Error(`not a cluster name: ${JSON.stringify(cluster)}`);
@@ -29,6 +29,6 @@ export async function writeOutputsFile(dir: string, outputs: IdentityOutputs): P
     throw error;
   });
   if (current === content) return "unchanged";
-  await writeFileAtomic(target, content);
+  await writeFileDurable(target, content);
   return "written";
 }

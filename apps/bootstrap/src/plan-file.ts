@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { IdentityPlan } from "@flotilla/workload-identity";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileDurable } from "@flotilla/lock";
 import type { ObservedCluster } from "./observe.js";
 import { PLAN_FORMAT, type PlanDocument } from "./plan-view.js";
 
@@ -41,7 +41,7 @@ export function observationDigest(observed: ObservedCluster): string {
 }
 
 export async function writePlanFile(path: string, saved: SavedPlan): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(saved, null, 2)}\n`);
+  await writeFileDurable(path, `${JSON.stringify(saved, null, 2)}\n`);
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
