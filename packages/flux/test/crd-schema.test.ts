@@ -145,7 +145,7 @@ describe("the schema validator of the flux tests (createValidator over readFluxC
     const only = createValidator({ crds: gitOnly });
     expect(only.validate(git({ url: "https://example.com/r", interval: "1m" }))).toEqual([]);
     expect(only.validate(hr({ chartRef: { kind: "OCIRepository", name: "a" } }))).toEqual([
-      { path: "", message: expect.stringMatching(/^no schema is known for helm\.toolkit\.fluxcd\.io\/v2 HelmRelease: it is not a Kubernetes 1\.28 core kind/) },
+      { path: "", message: expect.stringMatching(/^no schema is known for helm\.toolkit\.fluxcd\.io\/v2 HelmRelease: it is not a Kubernetes 1\.34 core kind/) },
     ]);
   });
 });

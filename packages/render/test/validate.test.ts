@@ -153,7 +153,7 @@ describe("kinds without a schema", () => {
       {
         path: "",
         message:
-          "no schema is known for example.com/v1 Widget: it is not a Kubernetes 1.28 core kind, so its CustomResourceDefinition must be vendored and passed to createValidator",
+          "no schema is known for example.com/v1 Widget: it is not a Kubernetes 1.34 core kind, so its CustomResourceDefinition must be vendored and passed to createValidator",
       },
     ]);
   });
@@ -169,7 +169,7 @@ describe("kinds without a schema", () => {
 
   it("points at the served version of a core kind", () => {
     expect(validator.validate({ apiVersion: "apps/v1beta1", kind: "Deployment", metadata })).toEqual([
-      { path: "", message: expect.stringContaining("Kubernetes 1.28 knows Deployment only as apps/v1") },
+      { path: "", message: expect.stringContaining("Kubernetes 1.34 knows Deployment only as apps/v1") },
     ]);
   });
 

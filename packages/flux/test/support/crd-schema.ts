@@ -1,7 +1,7 @@
 /**
  * Test helper: validates emitted manifests with the project's one schema validator
  * (`createValidator` of @flotilla/render: strict structural schemas and CEL rules of the vendored
- * Flux CRDs, the Kubernetes 1.28 schema for core kinds), fed with the CRDs that synth uses
+ * Flux CRDs, the Kubernetes API schema of the default version for core kinds), fed with the CRDs that synth uses
  * (`readFluxCrds()`, i.e. crds/crds.json; crd-json.test.ts keeps it equal to the YAML).
  */
 import { createValidator, type SchemaProblem } from "@flotilla/render/validate";

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import type { Ajv as AjvClass } from "ajv";
 import { indexCustomResources } from "../validate/custom-resources.js";
+import { KUBERNETES_VERSIONS } from "../kubernetes-versions/index.js";
 import { definitionUnitKey, kubernetesUnit, loadKubernetesSchema } from "../validate/kubernetes-schema.js";
 import { kubernetesPatternEngine } from "../validate/pattern-engine.js";
 import { addCustomResourceUnits } from "../validate/root-schemas.js";
@@ -11,7 +12,8 @@ const RUNTIME = "@flotilla/render/validator-runtime";
 
 /**
  * Compiles, ahead of time, every schema unit `createValidator({ crds })` can need: every served
- * version of the CRDs and every definition of the Kubernetes schema. Returns ajv's standalone code
+ * version of the CRDs and every definition of every Kubernetes version's schema (a definition that
+ * did not change between versions is one unit). Returns ajv's standalone code
  * (CommonJS, requiring `ajv` and `@flotilla/render/validator-runtime`) by `unitDigest`; loaded
  * through the validator's `precompiled` option, a unit is never compiled at run time.
  */
@@ -41,7 +43,9 @@ export function precompileSchemaUnits(crds: readonly unknown[]): Map<string, str
 function allUnits(crds: readonly unknown[]): SchemaUnit[] {
   const units = new Map<string, SchemaUnit>();
   for (const [key, { openApiSchema }] of indexCustomResources(crds).served) addCustomResourceUnits(openApiSchema, key, units);
-  const kubernetes = loadKubernetesSchema();
-  const definitions = Object.keys(kubernetes.definitions).flatMap((name) => kubernetesUnit(kubernetes, definitionUnitKey(name)) ?? []);
+  const definitions = KUBERNETES_VERSIONS.flatMap((version) => {
+    const kubernetes = loadKubernetesSchema(version);
+    return Object.keys(kubernetes.definitions).flatMap((name) => kubernetesUnit(kubernetes, definitionUnitKey(name)) ?? []);
+  });
   return [...units.values(), ...definitions];
 }

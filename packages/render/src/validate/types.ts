@@ -13,6 +13,12 @@ export interface ValidatorOptions {
   /** Parsed CustomResourceDefinition documents (apiextensions.k8s.io/v1). */
   crds: unknown[];
   /**
+   * The Kubernetes version ("1.MINOR") whose API schema checks core kinds and ObjectMeta: the
+   * cluster's. One of KUBERNETES_VERSIONS (`@flotilla/render/kubernetes-versions`); any other throws.
+   * @default DEFAULT_KUBERNETES_VERSION
+   */
+  kubernetesVersion?: string;
+  /**
    * Schema units compiled ahead of time (`precompileSchemaUnits`), by `unitDigest`: a unit found
    * here is not compiled at run time; any other is.
    * @default - every unit is compiled on first use

@@ -19,7 +19,7 @@ export function describeUnknownKind(
     .filter(([, kinds]) => Object.hasOwn(kinds, gvk.kind))
     .map(([apiVersion]) => apiVersion);
   if (coreApiVersions.length > 0) {
-    return `${subject}: Kubernetes 1.28 knows ${gvk.kind} only as ${coreApiVersions.join(", ")} (or vendor a CRD that serves it)`;
+    return `${subject}: Kubernetes ${kubernetes.version} knows ${gvk.kind} only as ${coreApiVersions.join(", ")} (or vendor a CRD that serves it)`;
   }
-  return `${subject}: it is not a Kubernetes 1.28 core kind, so its CustomResourceDefinition must be vendored and passed to createValidator`;
+  return `${subject}: it is not a Kubernetes ${kubernetes.version} core kind, so its CustomResourceDefinition must be vendored and passed to createValidator`;
 }

@@ -1,5 +1,6 @@
 import { indexCustomResources } from "./custom-resources.js";
 import { gvkKey, readGroupVersionKind, type GroupVersionKind } from "./group-version-kind.js";
+import { DEFAULT_KUBERNETES_VERSION, describeUnsupportedVersion, isKubernetesVersion } from "../kubernetes-versions/index.js";
 import { findCoreDefinition, kubernetesUnit, loadKubernetesSchema } from "./kubernetes-schema.js";
 import { byPath, toSchemaProblems } from "./problems.js";
 import { isRecord } from "./records.js";
@@ -25,11 +26,15 @@ const BLOCKS_RULES = new Set(["type", "enum"]);
 
 /**
  * Validates Kubernetes objects strictly: custom resources against the served version of a vendored
- * CRD, including its CEL rules (validation-rules.ts), everything else against the Kubernetes 1.28
- * schema. Nothing is read or compiled up front: each apiVersion/kind is resolved on first use, its
- * schema compiled piecewise (SchemaUnits), and each CEL rule compiled when first evaluated.
+ * CRD, including its CEL rules (validation-rules.ts), everything else against the API schema of
+ * the Kubernetes version the cluster runs (kubernetes-schema.ts). An unsupported version throws at
+ * once; otherwise nothing is read or compiled up front: each apiVersion/kind is resolved on first
+ * use, its schema compiled piecewise (SchemaUnits), and each CEL rule compiled when first evaluated.
  */
 export function createValidator(options: ValidatorOptions): ObjectValidator {
+  const version = options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+  if (!isKubernetesVersion(version)) throw new Error(`kubernetesVersion: ${describeUnsupportedVersion(version)}`);
+  const kubernetes = () => loadKubernetesSchema(version);
   const customResources = indexCustomResources(options.crds);
   /** Units built so far (kind roots and CRD parts); Kubernetes definitions are built on demand. */
   const builtUnits = new Map<string, SchemaUnit>();
@@ -44,14 +49,13 @@ export function createValidator(options: ValidatorOptions): ObjectValidator {
       const { openApiSchema } = customResource;
       return { unit: addCustomResourceUnits(openApiSchema, key, builtUnits), openApiSchema };
     }
-    const kubernetes = loadKubernetesSchema();
-    const definition = findCoreDefinition(kubernetes, gvk);
+    const definition = findCoreDefinition(kubernetes(), gvk);
     if (definition) {
       const rootKey = `${key}#root`;
-      builtUnits.set(rootKey, coreKindUnit(kubernetes, definition));
+      builtUnits.set(rootKey, coreKindUnit(kubernetes(), definition));
       return { unit: rootKey };
     }
-    return { path: "", message: describeUnknownKind(gvk, customResources, kubernetes) };
+    return { path: "", message: describeUnknownKind(gvk, customResources, kubernetes()) };
   };
 
   return {
@@ -65,7 +69,7 @@ export function createValidator(options: ValidatorOptions): ObjectValidator {
         roots.set(key, root);
       }
       if (!("unit" in root)) return [root];
-      units ??= new SchemaUnits((unitKey) => builtUnits.get(unitKey) ?? kubernetesUnit(loadKubernetesSchema(), unitKey), options.precompiled);
+      units ??= new SchemaUnits((unitKey) => builtUnits.get(unitKey) ?? kubernetesUnit(kubernetes(), unitKey), options.precompiled);
       const errors = units.validate(root.unit, object);
       const problems = errors.length === 0 ? [] : toSchemaProblems(errors, object);
       if (root.openApiSchema === undefined || errors.some((error) => BLOCKS_RULES.has(error.keyword))) return problems;
