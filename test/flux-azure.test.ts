@@ -6,10 +6,11 @@ import { App } from "cdk8s";
 import { parseAllDocuments, stringify } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { ClusterChart, clusterDocuments, fluxControllerPatches } from "@flotilla/cluster";
-import { type ClusterSpec, clusterSpecSchema, loadFleet } from "@flotilla/fleet";
+import { type ClusterSpec, clusterSpecSchemaFor, loadFleet } from "@flotilla/fleet";
 import { type IdentityOutputs, planClusterIdentities } from "@flotilla/workload-identity";
 import { createSchemaValidator } from "../apps/fleet/src/schema-validator.js";
 import { validCluster } from "./support/fixture-fleet.js";
+import { PLATFORMS } from "@flotilla/platforms";
 
 const ISSUER = validCluster("wi").azure.oidcIssuerUrl;
 
@@ -49,11 +50,11 @@ function fluxAzureCluster(overrides: Record<string, unknown> = {}) {
 }
 
 function parse(input: unknown): ClusterSpec {
-  return clusterSpecSchema.parse(input);
+  return clusterSpecSchemaFor(PLATFORMS).parse(input);
 }
 
 function outputsFor(spec: ClusterSpec): IdentityOutputs {
-  const { plan } = planClusterIdentities(spec);
+  const { plan } = planClusterIdentities(spec, PLATFORMS);
   const identities = Object.fromEntries(
     plan.identities.map((identity, i) => [identity.key, { clientId: `00000000-0000-4000-8000-00000000000${i}`, principalId: `p${i}`, resourceId: identity.resourceId }]),
   );
@@ -61,13 +62,13 @@ function outputsFor(spec: ClusterSpec): IdentityOutputs {
 }
 
 function problemsOf(input: unknown): string[] {
-  const result = loadFleet([{ file: "clusters/wi.ts", exported: input }]);
+  const result = loadFleet([{ file: "clusters/wi.ts", exported: input }], PLATFORMS);
   return result.ok ? [] : result.problems.map((problem) => `${problem.path}: ${problem.message}`);
 }
 
 describe("Flux controller identities", () => {
   const spec = parse(fluxAzureCluster());
-  const { plan, problems } = planClusterIdentities(spec);
+  const { plan, problems } = planClusterIdentities(spec, PLATFORMS);
 
   it("the identity plan federates each controller's ServiceAccount with the cluster's issuer, with the narrowest roles", () => {
     expect(problems).toEqual([]);
@@ -90,7 +91,7 @@ describe("Flux controller identities", () => {
   });
 
   it("plans no controller identity without a registry, Key Vault or provider azure source", () => {
-    expect(planClusterIdentities(parse(validCluster("wi"))).plan.identities).toEqual([]);
+    expect(planClusterIdentities(parse(validCluster("wi")), PLATFORMS).plan.identities).toEqual([]);
   });
 
   describe("the rendered patches, included from a simulated flux-system/ with kustomize", () => {
@@ -137,7 +138,7 @@ describe("Flux controller identities", () => {
 
   it("is not rendered for the AKS GitOps extension (Azure manages Flux there)", () => {
     const extension = parse({ ...fluxAzureCluster(), flux: { ...fluxAzureCluster().flux, bootstrap: "aks-extension" } });
-    const extensionPlan = planClusterIdentities(extension).plan;
+    const extensionPlan = planClusterIdentities(extension, PLATFORMS).plan;
     expect(fluxControllerPatches(extension, { plan: extensionPlan, outputs: outputsFor(extension) })).toBeUndefined();
   });
 });
@@ -145,8 +146,8 @@ describe("Flux controller identities", () => {
 describe("Flux sources and notifications", () => {
   it("every rendered object validates against the vendored Flux CRDs", async () => {
     const spec = parse(fluxAzureCluster());
-    const { plan } = planClusterIdentities(spec);
-    const chart = new ClusterChart(new App(), spec, { identities: { plan, outputs: outputsFor(spec) } });
+    const { plan } = planClusterIdentities(spec, PLATFORMS);
+    const chart = new ClusterChart(new App(), spec, { platforms: PLATFORMS, identities: { plan, outputs: outputsFor(spec) } });
     const { documents } = clusterDocuments(chart);
     const objects = documents.map((document) => document.object as { apiVersion: string; kind: string; metadata: { name: string }; spec: Record<string, unknown> });
     const validator = await createSchemaValidator();

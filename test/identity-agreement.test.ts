@@ -19,6 +19,7 @@ import {
 import { validCluster, writeFleet } from "./support/fixture-fleet.js";
 import { repoRoot, synthCli } from "./support/synth-cli.js";
 import { snapshotTree } from "./support/tree-snapshot.js";
+import { PLATFORMS } from "@flotilla/platforms";
 
 interface RenderedServiceAccount {
   cluster: string;
@@ -38,7 +39,7 @@ async function exampleSpecs(): Promise<ClusterSpec[]> {
     const module = (await import(pathToFileURL(join(dir, name)).href)) as { default: unknown };
     modules.push({ file: `apps/fleet/src/clusters/${name}`, exported: module.default });
   }
-  const fleet = loadFleet(modules);
+  const fleet = loadFleet(modules, PLATFORMS);
   if (!fleet.ok) throw new Error(JSON.stringify(fleet.problems));
   return fleet.clusters.map((cluster) => cluster.spec);
 }
@@ -68,7 +69,7 @@ describe("the identity plan and the rendered ServiceAccounts agree", () => {
     const result = synthCli("--out", out);
     if (result.code !== 0) throw new Error(result.stderr);
     specs = await exampleSpecs();
-    const planned = planIdentities(specs);
+    const planned = planIdentities(specs, PLATFORMS);
     expect(planned.problems).toEqual([]);
     plan = planned.plan;
     outputs = new Map();

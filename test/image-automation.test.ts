@@ -10,7 +10,7 @@ import { App } from "cdk8s";
 import { parse } from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ClusterChart, clusterDocuments, type PlatformValue } from "@flotilla/cluster";
-import { type ClusterSpec, clusterSpecSchema, type LoadedCluster } from "@flotilla/fleet";
+import { type ClusterSpec, clusterSpecSchemaFor, type LoadedCluster } from "@flotilla/fleet";
 import { type IdentityOutputs, planClusterIdentities } from "@flotilla/workload-identity";
 import { vendoredChartValues } from "../apps/fleet/src/chart-values.js";
 import { checkImageTagsFile, imageTagsTemplate } from "../apps/fleet/src/image-tags-file.js";
@@ -21,6 +21,7 @@ import { validCluster } from "./support/fixture-fleet.js";
 import { validateCli } from "./support/review-cli.js";
 import { repoRoot, synthCli } from "./support/synth-cli.js";
 import { snapshotTree } from "./support/tree-snapshot.js";
+import { PLATFORMS } from "@flotilla/platforms";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered objects are arbitrary JSON
 type Json = Record<string, any>;
@@ -237,7 +238,7 @@ describe("platform values of automated images", () => {
   };
 
   function cluster(values: unknown[]): LoadedCluster {
-    const spec = clusterSpecSchema.parse({
+    const spec = clusterSpecSchemaFor(PLATFORMS).parse({
       ...validCluster("alpha"),
       sops: { age: [AGE] },
       platforms,
@@ -247,13 +248,13 @@ describe("platform values of automated images", () => {
   }
 
   function render(spec: ClusterSpec, platformValues: ReadonlyMap<string, PlatformValue[]>) {
-    const { plan } = planClusterIdentities(spec);
+    const { plan } = planClusterIdentities(spec, PLATFORMS);
     const outputs: IdentityOutputs = {
       cluster: spec.name,
       tenantId: spec.azure.tenantId,
       identities: Object.fromEntries(plan.identities.map((identity) => [identity.key, { clientId: "11111111-0000-4000-8000-000000000001", principalId: "p", resourceId: identity.resourceId }])),
     };
-    const props = { identities: { plan, outputs }, encryptedSecrets: spec.secrets, platformValues: platformValues.get(spec.name) ?? [] };
+    const props = { platforms: PLATFORMS, identities: { plan, outputs }, encryptedSecrets: spec.secrets, platformValues: platformValues.get(spec.name) ?? [] };
     expect(() => new ClusterChart(new App(), spec, props)).toThrow(/ClusterChart alpha: the cluster automates images .*, so the repository path of its image tags directory \(imageTagsPath\) is required/);
     const chart = new ClusterChart(new App(), spec, { ...props, imageTagsPath: "./fleet/images/alpha" });
     const automation = clusterDocuments(chart).documents.map((document) => document.object as Json).find((object) => object.kind === "ImageUpdateAutomation")!;

@@ -14,6 +14,7 @@ import { identityAzureName, identityResourceId, planIdentities, serializeIdentit
 import { validCluster, writeFleet } from "./support/fixture-fleet.js";
 import { synthCli } from "./support/synth-cli.js";
 import { snapshotTree } from "./support/tree-snapshot.js";
+import { PLATFORMS } from "@flotilla/platforms";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered manifests are arbitrary JSON
 type Manifest = Record<string, any>;
@@ -98,9 +99,9 @@ describe("a cluster with self-hosted Karpenter", () => {
   it("renders the controller before the pools, federates its ServiceAccount, and every object is applied exactly once", async () => {
     const fleet = await writeFleet({ "staging.mjs": cluster });
     dirs.push(fleet);
-    const loaded = loadFleet([{ file: "staging.mjs", exported: cluster }]);
+    const loaded = loadFleet([{ file: "staging.mjs", exported: cluster }], PLATFORMS);
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
-    const { plan, problems } = planIdentities(loaded.clusters.map((c) => c.spec));
+    const { plan, problems } = planIdentities(loaded.clusters.map((c) => c.spec), PLATFORMS);
     expect(problems).toEqual([]);
     const identity = plan.clusters[0]!.identities[0]!;
     expect(identity.key).toBe("karpenter");

@@ -7,11 +7,12 @@ import { join } from "node:path";
 import { App } from "cdk8s";
 import { describe, expect, it } from "vitest";
 import { ClusterChart, clusterDocuments } from "@flotilla/cluster";
-import { type ClusterSpec, clusterSpecSchema } from "@flotilla/fleet";
+import { type ClusterSpec, clusterSpecSchemaFor } from "@flotilla/fleet";
 import { readVendoredCharts } from "@flotilla/review";
 import { type IdentityOutputs, planClusterIdentities } from "@flotilla/workload-identity";
 import { validCluster } from "./support/fixture-fleet.js";
 import { repoRoot } from "./support/synth-cli.js";
+import { PLATFORMS } from "@flotilla/platforms";
 
 const AGE = "age1qcd9gd8rhpwsezw43s8yltsu357jw5yvlv9s5xa0x84vxh79hf0qc97mw9";
 const CLIENT_ID = "azure.workload.identity/client-id";
@@ -23,7 +24,7 @@ const METAFLOW = { storage: { account: "stalphametaflow", container: "metaflow" 
 type Json = Record<string, any>;
 
 function parse(platforms: Record<string, unknown>) {
-  return clusterSpecSchema.safeParse({ ...validCluster("alpha"), sops: { age: [AGE] }, platforms });
+  return clusterSpecSchemaFor(PLATFORMS).safeParse({ ...validCluster("alpha"), sops: { age: [AGE] }, platforms });
 }
 
 function spec(platforms: Record<string, unknown>): ClusterSpec {
@@ -35,14 +36,14 @@ function spec(platforms: Record<string, unknown>): ClusterSpec {
 const clientIdOf = (key: string) => `11111111-0000-4000-8000-${key === "metaflow" ? "000000000002" : "000000000001"}`;
 
 function render(cluster: ClusterSpec) {
-  const { plan, problems } = planClusterIdentities(cluster);
+  const { plan, problems } = planClusterIdentities(cluster, PLATFORMS);
   expect(problems).toEqual([]);
   const outputs: IdentityOutputs = {
     cluster: cluster.name,
     tenantId: cluster.azure.tenantId,
     identities: Object.fromEntries(plan.identities.map((identity) => [identity.key, { clientId: clientIdOf(identity.key), principalId: "33333333-0000-4000-8000-000000000000", resourceId: identity.resourceId }])),
   };
-  const chart = new ClusterChart(new App(), cluster, { identities: { plan, outputs }, encryptedSecrets: cluster.secrets });
+  const chart = new ClusterChart(new App(), cluster, { platforms: PLATFORMS, identities: { plan, outputs }, encryptedSecrets: cluster.secrets });
   const { dirs, documents } = clusterDocuments(chart);
   const objects = documents.map((document) => ({ dir: document.dir, object: document.object as Json }));
   const find = (kind: string, name: string) => objects.find((entry) => entry.object.kind === kind && entry.object.metadata.name === name);

@@ -8,13 +8,14 @@ import { join } from "node:path";
 import { App } from "cdk8s";
 import { describe, expect, it } from "vitest";
 import { ClusterChart, clusterDocuments } from "@flotilla/cluster";
-import { type ClusterSpec, clusterSpecSchema, renderedNamespaces } from "@flotilla/fleet";
+import { type ClusterSpec, clusterSpecSchemaFor, renderedNamespaces } from "@flotilla/fleet";
 import { FLYTE_CHART } from "@flotilla/flyte";
 import { podSchedulingFor } from "@flotilla/karpenter";
 import { readVendoredCharts } from "@flotilla/review";
 import { type IdentityOutputs, planClusterIdentities } from "@flotilla/workload-identity";
 import { validCluster } from "./support/fixture-fleet.js";
 import { repoRoot } from "./support/synth-cli.js";
+import { PLATFORMS } from "@flotilla/platforms";
 
 const AGE = "age1qcd9gd8rhpwsezw43s8yltsu357jw5yvlv9s5xa0x84vxh79hf0qc97mw9";
 const CLIENT_ID = "azure.workload.identity/client-id";
@@ -22,7 +23,7 @@ const BACKEND = "11111111-0000-4000-8000-000000000001";
 const TASKS = "11111111-0000-4000-8000-000000000002";
 
 function spec(flyte: Record<string, unknown> | undefined, extra: Record<string, unknown> = {}): ClusterSpec {
-  const result = clusterSpecSchema.safeParse({
+  const result = clusterSpecSchemaFor(PLATFORMS).safeParse({
     ...validCluster("alpha"),
     sops: { age: [AGE] },
     ...(flyte === undefined ? {} : { platforms: { flyte } }),
@@ -39,7 +40,7 @@ const FLYTE = {
 };
 
 function outputsFor(cluster: ClusterSpec): IdentityOutputs {
-  const plan = planClusterIdentities(cluster).plan;
+  const plan = planClusterIdentities(cluster, PLATFORMS).plan;
   const ids: Record<string, string> = { "flyte-backend": BACKEND, "flyte-tasks": TASKS };
   return {
     cluster: cluster.name,
@@ -54,9 +55,9 @@ function outputsFor(cluster: ClusterSpec): IdentityOutputs {
 type Json = Record<string, any>;
 
 function render(cluster: ClusterSpec) {
-  const { plan, problems } = planClusterIdentities(cluster);
+  const { plan, problems } = planClusterIdentities(cluster, PLATFORMS);
   expect(problems).toEqual([]);
-  const chart = new ClusterChart(new App(), cluster, { identities: { plan, outputs: outputsFor(cluster) }, encryptedSecrets: cluster.secrets });
+  const chart = new ClusterChart(new App(), cluster, { platforms: PLATFORMS, identities: { plan, outputs: outputsFor(cluster) }, encryptedSecrets: cluster.secrets });
   const { dirs, documents } = clusterDocuments(chart);
   return { plan, dirs, documents: documents.map((document) => ({ dir: document.dir, object: document.object as Json })) };
 }
@@ -82,16 +83,16 @@ describe("platforms.flyte", () => {
   });
 
   it("needs sops recipients and reports unknown fields with their path", () => {
-    const noSops = clusterSpecSchema.safeParse({ ...validCluster("alpha"), platforms: { flyte: FLYTE } });
+    const noSops = clusterSpecSchemaFor(PLATFORMS).safeParse({ ...validCluster("alpha"), platforms: { flyte: FLYTE } });
     expect(noSops.success).toBe(false);
     expect(JSON.stringify(noSops.error?.issues)).toMatch(/required with platforms \(flyte\)/);
-    const typo = clusterSpecSchema.safeParse({ ...validCluster("alpha"), sops: { age: [AGE] }, platforms: { flyte: { ...FLYTE, projets: ["x"] } } });
+    const typo = clusterSpecSchemaFor(PLATFORMS).safeParse({ ...validCluster("alpha"), sops: { age: [AGE] }, platforms: { flyte: { ...FLYTE, projets: ["x"] } } });
     expect(typo.success).toBe(false);
     expect(JSON.stringify(typo.error?.issues)).toContain("projets");
   });
 
   it("plans the backend and task identities: FICs for the chart's ServiceAccounts, Blob role on the container only", () => {
-    const { plan } = planClusterIdentities(spec(FLYTE));
+    const { plan } = planClusterIdentities(spec(FLYTE), PLATFORMS);
     const backend = plan.identities.find((identity) => identity.key === "flyte-backend")!;
     const tasks = plan.identities.find((identity) => identity.key === "flyte-tasks")!;
     expect(backend.name).toBe("id-alpha-flyte-backend");
@@ -124,7 +125,7 @@ describe("platforms.flyte", () => {
 
   it("refuses more than 20 project-domain namespaces on the task identity, naming the field", () => {
     const projects = ["a1", "a2", "a3", "a4", "a5", "a6", "a7"];
-    const { problems } = planClusterIdentities(spec({ ...FLYTE, projects }));
+    const { problems } = planClusterIdentities(spec({ ...FLYTE, projects }), PLATFORMS);
     expect(problems).toHaveLength(1);
     expect(problems[0]!.path).toBe("platforms.flyte.projects");
     expect(problems[0]!.message).toMatch(/"flyte-tasks" .* 21 federated credentials.* at most 20 per managed identity: reduce projects/);
@@ -132,7 +133,7 @@ describe("platforms.flyte", () => {
 
   it("refuses a spec identity that takes a platform identity's name", () => {
     const cluster = spec(FLYTE, { namespaces: [{ name: "team" }], identities: [{ name: "flyte-backend", serviceAccounts: [{ namespace: "team", name: "runner" }] }] });
-    const { problems } = planClusterIdentities(cluster);
+    const { problems } = planClusterIdentities(cluster, PLATFORMS);
     expect(problems.map((problem) => problem.path)).toContain("identities[0].name");
   });
 
@@ -232,7 +233,7 @@ describe("platforms.flyte", () => {
 
   it("gpuNodePool must name a gpu-preset pool of nodePools, with the path and the fix", () => {
     const issues = (flyte: Record<string, unknown>, extra: Record<string, unknown> = POOLS) => {
-      const result = clusterSpecSchema.safeParse({ ...validCluster("alpha"), sops: { age: [AGE] }, platforms: { flyte }, ...extra });
+      const result = clusterSpecSchemaFor(PLATFORMS).safeParse({ ...validCluster("alpha"), sops: { age: [AGE] }, platforms: { flyte }, ...extra });
       expect(result.success).toBe(false);
       return result.error!.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
     };

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clusterSpecSchema } from "@flotilla/fleet";
+import { clusterSpecSchemaFor } from "@flotilla/fleet";
 import { readFluxCrds } from "@flotilla/flux";
 import { createValidator, type ObjectValidator } from "@flotilla/render/validate";
 import { ChartValuesRegistry, formatProblem, type IdentityExpectations, validateTree, vendoredValuesChecker } from "@flotilla/review";
@@ -21,18 +21,19 @@ import {
   yamlFile,
 } from "../packages/review/test/support/fixture-tree.js";
 import { validCluster } from "./support/fixture-fleet.js";
+import { PLATFORMS } from "@flotilla/platforms";
 
 const CLIENT_ID = "c11e0000-0000-4000-8000-0000000000d1";
 const argo = { chart: "argo-workflows", version: "0.47.5", repository: "argo" };
 
 /** The fleet side: cluster dev federates analytics/runner with identity "analytics". */
 function expectations(): IdentityExpectations {
-  const spec = clusterSpecSchema.parse({
+  const spec = clusterSpecSchemaFor(PLATFORMS).parse({
     ...validCluster("dev"),
     namespaces: [{ name: "analytics" }],
     identities: [{ name: "analytics", serviceAccounts: [{ namespace: "analytics", name: "runner" }] }],
   });
-  const { plan, problems } = planIdentities([spec]);
+  const { plan, problems } = planIdentities([spec], PLATFORMS);
   expect(problems).toEqual([]);
   const resourceId = identityResourceId(spec.azure.subscriptionId, spec.azure.resourceGroup, identityAzureName("dev", "analytics"));
   const outputs = { cluster: "dev", tenantId: spec.azure.tenantId, identities: { analytics: { clientId: CLIENT_ID, principalId: CLIENT_ID, resourceId } } };

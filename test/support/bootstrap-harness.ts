@@ -9,6 +9,7 @@ import { ArmSession } from "../../apps/bootstrap/src/arm-session.js";
 import type { RetryPolicy } from "../../apps/bootstrap/src/retry.js";
 import { fakeCredential, loopbackOnlyPolicy, startArmServer, type ArmServer, type ArmServerOptions, type RecordedRequest } from "./arm-server/index.js";
 import { validCluster } from "./fixture-fleet.js";
+import { PLATFORMS } from "@flotilla/platforms";
 
 export const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 export const SUBSCRIPTION = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
@@ -40,9 +41,9 @@ export function serviceAccounts(namespace: string, count: number, prefix = "sa")
 
 /** loadFleet + planIdentities on plain cluster objects; throws on any problem. */
 export function planOf(...clusters: Array<Record<string, unknown> & { name: string }>): IdentityPlan {
-  const fleet = loadFleet(clusters.map((exported) => ({ file: `clusters/${exported.name}.ts`, exported })));
+  const fleet = loadFleet(clusters.map((exported) => ({ file: `clusters/${exported.name}.ts`, exported })), PLATFORMS);
   if (!fleet.ok) throw new Error(`fixture fleet invalid:\n${fleet.problems.map((p) => `${p.file}: ${p.path}: ${p.message}`).join("\n")}`);
-  const { plan, problems } = planIdentities(fleet.clusters.map((c) => c.spec));
+  const { plan, problems } = planIdentities(fleet.clusters.map((c) => c.spec), PLATFORMS);
   if (problems.length > 0) throw new Error(`fixture plan invalid:\n${problems.map((p) => `${p.cluster}: ${p.path}: ${p.message}`).join("\n")}`);
   return plan;
 }

@@ -1,6 +1,7 @@
 /** The identity plan of the fleet: import the cluster modules, validate them (loadFleet), derive
  * the plan (planIdentities), keep the selected clusters. */
 import { type FleetLocation, formatFleetProblems, importClusterModules, loadFleet } from "@flotilla/fleet";
+import { PLATFORMS } from "@flotilla/platforms";
 import { type IdentityPlan, planIdentities } from "@flotilla/workload-identity";
 
 export type FleetSource = FleetLocation;
@@ -15,7 +16,7 @@ export async function loadFleetPlan(source: FleetSource, selected: readonly stri
   } catch (error) {
     return { ok: false, message: `cannot read the fleet in ${source.modulesDir}: ${error instanceof Error ? error.message : String(error)}` };
   }
-  const fleet = loadFleet(imported.modules);
+  const fleet = loadFleet(imported.modules, PLATFORMS);
   const fleetProblems = [...imported.problems, ...(fleet.ok ? [] : fleet.problems)];
   if (fleetProblems.length > 0 || !fleet.ok) return { ok: false, message: formatFleetProblems(fleetProblems) };
 
@@ -25,7 +26,8 @@ export async function loadFleetPlan(source: FleetSource, selected: readonly stri
     return { ok: false, usage: true, message: `unknown cluster(s) ${unknown.join(", ")}; the fleet has: ${known.join(", ") || "(no clusters)"}` };
   }
   const wanted = selected.length > 0 ? new Set(selected) : new Set(known);
-  const { plan, problems } = planIdentities(fleet.clusters.filter((c) => wanted.has(c.spec.name)).map((c) => c.spec));
+  const specs = fleet.clusters.filter((c) => wanted.has(c.spec.name)).map((c) => c.spec);
+  const { plan, problems } = planIdentities(specs, PLATFORMS);
   if (problems.length > 0) {
     const fileOf = new Map(fleet.clusters.map((c) => [c.spec.name, c.file]));
     const lines = problems.map((p) => `${fileOf.get(p.cluster) ?? p.cluster}: ${p.path}: ${p.message}`);

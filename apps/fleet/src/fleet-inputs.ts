@@ -1,4 +1,5 @@
-import { importClusterModules, loadFleet, type FleetLocation, type FleetProblem, type LoadedCluster } from "@flotilla/fleet";
+import { importClusterModules, loadFleet, type FleetLocation, type FleetProblem, type LoadedCluster, type PlatformRegistry } from "@flotilla/fleet";
+import { PLATFORMS } from "@flotilla/platforms";
 import { type ClusterIdentityPlan, type IdentityOutputs, planIdentities } from "@flotilla/workload-identity";
 import { type IdentityOutputsLocation, readIdentityOutputs } from "./identity-outputs.js";
 
@@ -19,16 +20,19 @@ export type FleetInputs =
 /**
  * Imports and validates the cluster modules, derives the identity plan (the single source of both
  * the Azure side and the ServiceAccounts) and reads the identity outputs. Fleet and plan problems
- * stop it before any outputs file is read.
+ * stop it before any outputs file is read. `platforms` is the registry (default: flotilla's).
  */
-export async function loadFleetInputs(fleet: FleetLocation, identityOutputs: IdentityOutputsLocation): Promise<FleetInputs> {
+export async function loadFleetInputs(fleet: FleetLocation, identityOutputs: IdentityOutputsLocation, platforms: PlatformRegistry = PLATFORMS): Promise<FleetInputs> {
   const imported = await importClusterModules(fleet);
-  const loaded = loadFleet(imported.modules);
+  const loaded = loadFleet(imported.modules, platforms);
   const fleetProblems = [...imported.problems, ...(loaded.ok ? [] : loaded.problems)];
   if (!loaded.ok || fleetProblems.length > 0) return { ok: false, problems: fleetProblems };
 
   const fileOf = new Map(loaded.clusters.map((cluster) => [cluster.spec.name, cluster.file]));
-  const identities = planIdentities(loaded.clusters.map((cluster) => cluster.spec));
+  const identities = planIdentities(
+    loaded.clusters.map((cluster) => cluster.spec),
+    platforms,
+  );
   if (identities.problems.length > 0) {
     return { ok: false, problems: identities.problems.map(({ cluster, path, message }) => ({ file: fileOf.get(cluster) ?? cluster, path, message })) };
   }

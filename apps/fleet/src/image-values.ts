@@ -1,8 +1,10 @@
-import { PLATFORM_CHARTS, type PlatformValue } from "@flotilla/cluster";
-import { automatedImages, type FleetProblem, type LoadedCluster } from "@flotilla/fleet";
+import type { PlatformValue } from "@flotilla/cluster";
+import { automatedImages, type FleetProblem, type LoadedCluster, type PlatformRegistry } from "@flotilla/fleet";
+import { PLATFORMS } from "@flotilla/platforms";
 import { describeUnknownField } from "@flotilla/render";
 import type { ChartValuesRegistry } from "@flotilla/review/charts";
 import type { ImageRef } from "./image-tags-file.js";
+import { platformChart } from "./platform-charts.js";
 
 /**
  * How a chart value holds an image: three parts (argo-workflows), repository and tag (flyte-core,
@@ -67,6 +69,7 @@ export function resolveImageValues(
   clusters: readonly LoadedCluster[],
   tags: ReadonlyMap<string, ReadonlyMap<string, ImageRef>>,
   charts: ChartValuesRegistry,
+  platforms: PlatformRegistry = PLATFORMS,
 ): { values: Map<string, PlatformValue[]>; problems: FleetProblem[] } {
   const values = new Map<string, PlatformValue[]>();
   const problems: FleetProblem[] = [];
@@ -77,7 +80,7 @@ export function resolveImageValues(
       const index = spec.flux.images.indexOf(image);
       image.automate.values.forEach((target, j) => {
         const field = `flux.images[${index}].automate.values[${j}].path`;
-        const chart = PLATFORM_CHARTS[target.platform];
+        const chart = platformChart(target.platform, platforms);
         const checker = charts.find({ name: chart.chart, version: chart.version });
         if (checker === undefined) {
           problems.push({ file, path: field, message: `no vendored values of ${chart.chart} ${chart.version} to check ${JSON.stringify(target.path)} against (packages/*/charts/)` });

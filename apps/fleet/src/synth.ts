@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdk8s";
 import { ClusterChart, clusterDocuments, FLUX_SYSTEM_PATCHES_DIR, fluxControllerPatches, type PlatformValue } from "@flotilla/cluster";
-import { automatedImages, type FleetLocation, type FleetProblem, type LoadedCluster } from "@flotilla/fleet";
+import { automatedImages, type FleetLocation, type FleetProblem, type LoadedCluster, type PlatformRegistry } from "@flotilla/fleet";
 import {
   compareTree,
   planTree,
@@ -17,6 +17,7 @@ import {
   type TreeChanges,
 } from "@flotilla/render";
 import { describeHolder, type ProcessIdentity, withLock } from "@flotilla/lock";
+import { PLATFORMS } from "@flotilla/platforms";
 import type { ClusterIdentityPlan, IdentityOutputs } from "@flotilla/workload-identity";
 import { checkRenderedChartValues, vendoredChartValues } from "./chart-values.js";
 import { loadFleetInputs } from "./fleet-inputs.js";
@@ -65,6 +66,11 @@ export interface SynthOptions {
   lockWaitMs?: number;
   /** Called when another process holds the tree's lock and this one starts waiting for it. */
   onLockWait?: (holder: string) => void;
+  /**
+   * The registered platforms the cluster files may enable.
+   * @default PLATFORMS of `@flotilla/platforms`
+   */
+  platforms?: PlatformRegistry;
 }
 
 export type SynthOutcome =
@@ -79,7 +85,8 @@ export type SynthOutcome =
 export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   // The identity plan is the single source of both sides: bootstrap creates its credentials,
   // synth renders its ServiceAccounts (and validate checks them).
-  const fleet = await loadFleetInputs(options.fleet, options.identityOutputs);
+  const platforms = options.platforms ?? PLATFORMS;
+  const fleet = await loadFleetInputs(options.fleet, options.identityOutputs, platforms);
   if (!fleet.ok || fleet.problems.length > 0) return { kind: "invalid-fleet", problems: fleet.problems };
   const { plans, outputs } = fleet;
   // Encrypted secrets are checked without any key and placed byte for byte.
@@ -91,7 +98,7 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   const images = await readImageTags(options.images, fleet.clusters);
   const automates = fleet.clusters.some((cluster) => automatedImages(cluster.spec).length > 0);
   const imageValues = automates
-    ? resolveImageValues(fleet.clusters, images.tags, await charts())
+    ? resolveImageValues(fleet.clusters, images.tags, await charts(), platforms)
     : { values: new Map<string, PlatformValue[]>(), problems: [] };
   // Flux's ImageUpdateAutomation updates the directory synth reads (its update.path).
   const tagsPath = imageTagsRepoPath(options.images);
@@ -99,7 +106,7 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   const imageProblems = [...pathProblems, ...images.problems, ...imageValues.problems];
   if (imageProblems.length > 0) return { kind: "invalid-fleet", problems: imageProblems };
 
-  const rendered = renderClusters(fleet.clusters, options.outDir, {
+  const rendered = renderClusters(fleet.clusters, options.outDir, platforms, {
     identitiesOf: (cluster) => ({ plan: plans.get(cluster)!, outputs: outputs.get(cluster)! }),
     secretsOf: (cluster) => secrets.files.get(cluster) ?? [],
     valuesOf: (cluster) => imageValues.values.get(cluster) ?? [],
@@ -159,7 +166,7 @@ interface ClusterInputs {
   imageTagsPathOf: (cluster: string) => string | undefined;
 }
 
-function renderClusters(loaded: LoadedCluster[], outDir: string, { identitiesOf, secretsOf, valuesOf, imageTagsPathOf }: ClusterInputs): { clusters: ClusterDocuments[]; problems: FleetProblem[] } {
+function renderClusters(loaded: LoadedCluster[], outDir: string, platforms: PlatformRegistry, { identitiesOf, secretsOf, valuesOf, imageTagsPathOf }: ClusterInputs): { clusters: ClusterDocuments[]; problems: FleetProblem[] } {
   const app = new App();
   const clusters: ClusterDocuments[] = [];
   const problems: FleetProblem[] = [];
@@ -167,6 +174,7 @@ function renderClusters(loaded: LoadedCluster[], outDir: string, { identitiesOf,
     try {
       const secrets = secretsOf(spec.name);
       const chart = new ClusterChart(app, spec, {
+        platforms,
         identities: identitiesOf(spec.name),
         encryptedSecrets: secrets,
         platformValues: valuesOf(spec.name),

@@ -1,6 +1,7 @@
 import { join, relative } from "node:path";
 import type { TokenCredential } from "@azure/core-auth";
 import { type ClusterSpec, formatFleetProblems, importClusterModules, loadFleet, SECRETS_DIR } from "@flotilla/fleet";
+import { PLATFORMS } from "@flotilla/platforms";
 import type { AzureKeyVaultAccess } from "@flotilla/sops";
 
 /** Thrown for anything the user must fix; printed without a stack, exit code 1 (2 for usage). */
@@ -79,7 +80,7 @@ export async function loadClusters(where: Locations): Promise<ClusterSpec[]> {
   } catch (error) {
     throw new CliError(`cannot read the fleet in ${where.displayName(where.modulesDir)} (${(error as Error).message}); run \`pnpm build\` first`);
   }
-  const fleet = loadFleet(imported.modules);
+  const fleet = loadFleet(imported.modules, PLATFORMS);
   const problems = [...imported.problems, ...(fleet.ok ? [] : fleet.problems)];
   if (!fleet.ok || problems.length > 0) throw new CliError(formatFleetProblems(problems));
   return fleet.clusters.map((cluster) => cluster.spec);

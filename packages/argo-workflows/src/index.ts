@@ -1,2 +1,3 @@
 export { ArgoWorkflows, type ArgoWorkflowsProps } from "./argo-workflows.js";
+export { type ArgoWorkflowsContribution, argoWorkflowsPlatform } from "./platform.js";
 export * from "./model/index.js";

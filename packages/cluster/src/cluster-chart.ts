@@ -2,7 +2,7 @@ import { Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-28";
 import type { Construct } from "constructs";
 import { GitRepositorySource } from "@flotilla/flux";
-import type { ClusterSpec } from "@flotilla/fleet";
+import { type ClusterSpec, NO_PLATFORMS, type PlatformRegistry } from "@flotilla/fleet";
 import {
   type ClusterIdentityPlan,
   type IdentityOutputs,
@@ -22,6 +22,14 @@ export const fleetSourceName = "flotilla";
 
 /** Props of {@link ClusterChart}. */
 export interface ClusterChartProps {
+  /**
+   * The registered platforms (`definePlatforms`, the registry the spec was loaded with): each
+   * enabled one gets its namespace and its layer. A spec section of a platform that is not
+   * registered throws.
+   *
+   * @default - no platforms
+   */
+  readonly platforms?: PlatformRegistry;
   /**
    * The cluster's identity plan (from `planClusterIdentities(spec)`, without problems) and its
    * identity outputs (checked with `identityOutputsFor`). The chart renders one
@@ -116,6 +124,7 @@ export class ClusterChart extends Chart {
     this.serviceAccounts = this.renderServiceAccounts(props.identities);
     this.platformLayers = renderPlatforms(this, {
       spec,
+      platforms: props.platforms ?? NO_PLATFORMS,
       source: this.source,
       infrastructure: this.infrastructure,
       outputs: props.identities?.outputs,

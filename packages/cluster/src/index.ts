@@ -11,4 +11,4 @@ export {
   renderImagePolicies,
   renderNotifications,
 } from "./flux-azure.js";
-export { PLATFORM_CHARTS, type PlatformValue, setPlatformValues } from "./platform-values.js";
+export { type PlatformValue, setPlatformValues } from "./platform-values.js";

@@ -1,11 +1,7 @@
 import { k8s } from "cdk8s-plus-28";
 import type { Construct } from "constructs";
-import type { ClusterSpec } from "@flotilla/fleet";
+import { type AnyPlatform, type ClusterSpec, type PlatformRegistry, platformSection } from "@flotilla/fleet";
 import type { GitRepositorySource } from "@flotilla/flux";
-import { ARGO_WORKFLOWS_IDENTITY, ArgoWorkflows } from "@flotilla/argo-workflows";
-import { Flyte, FLYTE_BACKEND_IDENTITY, FLYTE_TASKS_IDENTITY } from "@flotilla/flyte";
-import { podSchedulingFor } from "@flotilla/karpenter";
-import { Metaflow, METAFLOW_IDENTITY, METAFLOW_SERVICE_ACCOUNTS } from "@flotilla/metaflow";
 import { CLIENT_ID_ANNOTATION, type IdentityOutputs, workloadIdentityPodLabels } from "@flotilla/workload-identity";
 import { Layer } from "./layer.js";
 import { type PlatformValue, setPlatformValues } from "./platform-values.js";
@@ -13,6 +9,8 @@ import { type PlatformValue, setPlatformValues } from "./platform-values.js";
 /** What {@link renderPlatforms} needs from the cluster chart. */
 export interface PlatformContext {
   readonly spec: ClusterSpec;
+  /** The registered platforms (the registry the spec was loaded with). */
+  readonly platforms: PlatformRegistry;
   readonly source: GitRepositorySource;
   /** Where the platforms' namespaces go (with the Secrets they read, applied first). */
   readonly infrastructure: Layer;
@@ -23,78 +21,70 @@ export interface PlatformContext {
 }
 
 /**
- * Every enabled platform (`platforms.*`): its namespace in the infrastructure layer, and its own
- * layer `platform-<name>` (a Flux Kustomization that depends on the infrastructure and
- * health-checks the platform's HelmRelease). Returns the platform layers in apply order.
+ * Every enabled platform (`platforms.*`), in registry order: its namespace in the infrastructure
+ * layer, and its own layer `platform-<name>` (a Flux Kustomization that depends on the
+ * infrastructure and on the layers of the platforms it requires, and health-checks the platform's
+ * HelmRelease). Returns the platform layers in apply order.
  */
 export function renderPlatforms(scope: Construct, context: PlatformContext): Layer[] {
   const { spec } = context;
-  const layers: Layer[] = [];
-  const flyte = spec.platforms.flyte;
-  if (flyte !== undefined) {
-    new k8s.KubeNamespace(context.infrastructure, `namespace-${flyte.namespace}`, { metadata: { name: flyte.namespace } });
-    const layer = platformLayer(scope, context, "flyte");
-    const platform = new Flyte(layer, "flyte", {
-      flyte,
-      backendClientId: clientId(context, FLYTE_BACKEND_IDENTITY),
-      tasksClientId: clientId(context, FLYTE_TASKS_IDENTITY),
+  const enabled = enabledPlatforms(spec, context.platforms);
+  const contributions = collectContributions(spec, enabled);
+  const layers = new Map<string, Layer>();
+  for (const { platform, section } of enabled) {
+    new k8s.KubeNamespace(context.infrastructure, `namespace-${section.namespace}`, { metadata: { name: section.namespace } });
+    const layer = platformLayer(scope, context, platform.name);
+    for (const required of platform.requires ?? []) {
+      const requiredLayer = layers.get(required.platform);
+      if (requiredLayer === undefined) throw new Error(`ClusterChart ${spec.name}: platforms.${platform.key} needs platforms.${required.platform}`);
+      layer.kustomization.addDependency(requiredLayer.kustomization);
+    }
+    const { release } = platform.render(layer, {
+      spec: section,
+      cluster: spec,
+      clientId: (identity: string) => clientId(context, identity),
       clientIdAnnotation: CLIENT_ID_ANNOTATION,
       podLabels: workloadIdentityPodLabels(),
-      ...(flyte.gpuNodePool === undefined ? {} : { gpuTolerations: podSchedulingFor(nodePool(spec, flyte.gpuNodePool, "platforms.flyte.gpuNodePool")).tolerations }),
+      contributions: contributions.get(platform.key) ?? [],
     });
-    setPlatformValues(platform.release, "flyte", context.values);
-    layer.kustomization.addHealthCheck(platform.release);
-    layers.push(layer);
-  }
-  const argo = spec.platforms.argoWorkflows;
-  let argoLayer: Layer | undefined;
-  if (argo !== undefined) {
-    new k8s.KubeNamespace(context.infrastructure, `namespace-${argo.namespace}`, { metadata: { name: argo.namespace } });
-    const layer = platformLayer(scope, context, "argo-workflows");
-    argoLayer = layer;
-    const platform = new ArgoWorkflows(layer, "argo-workflows", {
-      argo,
-      clientId: clientId(context, ARGO_WORKFLOWS_IDENTITY),
-      clientIdAnnotation: CLIENT_ID_ANNOTATION,
-      podLabels: workloadIdentityPodLabels(),
-      // Metaflow's task pods run as their own federated ServiceAccount in the Argo namespace.
-      ...(spec.platforms.metaflow === undefined ? {} : { extraWorkflowServiceAccounts: [{ namespace: argo.namespace, name: METAFLOW_SERVICE_ACCOUNTS.tasks }] }),
-    });
-    setPlatformValues(platform.release, "argoWorkflows", context.values);
-    layer.kustomization.addHealthCheck(platform.release);
-    layers.push(layer);
-  }
-  const metaflow = spec.platforms.metaflow;
-  if (metaflow !== undefined) {
-    if (argoLayer === undefined || argo === undefined) throw new Error(`ClusterChart ${spec.name}: platforms.metaflow needs platforms.argoWorkflows`);
-    new k8s.KubeNamespace(context.infrastructure, `namespace-${metaflow.namespace}`, { metadata: { name: metaflow.namespace } });
-    const layer = platformLayer(scope, context, "metaflow");
-    // Flows run (and are scheduled) as Argo Workflows: Argo first.
-    layer.kustomization.addDependency(argoLayer.kustomization);
-    const platform = new Metaflow(layer, "metaflow", {
-      metaflow,
-      argo,
-      clientId: clientId(context, METAFLOW_IDENTITY),
-      clientIdAnnotation: CLIENT_ID_ANNOTATION,
-      podLabels: workloadIdentityPodLabels(),
-    });
-    setPlatformValues(platform.release, "metaflow", context.values);
-    layer.kustomization.addHealthCheck(platform.release);
-    layers.push(layer);
+    setPlatformValues(release, platform.key, context.values);
+    layer.kustomization.addHealthCheck(release);
+    layers.set(platform.key, layer);
   }
   for (const value of context.values) {
-    if (spec.platforms[value.platform] === undefined) {
+    if (!layers.has(value.platform)) {
       throw new Error(`ClusterChart ${spec.name}: a value (${value.path.join(".")}) is set into platforms.${value.platform}, which the cluster does not enable`);
     }
   }
-  return layers;
+  return [...layers.values()];
 }
 
-/** The pool of `nodePools` named by `field` (the spec checks guarantee it exists). */
-function nodePool(spec: ClusterSpec, name: string, field: string): ClusterSpec["nodePools"][number] {
-  const pool = spec.nodePools.find((candidate) => candidate.name === name);
-  if (pool === undefined) throw new Error(`ClusterChart ${spec.name}: ${field} names node pool ${name}, which the cluster does not declare`);
-  return pool;
+/** The registered platforms the cluster enables, with their sections; a section no registered platform owns throws. */
+function enabledPlatforms(spec: ClusterSpec, platforms: PlatformRegistry): { platform: AnyPlatform; section: { namespace: string } }[] {
+  const known = new Set(platforms.map((platform) => platform.key));
+  for (const key of Object.keys(spec.platforms)) {
+    if (platformSection(spec, key) !== undefined && !known.has(key)) {
+      throw new Error(`ClusterChart ${spec.name}: platforms.${key} is not a registered platform (registered: ${[...known].join(", ") || "none"}); pass the registry as the platforms prop`);
+    }
+  }
+  return platforms.flatMap((platform) => {
+    const section = platformSection(spec, platform.key) as { namespace: string } | undefined;
+    return section === undefined ? [] : [{ platform, section }];
+  });
+}
+
+/** What the enabled platforms contribute to each other, by target key (in registry order); a target that is not enabled throws. */
+function collectContributions(spec: ClusterSpec, enabled: readonly { platform: AnyPlatform; section: unknown }[]): Map<string, unknown[]> {
+  const byTarget = new Map<string, unknown[]>();
+  for (const { platform, section } of enabled) {
+    for (const [target, values] of Object.entries(platform.contributions?.(section, spec) ?? {})) {
+      if (!enabled.some((other) => other.platform.key === target)) {
+        throw new Error(`ClusterChart ${spec.name}: platforms.${platform.key} contributes to platforms.${target}, which the cluster does not enable`);
+      }
+      byTarget.set(target, [...(byTarget.get(target) ?? []), ...values]);
+    }
+  }
+  return byTarget;
 }
 
 function platformLayer(scope: Construct, context: PlatformContext, platform: string): Layer {

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { showString } from "./describe-value.js";
+import { describeValue, showString } from "./describe-value.js";
 import type { FluxAzureSpec } from "./flux-azure-types.js";
 import { checkedString, list, oneOf, strictObject } from "./schema-helpers.js";
 import { checkResourceGroup } from "./validators/azure.js";
@@ -53,11 +53,9 @@ const notificationSchema = strictObject("the notification: { name, type, secretR
   severity: oneOf("the lowest severity sent", ["info", "error"]).default("error"),
 });
 
-/** The platforms whose HelmRelease values an automated image can be set into (keys of `platforms`). */
-export const IMAGE_VALUE_PLATFORMS = ["flyte", "argoWorkflows", "metaflow"] as const;
-
 const imageValueSchema = strictObject("the HelmRelease value: { platform, path }", {
-  platform: oneOf("the platform whose HelmRelease gets the image", IMAGE_VALUE_PLATFORMS),
+  // A key of a registered platform: checked by checkFluxAzureReferences, which knows the registry.
+  platform: checkedString("the platform whose HelmRelease gets the image", () => undefined),
   path: checkedString("the dotted path in the chart's values, e.g. \"metaflow-service.image\"", (value) =>
     /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/.test(value) ? undefined : `must be a dotted values path such as "metaflow-service.image", got ${showString(value)}`,
   ),
@@ -110,7 +108,7 @@ function entries(value: unknown): Record<string, unknown>[] {
  * Secret, `provider: "azure"` is only used for Azure DevOps over https, ACR sources use
  * `flux.registry`, names are unique.
  */
-export function checkFluxAzureReferences(value: unknown, ctx: Ctx): void {
+export const checkFluxAzureReferences = (platformKeys: readonly string[]) => (value: unknown, ctx: Ctx): void => {
   if (!isObject(value) || !isObject(value.flux)) return;
   const flux = value.flux;
   const secrets = new Map<string, string[]>();
@@ -183,7 +181,7 @@ export function checkFluxAzureReferences(value: unknown, ctx: Ctx): void {
     } else if (semver && entry.extract !== undefined) {
       ctx.addIssue({ code: "custom", path: [...path, "extract"], message: `only used with pattern; remove it` });
     }
-    checkImageValueTargets(value, entry, path, ctx);
+    checkImageValueTargets(value, entry, path, platformKeys, ctx);
     checkAutomationCanPush(value, entry, path, ctx);
   });
   entries(flux.notifications).forEach((notification, i) => {
@@ -193,20 +191,25 @@ export function checkFluxAzureReferences(value: unknown, ctx: Ctx): void {
     if (typeof type !== "string" || !(type in NOTIFICATION_SECRET_KEY)) return;
     needSecret([...path, "secretRef"], notification.secretRef, [NOTIFICATION_SECRET_KEY[type as keyof typeof NOTIFICATION_SECRET_KEY]], `${type} Provider ${String(notification.name)}`);
   });
-}
+};
 
 /**
  * Each automated value names an enabled platform, and no two images set the same value of a
  * platform (`flux.images[].automate.values`).
  */
-function checkImageValueTargets(cluster: Record<string, unknown>, entry: Record<string, unknown>, path: PropertyKey[], ctx: Ctx): void {
+function checkImageValueTargets(cluster: Record<string, unknown>, entry: Record<string, unknown>, path: PropertyKey[], platformKeys: readonly string[], ctx: Ctx): void {
   if (!isObject(entry.automate)) return;
   const platforms = isObject(cluster.platforms) ? cluster.platforms : {};
   const images = entries(isObject(cluster.flux) ? cluster.flux.images : undefined);
   const index = path[path.length - 1] as number;
   entries(entry.automate.values).forEach((target, j) => {
     const at = [...path, "automate", "values", j];
-    if (typeof target.platform !== "string" || !(IMAGE_VALUE_PLATFORMS as readonly string[]).includes(target.platform)) return;
+    if (typeof target.platform !== "string") return;
+    if (!platformKeys.includes(target.platform)) {
+      const expected = platformKeys.length === 0 ? "a registered platform (none are)" : platformKeys.map((key) => JSON.stringify(key)).join(" or ");
+      ctx.addIssue({ code: "custom", path: [...at, "platform"], message: `expected ${expected}, got ${describeValue(target.platform)}` });
+      return;
+    }
     if (platforms[target.platform] === undefined) {
       ctx.addIssue({ code: "custom", path: [...at, "platform"], message: `platforms.${target.platform} is not enabled on this cluster; enable it or remove this value` });
     }

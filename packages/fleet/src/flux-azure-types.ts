@@ -110,7 +110,7 @@ export interface FluxNotification {
 }
 
 /** A platform whose HelmRelease values an automated image is set into (its key in `platforms`). */
-export type ImageValuePlatform = "flyte" | "argoWorkflows" | "metaflow";
+export type ImageValuePlatform = string;
 
 /** A value of a platform's HelmRelease that holds an automated image. */
 export interface FluxImageValue {

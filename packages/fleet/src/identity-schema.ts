@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { PlatformRegistry } from "./platform/platform.js";
 import { platformNamespacesOf } from "./platforms-schema.js";
 import { BUILT_IN_ROLES, builtInRole, ROLE_SCOPE_KINDS, SCOPE_KIND_NOUNS, type RoleScopeKind } from "./azure-roles.js";
 import { describeValue, showString } from "./describe-value.js";
@@ -286,14 +287,14 @@ export const customRolesSchema = list("the custom roles", customRoleSchema)
  * The namespaces synth renders for a cluster, read from the raw (possibly invalid) spec: the
  * declared `namespaces` and the platforms' namespaces.
  */
-function declaredNamespaces(spec: Record<string, unknown>): Set<string> {
+function declaredNamespaces(spec: Record<string, unknown>, platforms: PlatformRegistry): Set<string> {
   const names = new Set<string>();
   if (Array.isArray(spec.namespaces)) {
     for (const entry of spec.namespaces as unknown[]) {
       if (isObject(entry) && typeof entry.name === "string") names.add(entry.name);
     }
   }
-  for (const name of platformNamespacesOf(spec.platforms)) names.add(name);
+  for (const name of platformNamespacesOf(spec.platforms, platforms)) names.add(name);
   return names;
 }
 
@@ -307,9 +308,9 @@ function quotedList(values: Iterable<string>): string {
  * other fields are invalid: ServiceAccount namespaces must be namespaces the cluster renders,
  * and custom role references must name a `customRoles` entry.
  */
-export function checkIdentityReferences(value: unknown, ctx: Ctx): void {
+export const checkIdentityReferences = (platforms: PlatformRegistry) => (value: unknown, ctx: Ctx): void => {
   if (!isObject(value) || !Array.isArray(value.identities)) return;
-  const namespaces = declaredNamespaces(value);
+  const namespaces = declaredNamespaces(value, platforms);
   const customRoles = new Set<string>();
   if (Array.isArray(value.customRoles)) {
     for (const role of value.customRoles as unknown[]) {
@@ -354,7 +355,7 @@ export function checkIdentityReferences(value: unknown, ctx: Ctx): void {
       });
     }
   });
-}
+};
 
 type ParsedIdentity = Omit<IdentitySpec, "resourceGroup" | "roles" | "workspaces"> & {
   resourceGroup?: string | undefined;

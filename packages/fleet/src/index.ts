@@ -13,7 +13,7 @@ export { type FleetLocation, type ImportedFleet, importClusterModules } from "./
 export { type FleetProblem } from "./problems.js";
 export { DEFAULT_FEDERATION_AUDIENCE } from "./identity-schema.js";
 export { renderedNamespaces } from "./rendered-namespaces.js";
-export { clusterSpecSchema, defaultGitPath } from "./schema.js";
+export { clusterSpecSchema, clusterSpecSchemaFor, defaultGitPath } from "./schema.js";
 export { secretPathSegments, SECRETS_DIR, secretSourceFile } from "./secret-files.js";
 export { checkAgeRecipient } from "./validators/sops.js";
 export type {
@@ -67,29 +67,22 @@ export type {
 export { CLUSTER_NAME_MAX_LENGTH, RESERVED_NAMESPACES } from "./validators/dns-label.js";
 export { ACCEPTED_GIT_URL_FORMS, type GitRepositoryUrl, parseGitUrl } from "./validators/git-url.js";
 export type * from "./flux-azure-types.js";
-export { FLUX_NAMESPACE, GIT_SECRET_KEYS, IMAGE_VALUE_PLATFORMS, NOTIFICATION_SECRET_KEY } from "./flux-azure-schema.js";
+export { FLUX_NAMESPACE, GIT_SECRET_KEYS, NOTIFICATION_SECRET_KEY } from "./flux-azure-schema.js";
 export { checkGitUrl } from "./validators/git-url.js";
-export {
-  ARGO_DB_SECRET_KEYS,
-  ARGO_WORKFLOWS_DEFAULTS,
-  FLYTE_DB_PASSWORD_KEY,
-  FLYTE_DEFAULTS,
-  METAFLOW_DB_PASSWORD_KEY,
-  METAFLOW_DEFAULTS,
-  platformSecrets,
-} from "./platforms-schema.js";
 export type {
-  ArgoWorkflowsSpec,
-  ArgoWorkflowsSpecInput,
-  FlyteSpec,
-  FlyteSpecInput,
-  MetaflowSpec,
-  MetaflowSpecInput,
   PlatformDatabase,
   PlatformDatabaseInput,
   PlatformStorage,
   PlatformStorageInput,
   PlatformIdentityRequirement,
 } from "./platform-types.js";
+export {
+  type AnyPlatform,
+  definePlatforms,
+  NO_PLATFORMS,
+  type Platform,
+  type PlatformRegistry,
+  platformSection,
+} from "./platform/platform.js";
 export { secretNamespaces } from "./secret-namespaces.js";
 export { automatedImages, IMAGE_TAGS_DIR, IMAGE_TAGS_FILE, IMAGE_TAGS_KIND, imagePolicyMarker, imageRepositoryOf } from "./image-tags.js";

@@ -2,7 +2,8 @@ import { describeValue } from "./describe-value.js";
 import { fleetProblems } from "./fleet-checks.js";
 import { clusterIdentity, type ClusterIdentity } from "./identity.js";
 import { type FleetProblem, issuesToProblems, sortProblems } from "./problems.js";
-import { clusterSpecSchema } from "./schema.js";
+import { NO_PLATFORMS, type PlatformRegistry } from "./platform/platform.js";
+import { clusterSpecSchemaFor } from "./schema.js";
 import type { ClusterSpec } from "./types.js";
 
 /** A cluster file after import: its path (for messages) and its default export. */
@@ -34,9 +35,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Parses, or `undefined` if reading the value threw (throwing getters, revoked proxies). */
-function safeParse(exported: unknown): ReturnType<typeof clusterSpecSchema.safeParse> | undefined {
+function safeParse(schema: ReturnType<typeof clusterSpecSchemaFor>, exported: unknown): ReturnType<typeof schema.safeParse> | undefined {
   try {
-    return clusterSpecSchema.safeParse(exported);
+    return schema.safeParse(exported);
   } catch {
     return undefined;
   }
@@ -46,11 +47,12 @@ function safeParse(exported: unknown): ReturnType<typeof clusterSpecSchema.safeP
  * Validates every cluster module and the fleet as a whole, collecting all problems of all files
  * (it never stops at the first). Pure: no I/O, never throws for bad input.
  *
- * Checks: each default export is a ClusterSpec (see `clusterSpecSchema`); `clusters/<name>.ts`
- * defines cluster `<name>`; cluster names, git paths and OIDC issuer URLs are unique across the
+ * Checks: each default export is a ClusterSpec running the registered `platforms` (see
+ * `clusterSpecSchemaFor`; none by default); `clusters/<name>.ts` defines cluster `<name>`; cluster names, git paths and OIDC issuer URLs are unique across the
  * fleet, and git paths do not contain one another. An empty list of modules is an empty fleet.
  */
-export function loadFleet(modules: ClusterModule[]): FleetResult {
+export function loadFleet(modules: ClusterModule[], platforms: PlatformRegistry = NO_PLATFORMS): FleetResult {
+  const schema = clusterSpecSchemaFor(platforms);
   const problems: FleetProblem[] = [];
   const clusters: LoadedCluster[] = [];
   const identities: ClusterIdentity[] = [];
@@ -67,13 +69,13 @@ export function loadFleet(modules: ClusterModule[]): FleetResult {
       problems.push({ file, path: "", message: `expected a cluster definition, got ${got}; write: ${FIX}` });
       continue;
     }
-    const result = safeParse(exported);
+    const result = safeParse(schema, exported);
     if (result === undefined) {
       problems.push({ file, path: "", message: `the default export could not be read (a getter threw?); write a plain object: ${FIX}` });
       continue;
     }
     if (result.success) clusters.push({ file, spec: result.data });
-    else problems.push(...issuesToProblems(file, result.error.issues, clusterSpecSchema));
+    else problems.push(...issuesToProblems(file, result.error.issues, schema));
     identities.push(clusterIdentity(file, result.success ? result.data : undefined, exported));
   }
 

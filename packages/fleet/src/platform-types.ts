@@ -1,6 +1,6 @@
 /**
- * The ClusterSpec types of the ML platforms (`platforms`). Each platform is one key; leaving it
- * out removes the platform, its namespace, its identities and its Secret references.
+ * Spec types shared by platform sections (`platforms.<key>`, each declared by its platform
+ * package: see `@flotilla/fleet/platform`).
  */
 
 /** Azure Blob Storage for a platform: an existing account (hierarchical namespace recommended) and container. */
@@ -38,90 +38,6 @@ export interface PlatformDatabaseInput {
   passwordSecret?: string | undefined;
 }
 
-/** Flyte (flyte-core 1.16): control plane in `namespace`, task pods in `<project>-<domain>` namespaces. */
-export interface FlyteSpecInput {
-  /**
-   * Namespace of the Flyte control plane (flyteadmin, flytepropeller, datacatalog, flytescheduler).
-   * @default "flyte"
-   */
-  namespace?: string | undefined;
-  /** Metadata and raw task outputs (`abfs://<container>/propeller`). */
-  storage: PlatformStorageInput;
-  /** One database for flyteadmin and datacatalog; the password Secret has the key `pass.txt`. */
-  database: PlatformDatabaseInput;
-  /**
-   * Flyte projects created at install; with `domains` they give the task namespaces `<project>-<domain>`,
-   * each federated with the task identity (at most 20 in all: Azure's limit per identity).
-   * @default ["flytesnacks"]
-   */
-  projects?: string[] | undefined;
-  /**
-   * Flyte domains.
-   * @default ["development", "staging", "production"]
-   */
-  domains?: string[] | undefined;
-  /**
-   * A pool of `nodePools` with preset `gpu` for Flyte's GPU tasks: flytepropeller's k8s plugin
-   * (`resource-tolerations`) gives every task pod requesting `nvidia.com/gpu` that pool's
-   * tolerations (from `podSchedulingFor`), so GPU tasks schedule onto its tainted nodes.
-   * @default - none: GPU task pods get no toleration and stay off tainted GPU nodes
-   */
-  gpuNodePool?: string | undefined;
-}
-
-/** Argo Workflows (chart argo-workflows 0.47, Argo v3.7): controller and server in `namespace`. */
-export interface ArgoWorkflowsSpecInput {
-  /**
-   * Namespace of the workflow controller and the Argo server.
-   * @default "argo"
-   */
-  namespace?: string | undefined;
-  /** The artifact repository (`useSDKCreds`: workload identity, no keys). */
-  storage: PlatformStorageInput;
-  /**
-   * The workflow archive. Its Secret (in `namespace`) has the keys `username` and `password`:
-   * `pnpm secret set <cluster> argo/argo-db --from-literal username=argo --from-stdin password`.
-   */
-  database: PlatformDatabaseInput;
-  /**
-   * Namespaces workflows run in: each gets the ServiceAccount `argo-workflow` federated with the
-   * Argo identity. Namespaces other than `namespace` must be declared in `namespaces`.
-   * @default - [namespace]
-   */
-  workflowNamespaces?: string[] | undefined;
-}
-
-/**
- * Metaflow (the published metaflow chart 0.1.2): metadata service and UI in `namespace`; flows run
- * as Argo Workflows, so `platforms.argoWorkflows` is required.
- */
-export interface MetaflowSpecInput {
-  /**
-   * Namespace of the metadata service and the UI.
-   * @default "metaflow"
-   */
-  namespace?: string | undefined;
-  /** The datastore (`METAFLOW_DATASTORE_SYSROOT_AZURE` is `<container>/<sysrootPrefix>`). */
-  storage: PlatformStorageInput;
-  /**
-   * The datastore root inside the container.
-   * @default "metaflow"
-   */
-  sysrootPrefix?: string | undefined;
-  /** The metadata database; its Secret (in `namespace`) has the key `password`. */
-  database: PlatformDatabaseInput;
-}
-
-/** The ML platforms a cluster runs. */
-export interface PlatformsSpecInput {
-  /** Flyte, see {@link FlyteSpecInput}. @default - not installed */
-  flyte?: FlyteSpecInput | undefined;
-  /** Argo Workflows, see {@link ArgoWorkflowsSpecInput}. @default - not installed */
-  argoWorkflows?: ArgoWorkflowsSpecInput | undefined;
-  /** Metaflow, see {@link MetaflowSpecInput}; needs `argoWorkflows`. @default - not installed */
-  metaflow?: MetaflowSpecInput | undefined;
-}
-
 /** Validated {@link PlatformStorageInput}. */
 export interface PlatformStorage {
   account: string;
@@ -135,40 +51,6 @@ export interface PlatformDatabase {
   database: string;
   username: string;
   passwordSecret: string;
-}
-
-/** Validated {@link FlyteSpecInput}, defaults filled. */
-export interface FlyteSpec {
-  namespace: string;
-  storage: PlatformStorage;
-  database: PlatformDatabase;
-  projects: string[];
-  domains: string[];
-  /** The name of a gpu-preset pool of `nodePools`, when GPU tasks go there. */
-  gpuNodePool?: string | undefined;
-}
-
-/** Validated {@link ArgoWorkflowsSpecInput}, defaults filled. */
-export interface ArgoWorkflowsSpec {
-  namespace: string;
-  storage: PlatformStorage;
-  database: PlatformDatabase;
-  workflowNamespaces: string[];
-}
-
-/** Validated {@link MetaflowSpecInput}, defaults filled. */
-export interface MetaflowSpec {
-  namespace: string;
-  storage: PlatformStorage;
-  sysrootPrefix: string;
-  database: PlatformDatabase;
-}
-
-/** Validated {@link PlatformsSpecInput}: a key per installed platform. */
-export interface PlatformsSpec {
-  flyte?: FlyteSpec | undefined;
-  argoWorkflows?: ArgoWorkflowsSpec | undefined;
-  metaflow?: MetaflowSpec | undefined;
 }
 
 /**

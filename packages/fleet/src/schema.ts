@@ -6,6 +6,7 @@ import { checkFluxAzureReferences, fluxAzureDefaults, fluxAzureShape } from "./f
 import { ALWAYS, checkedString, list, oneOf, strictObject, typeError } from "./schema-helpers.js";
 import { checkPlatformReferences, platformDefaults, platformsSchema } from "./platforms-schema.js";
 import { checkSecretReferences, secretsSchema, sopsDefaults, sopsSchema } from "./sops-schema.js";
+import { NO_PLATFORMS, type PlatformRegistry } from "./platform/platform.js";
 import type { ClusterSpec, ClusterSpecInput } from "./types.js";
 import { checkGuid, checkLocation, checkResourceGroup } from "./validators/azure.js";
 import { checkClusterName, checkDnsSubdomain, checkNamespaceName } from "./validators/dns-label.js";
@@ -99,54 +100,76 @@ const namespacesSchema = list("the extra namespaces", namespaceSchema)
   }, ALWAYS)
   .default([]);
 
-const clusterObjectSchema = strictObject("the cluster", {
-  name: checkedString("the cluster name, a lowercase DNS label equal to the file name (clusters/<name>.ts)", checkClusterName),
-  azure: azureSchema,
-  git: gitSchema,
-  flux: fluxSchema,
-  namespaces: namespacesSchema,
-  platforms: platformsSchema,
-  nodePools: nodePoolsSchema,
-  karpenter: karpenterSchema,
-  sops: sopsSchema,
-  secrets: secretsSchema,
-  identities: identitiesSchema,
-  customRoles: customRolesSchema,
-})
-  .superRefine(checkIdentityReferences, ALWAYS)
-  .superRefine(checkSecretReferences, ALWAYS)
-  .superRefine(checkFluxAzureReferences, ALWAYS)
-  .superRefine(checkNodePoolReferences, ALWAYS)
-  .superRefine(checkPlatformReferences, ALWAYS);
+/** The cluster object for the registered `platforms`, before defaults. */
+function clusterObjectSchema(platforms: PlatformRegistry) {
+  return strictObject("the cluster", {
+    name: checkedString("the cluster name, a lowercase DNS label equal to the file name (clusters/<name>.ts)", checkClusterName),
+    azure: azureSchema,
+    git: gitSchema,
+    flux: fluxSchema,
+    namespaces: namespacesSchema,
+    platforms: platformsSchema(platforms),
+    nodePools: nodePoolsSchema,
+    karpenter: karpenterSchema,
+    sops: sopsSchema,
+    secrets: secretsSchema,
+    identities: identitiesSchema,
+    customRoles: customRolesSchema,
+  })
+    .superRefine(checkIdentityReferences(platforms), ALWAYS)
+    .superRefine(checkSecretReferences(platforms), ALWAYS)
+    .superRefine(checkFluxAzureReferences(platforms.map((platform) => platform.key)), ALWAYS)
+    .superRefine(checkNodePoolReferences, ALWAYS)
+    .superRefine(checkPlatformReferences(platforms), ALWAYS);
+}
 
-/** The schema implementation; `clusterSpecSchema` is the same value with the public types. */
-const implementation = clusterObjectSchema.transform(
-  (spec): ClusterSpec => ({
-    ...spec,
-    git: { ...spec.git, path: spec.git.path ?? defaultGitPath(spec.name) },
-    flux: { ...spec.flux, ...fluxAzureDefaults(spec.azure.resourceGroup, spec.flux) },
-    ...identityDefaults(spec, spec.identities, spec.customRoles),
-    ...sopsDefaults(spec, spec.sops, spec.secrets),
-    ...nodePoolDefaults(spec),
-    // Platforms add the Secrets they read (database passwords) to `secrets`.
-    ...platformDefaults(spec, spec.platforms, sopsDefaults(spec, spec.sops, spec.secrets).secrets),
-  }),
-);
+/** The schema implementation; `clusterSpecSchemaFor` returns it with the public types. */
+function implementation(platforms: PlatformRegistry) {
+  return clusterObjectSchema(platforms).transform((spec): ClusterSpec => {
+    const { sops, secrets } = sopsDefaults(spec, spec.sops, spec.secrets);
+    return {
+      ...spec,
+      git: { ...spec.git, path: spec.git.path ?? defaultGitPath(spec.name) },
+      flux: { ...spec.flux, ...fluxAzureDefaults(spec.azure.resourceGroup, spec.flux) },
+      ...identityDefaults(spec, spec.identities, spec.customRoles),
+      sops,
+      ...nodePoolDefaults(spec),
+      // Platforms add the Secrets they read (database passwords) to `secrets`.
+      ...platformDefaults(spec, spec.platforms, secrets, platforms),
+    };
+  });
+}
 
 /** The default `git.path` of a cluster: `clusters/<name>`. */
 export function defaultGitPath(name: string): string {
   return `clusters/${name}`;
 }
 
-/**
- * The zod schema of a cluster: parses a {@link ClusterSpecInput} into a {@link ClusterSpec}
- * (defaults filled, `git.path` defaulting to `clusters/<name>`). Messages are written for
- * users; prefer `loadFleet`, which also checks the whole fleet and reports paths per file.
- */
-export const clusterSpecSchema: z.ZodType<ClusterSpec, ClusterSpecInput> = implementation;
+const schemas = new WeakMap<PlatformRegistry, z.ZodType<ClusterSpec, ClusterSpecInput>>();
 
-/** Compile-time proof that the documented input interface is exactly the schema's input. */
+/**
+ * The zod schema of a cluster running the registered `platforms` (see `definePlatforms`): parses
+ * a {@link ClusterSpecInput} into a {@link ClusterSpec} (defaults filled, `git.path` defaulting to
+ * `clusters/<name>`). Messages are written for users; prefer `loadFleet`, which also checks the
+ * whole fleet and reports paths per file. Built once per registry.
+ */
+export function clusterSpecSchemaFor(platforms: PlatformRegistry): z.ZodType<ClusterSpec, ClusterSpecInput> {
+  let schema = schemas.get(platforms);
+  if (schema === undefined) {
+    schema = implementation(platforms) as unknown as z.ZodType<ClusterSpec, ClusterSpecInput>;
+    schemas.set(platforms, schema);
+  }
+  return schema;
+}
+
+/** The zod schema of a cluster without platforms (`clusterSpecSchemaFor` with an empty registry). */
+export const clusterSpecSchema: z.ZodType<ClusterSpec, ClusterSpecInput> = clusterSpecSchemaFor(NO_PLATFORMS);
+
+/**
+ * Compile-time proof that the documented input interface is exactly the schema's input (but for
+ * `platforms`, whose keys each platform package declares and checks against its own schema).
+ */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;
 // eslint-disable-next-line @typescript-eslint/no-unused-vars
-type _InputMatchesSchema = Expect<Equal<z.input<typeof implementation>, ClusterSpecInput>>;
+type _InputMatchesSchema = Expect<Equal<Omit<z.input<ReturnType<typeof implementation>>, "platforms">, Omit<ClusterSpecInput, "platforms">>>;

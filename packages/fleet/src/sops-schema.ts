@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { PlatformRegistry } from "./platform/platform.js";
 import { platformNamespacesOf } from "./platforms-schema.js";
 import { showString } from "./describe-value.js";
 import { ALWAYS, checkedString, list, strictObject } from "./schema-helpers.js";
@@ -77,14 +78,14 @@ export const secretsSchema = list("the secrets", secretRefSchema)
  * Cross-references of `secrets` and `sops`, on the raw value: a referenced Secret must live in a
  * namespace the cluster renders, and secrets need recipients to be encrypted for.
  */
-export function checkSecretReferences(value: unknown, ctx: Ctx): void {
+export const checkSecretReferences = (platforms: PlatformRegistry) => (value: unknown, ctx: Ctx): void => {
   if (!isObject(value) || !Array.isArray(value.secrets)) return;
   // flux-system exists on every cluster (Flux's own): Secrets of Flux sources and notifications live there.
   const namespaces = new Set<string>(["flux-system"]);
   if (Array.isArray(value.namespaces)) {
     for (const entry of value.namespaces as unknown[]) if (isObject(entry) && typeof entry.name === "string") namespaces.add(entry.name);
   }
-  for (const name of platformNamespacesOf(value.platforms)) namespaces.add(name);
+  for (const name of platformNamespacesOf(value.platforms, platforms)) namespaces.add(name);
   (value.secrets as unknown[]).forEach((secret, i) => {
     if (!isObject(secret) || typeof secret.namespace !== "string" || checkNamespaceName(secret.namespace) !== undefined) return;
     if (namespaces.has(secret.namespace)) return;
@@ -102,7 +103,7 @@ export function checkSecretReferences(value: unknown, ctx: Ctx): void {
       message: "required when secrets are listed: the recipients the cluster's secrets are encrypted for, sops: { age: [\"age1…\"] } and/or { azureKeyVault: { vault, key } }",
     });
   }
-}
+};
 
 type ParsedSops = { age?: string[] | undefined; azureKeyVault?: { vault: string; key: string; version?: string | undefined; resourceGroup?: string | undefined } | undefined };
 

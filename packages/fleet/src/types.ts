@@ -135,8 +135,8 @@ export interface NamespaceSpecInput {
   nodePool?: string | undefined;
 }
 
-/** The ML platforms to install: see `platform-types.ts`. */
-export type PlatformsSpecInput = import("./platform-types.js").PlatformsSpecInput;
+/** The ML platforms to install: one key per registered platform (see `@flotilla/fleet/platform`). */
+export type PlatformsSpecInput = import("./platform/index.js").PlatformsSpecInput;
 
 /**
  * A ServiceAccount synth renders and annotates with an identity's client ID; the identity gets
@@ -485,7 +485,8 @@ export interface ClusterSpecInput {
    */
   namespaces?: NamespaceSpecInput[] | undefined;
   /**
-   * ML platforms to install: `flyte` (see `FlyteSpecInput`).
+   * ML platforms to install, one key per platform: `flyte`, `argoWorkflows`, `metaflow` (each
+   * documented by its package, e.g. `FlyteSpecInput` of `@flotilla/flyte`).
    * @default {}
    */
   platforms?: PlatformsSpecInput | undefined;
@@ -583,7 +584,7 @@ export interface NamespaceSpec {
 }
 
 /** Validated {@link PlatformsSpecInput}. */
-export type PlatformsSpec = import("./platform-types.js").PlatformsSpec;
+export type PlatformsSpec = import("./platform/index.js").PlatformsSpec;
 
 /** Validated {@link ServiceAccountRefInput}. */
 export interface ServiceAccountRef {

@@ -1,4 +1,4 @@
-import { type ClusterSpecInput, type FleetProblem, loadFleet } from "../src/index.js";
+import { type ClusterSpecInput, type FleetProblem, loadFleet, NO_PLATFORMS, type PlatformRegistry } from "../src/index.js";
 
 export const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 export const SUBSCRIPTION = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
@@ -23,9 +23,9 @@ export function validSpec(name = "dev"): ClusterSpecInput {
   };
 }
 
-/** Loads one module and returns its problems (empty when it loaded). */
-export function problemsOf(exported: unknown, file = "apps/fleet/src/clusters/dev.ts"): FleetProblem[] {
-  const result = loadFleet([{ file, exported }]);
+/** Loads one module (with the registered `platforms`) and returns its problems (empty when it loaded). */
+export function problemsOf(exported: unknown, file = "apps/fleet/src/clusters/dev.ts", platforms: PlatformRegistry = NO_PLATFORMS): FleetProblem[] {
+  const result = loadFleet([{ file, exported }], platforms);
   return result.ok ? [] : result.problems;
 }
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type ClusterSpec, clusterSpecSchema, loadFleet } from "../src/index.js";
+import { type ClusterSpec, clusterSpecSchema, clusterSpecSchemaFor, definePlatforms, loadFleet, renderedNamespaces } from "../src/index.js";
+import { DEMO_PLATFORMS } from "./demo-platforms.js";
+
+const AGE = "age1qcd9gd8rhpwsezw43s8yltsu357jw5yvlv9s5xa0x84vxh79hf0qc97mw9";
 import { issuer, problemsOf, SUBSCRIPTION, specWith, TENANT, validSpec } from "./fixtures.js";
 
 /** Asserts exactly one problem, at `path`, whose message contains every `parts`. */
@@ -307,15 +310,45 @@ describe("namespaces", () => {
 });
 
 describe("extension points", () => {
-  it("rejects an unknown platform, naming it and the known ones", () => {
+  it("rejects an unknown platform, naming the known ones (none without a registry)", () => {
     const problems = problemsOf(specWith((s) => (s.platforms = { airflow: {} })));
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ path: "platforms.airflow", message: expect.stringMatching(/flyte.*argoWorkflows.*metaflow|unknown/) });
+    expect(problems).toEqual([expect.objectContaining({ path: "platforms.airflow", message: "unknown field" })]);
+    const registered = problemsOf(specWith((s) => (s.platforms = { airflow: {} })), undefined, DEMO_PLATFORMS);
+    expect(registered).toEqual([expect.objectContaining({ path: "platforms.airflow", message: "unknown field; expected one of: `demo`, `needy`" })]);
   });
 
-  it("reports a platform's missing fields with their paths", () => {
-    const problems = problemsOf(specWith((s) => ((s.platforms = { flyte: {} }), (s.sops = { age: ["age1qcd9gd8rhpwsezw43s8yltsu357jw5yvlv9s5xa0x84vxh79hf0qc97mw9"] }))));
-    expect(problems.map((problem) => problem.path)).toEqual(["platforms.flyte.database", "platforms.flyte.storage"]);
+  it("reports a platform's missing fields with their paths, and needs sops for the Secrets it reads", () => {
+    const problems = problemsOf(specWith((s) => (s.platforms = { demo: {} })), undefined, DEMO_PLATFORMS);
+    expect(problems.map((problem) => [problem.path, problem.message])).toEqual([
+      ["platforms.demo.storage", expect.stringContaining("required: the Blob Storage")],
+      ["sops", expect.stringMatching(/^required with platforms \(demo\): their database passwords are SOPS-encrypted Secrets/)],
+    ]);
+  });
+
+  it("fills a platform's defaults and adds the Secrets it reads; its namespace is rendered", () => {
+    const input = specWith((s) => ((s.platforms = { demo: { storage: { account: "stdemo", container: "demo" } } }), (s.sops = { age: [AGE] })));
+    const spec = clusterSpecSchemaFor(DEMO_PLATFORMS).parse(input);
+    expect(spec.platforms).toEqual({ demo: { namespace: "demo", storage: { account: "stdemo", container: "demo", resourceGroup: "rg-ml-dev" } } });
+    expect(spec.secrets).toEqual([{ namespace: "demo", name: "demo-db", keys: ["password"] }]);
+    expect(renderedNamespaces(spec)).toEqual(["demo"]);
+  });
+
+  it("a platform's requirements, its own checks (paths under platforms.<key>) and its namespace in namespaces", () => {
+    const input = specWith((s) => {
+      s.platforms = { needy: { storage: { account: "stneedy", container: "needy" } } };
+      s.sops = { age: [AGE] };
+      s.namespaces = [{ name: "needy" }, { name: "forbidden" }];
+    });
+    expect(problemsOf(input, undefined, DEMO_PLATFORMS).map((problem) => [problem.path, problem.message])).toEqual([
+      ["namespaces[0].name", expect.stringContaining('namespace "needy" is rendered by a platform (platforms)')],
+      ["platforms.needy", "Needy runs on Demo: add platforms.demo too"],
+      ["platforms.needy.storage", "the check hook sees the rendered namespaces"],
+    ]);
+  });
+
+  it("a registry refuses duplicate keys and requirements registered after the platform that needs them", () => {
+    expect(() => definePlatforms([...DEMO_PLATFORMS, DEMO_PLATFORMS[0]!])).toThrow(/platform key "demo" is registered twice/);
+    expect(() => definePlatforms([DEMO_PLATFORMS[1]!, DEMO_PLATFORMS[0]!])).toThrow(/platform "needy" requires "demo", which is not registered before it/);
   });
 
   it("node pools need a preset and a Karpenter mode (packages/fleet/test/node-pools.test.ts has the rest)", () => {

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { DEFAULT_FLUX_NAMESPACE, HelmReleaseFor, HelmRepositorySource } from "@flotilla/flux";
-import type { FlyteSpec } from "@flotilla/fleet";
+import type { FlyteSpec } from "./model/spec.js";
 import { FLYTE_CHART } from "./model/chart.js";
 import { type FlyteToleration, flyteValues } from "./model/values.js";
 

@@ -1,6 +1,6 @@
 import { k8s } from "cdk8s-plus-28";
 import { Construct } from "constructs";
-import type { ArgoWorkflowsSpec } from "@flotilla/fleet";
+import type { ArgoWorkflowsSpec } from "@flotilla/argo-workflows/model";
 import { DEFAULT_FLUX_NAMESPACE, HelmReleaseFor, HelmRepositorySource } from "@flotilla/flux";
 import { METAFLOW_CHART } from "./model/chart.js";
 import { metaflowClientConfig } from "./model/client-config.js";

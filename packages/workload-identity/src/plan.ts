@@ -1,4 +1,4 @@
-import { builtInRole, type ClusterSpec, DEFAULT_FEDERATION_AUDIENCE, renderedNamespaces } from "@flotilla/fleet";
+import { builtInRole, type ClusterSpec, DEFAULT_FEDERATION_AUDIENCE, NO_PLATFORMS, type PlatformRegistry, renderedNamespaces } from "@flotilla/fleet";
 import { identityResourceId, isSameOrInsideScope, roleDefinitionId, scopeId } from "./arm-ids.js";
 import {
   customRoleAzureName,
@@ -63,8 +63,8 @@ export const AZURE_AD_TOKEN_EXCHANGE_AUDIENCE: "api://AzureADTokenExchange" = DE
  * subject federated twice in a cluster, unique credential names, ServiceAccounts only in
  * namespaces synth renders, custom roles assigned inside their assignable scope.
  */
-export function planIdentities(clusters: readonly ClusterSpec[]): IdentityPlanResult {
-  const results = [...clusters].sort((a, b) => compareText(a.name, b.name)).map(planClusterIdentities);
+export function planIdentities(clusters: readonly ClusterSpec[], platforms: PlatformRegistry = NO_PLATFORMS): IdentityPlanResult {
+  const results = [...clusters].sort((a, b) => compareText(a.name, b.name)).map((spec) => planClusterIdentities(spec, platforms));
   return {
     plan: { clusters: results.map((result) => result.plan) },
     problems: results.flatMap((result) => result.problems),
@@ -80,8 +80,11 @@ interface SourcedCredential {
   label: string;
 }
 
-/** {@link planIdentities} for one cluster. */
-export function planClusterIdentities(spec: ClusterSpec): ClusterIdentityPlanResult {
+/**
+ * {@link planIdentities} for one cluster; `platforms` is the registry the spec was loaded with
+ * (the plan includes each enabled platform's identities; an unregistered one throws).
+ */
+export function planClusterIdentities(spec: ClusterSpec, platforms: PlatformRegistry = NO_PLATFORMS): ClusterIdentityPlanResult {
   const cluster = spec.name;
   const { subscriptionId, tenantId, oidcIssuerUrl, location } = spec.azure;
   const problems: IdentityPlanProblem[] = [];
@@ -252,7 +255,7 @@ export function planClusterIdentities(spec: ClusterSpec): ClusterIdentityPlanRes
   }
 
   // Platforms (platforms.*) federate the ServiceAccounts their charts create.
-  for (const { requirement, identity, problems: platformProblems } of platformIdentities(spec)) {
+  for (const { requirement, identity, problems: platformProblems } of platformIdentities(spec, platforms)) {
     const clash = spec.identities.findIndex((entry) => entry.name === identity.key);
     if (clash !== -1) {
       report(`identities[${clash}].name`, `identity name ${JSON.stringify(identity.key)} is reserved for ${requirement.purpose} (platforms.${requirement.platform}); rename this identity`);

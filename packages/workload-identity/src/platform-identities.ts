@@ -1,7 +1,4 @@
-import { builtInRole, type ClusterSpec, type PlatformIdentityRequirement } from "@flotilla/fleet";
-import { argoWorkflowsIdentityRequirements } from "@flotilla/argo-workflows/model";
-import { flyteIdentityRequirements } from "@flotilla/flyte/model";
-import { metaflowIdentityRequirements } from "@flotilla/metaflow/model";
+import { builtInRole, type ClusterSpec, type PlatformIdentityRequirement, type PlatformRegistry, platformSection } from "@flotilla/fleet";
 import { identityResourceId, roleDefinitionId, scopeId } from "./arm-ids.js";
 import {
   identityAzureName,
@@ -14,15 +11,22 @@ import { identityTags, plannedRoleAssignment } from "./planned-objects.js";
 
 const AUDIENCE = "api://AzureADTokenExchange";
 
-/** The identity requirements of every platform the cluster runs (`platforms.*`), pure. */
-export function platformIdentityRequirements(spec: Pick<ClusterSpec, "platforms">): PlatformIdentityRequirement[] {
-  const { flyte, argoWorkflows, metaflow } = spec.platforms;
-  return [
-    ...(flyte === undefined ? [] : flyteIdentityRequirements(flyte)),
-    ...(argoWorkflows === undefined ? [] : argoWorkflowsIdentityRequirements(argoWorkflows)),
-    // The schema requires Argo Workflows with Metaflow.
-    ...(metaflow === undefined || argoWorkflows === undefined ? [] : metaflowIdentityRequirements(metaflow, argoWorkflows)),
-  ];
+/**
+ * The identity requirements of every platform the cluster runs (`platforms.*`), in registry
+ * order, pure. A section of a platform that is not registered is a programming error: its
+ * identities would silently be missing from the plan.
+ */
+export function platformIdentityRequirements(spec: ClusterSpec, platforms: PlatformRegistry): PlatformIdentityRequirement[] {
+  const known = new Set(platforms.map((platform) => platform.key));
+  for (const key of Object.keys(spec.platforms)) {
+    if (platformSection(spec, key) !== undefined && !known.has(key)) {
+      throw new Error(`cluster ${spec.name}: platforms.${key} is not a registered platform (registered: ${[...known].join(", ") || "none"}); pass the registry to the identity plan`);
+    }
+  }
+  return platforms.flatMap((platform) => {
+    const section = platformSection(spec, platform.key);
+    return section === undefined ? [] : platform.identities(section, spec);
+  });
 }
 
 /** A platform's planned identity and the problems found while planning it (paths under `platforms.<platform>`). */
@@ -38,9 +42,9 @@ export interface PlannedPlatformIdentity {
  * the HelmRelease values, not rendered by synth) and role assignments with deterministic names.
  * More than 20 ServiceAccounts on one identity (Azure's limit) is a problem naming the spec field.
  */
-export function platformIdentities(spec: ClusterSpec): PlannedPlatformIdentity[] {
+export function platformIdentities(spec: ClusterSpec, platforms: PlatformRegistry): PlannedPlatformIdentity[] {
   const { subscriptionId, oidcIssuerUrl, location, resourceGroup } = spec.azure;
-  return platformIdentityRequirements(spec).map((requirement) => {
+  return platformIdentityRequirements(spec, platforms).map((requirement) => {
     const { key } = requirement;
     const name = identityAzureName(spec.name, key);
     const resourceId = identityResourceId(subscriptionId, resourceGroup, name);

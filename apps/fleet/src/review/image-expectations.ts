@@ -1,9 +1,9 @@
 import { join } from "node:path";
-import { PLATFORM_CHARTS } from "@flotilla/cluster";
 import { type FleetProblem, IMAGE_TAGS_FILE, type LoadedCluster } from "@flotilla/fleet";
 import type { ChartValuesRegistry, ExpectedImageValue } from "@flotilla/review";
 import { type ImageTagsLocation, readImageTags } from "../image-tags.js";
 import { resolveImageValues } from "../image-values.js";
+import { platformChart } from "../platform-charts.js";
 
 /**
  * For `pnpm validate`: by cluster, the HelmRelease values the automated images must have in the
@@ -21,7 +21,7 @@ export async function imageValueExpectations(
     const source = location.displayName(join(location.dir, cluster, IMAGE_TAGS_FILE));
     expected.set(
       cluster,
-      values.map((value) => ({ chart: PLATFORM_CHARTS[value.platform].chart, path: value.path, value: value.value, source })),
+      values.map((value) => ({ chart: platformChart(value.platform).chart, path: value.path, value: value.value, source })),
     );
   }
   return { expected, problems: [...tags.problems, ...resolved.problems] };

@@ -1,4 +1,5 @@
-import type { ArgoWorkflowsSpec, PlatformIdentityRequirement } from "@flotilla/fleet";
+import type { PlatformIdentityRequirement } from "@flotilla/fleet/platform";
+import type { ArgoWorkflowsSpec } from "./spec.js";
 import { ARGO_SERVICE_ACCOUNTS } from "./chart.js";
 
 /** The identity of Argo Workflows (controller, server, workflow pods): `id-<cluster>-argo-workflows`. */

@@ -1,4 +1,4 @@
-import { ARGO_DB_SECRET_KEYS, type ArgoWorkflowsSpec } from "@flotilla/fleet";
+import { ARGO_DB_SECRET_KEYS, type ArgoWorkflowsSpec } from "./spec.js";
 import { ARGO_SERVICE_ACCOUNTS } from "./chart.js";
 
 /** Inputs of {@link argoWorkflowsValues}. */

@@ -1,4 +1,5 @@
-import type { FlyteSpec, PlatformIdentityRequirement } from "@flotilla/fleet";
+import type { PlatformIdentityRequirement } from "@flotilla/fleet/platform";
+import type { FlyteSpec } from "./spec.js";
 
 /** The identity of Flyte's control plane (flyteadmin, flytepropeller, datacatalog): `id-<cluster>-flyte-backend`. */
 export const FLYTE_BACKEND_IDENTITY = "flyte-backend";

@@ -9,3 +9,13 @@ export {
   flyteTaskNamespaces,
 } from "./identities.js";
 export { FLYTE_GPU_RESOURCE, type FlyteToleration, flyteValues, type FlyteValuesProps } from "./values.js";
+export {
+  checkFlyteSpec,
+  FLYTE_DB_PASSWORD_KEY,
+  FLYTE_DEFAULTS,
+  flyteDefaults,
+  flyteSecrets,
+  type FlyteSpec,
+  type FlyteSpecInput,
+  flyteSpecSchema,
+} from "./spec.js";

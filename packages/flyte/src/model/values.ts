@@ -1,4 +1,4 @@
-import type { FlyteSpec } from "@flotilla/fleet";
+import type { FlyteSpec } from "./spec.js";
 import { FLYTE_DB_PASSWORD_PATH } from "./chart.js";
 import { FLYTE_BACKEND_SERVICE_ACCOUNTS, FLYTE_LABELLED_COMPONENTS, FLYTE_TASK_SERVICE_ACCOUNT } from "./identities.js";
 

@@ -1,4 +1,5 @@
-import type { ArgoWorkflowsSpec, MetaflowSpec } from "@flotilla/fleet";
+import type { ArgoWorkflowsSpec } from "@flotilla/argo-workflows/model";
+import type { MetaflowSpec } from "./spec.js";
 import { METAFLOW_CHART, METAFLOW_SERVICE_ACCOUNTS } from "./chart.js";
 import { metaflowBlobEndpoint, metaflowSysroot } from "./values.js";
 

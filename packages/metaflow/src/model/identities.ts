@@ -1,4 +1,6 @@
-import type { ArgoWorkflowsSpec, MetaflowSpec, PlatformIdentityRequirement } from "@flotilla/fleet";
+import type { ArgoWorkflowsSpec } from "@flotilla/argo-workflows/model";
+import type { PlatformIdentityRequirement } from "@flotilla/fleet/platform";
+import type { MetaflowSpec } from "./spec.js";
 import { METAFLOW_SERVICE_ACCOUNTS } from "./chart.js";
 
 /** The identity of Metaflow (UI backend and task pods): `id-<cluster>-metaflow`. */

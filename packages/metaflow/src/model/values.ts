@@ -1,4 +1,4 @@
-import { METAFLOW_DB_PASSWORD_KEY, type MetaflowSpec } from "@flotilla/fleet";
+import { METAFLOW_DB_PASSWORD_KEY, type MetaflowSpec } from "./spec.js";
 import { METAFLOW_SERVICE_ACCOUNTS } from "./chart.js";
 
 /** Inputs of {@link metaflowValues}. */

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { automatedImages, clusterSpecSchema, imagePolicyMarker, imageRepositoryOf } from "../src/index.js";
-import { problemsOf, specWith } from "./fixtures.js";
+import { automatedImages, clusterSpecSchemaFor, type FleetProblem, imagePolicyMarker, imageRepositoryOf } from "@flotilla/fleet";
+import { PLATFORMS } from "@flotilla/platforms";
+import { problemsOf as problemsWith, specWith } from "../packages/fleet/test/fixtures.js";
+
+const problemsOf = (exported: unknown): FleetProblem[] => problemsWith(exported, undefined, PLATFORMS);
 
 const flyte = { storage: { account: "stmldevflyte", container: "flyte" }, database: { host: "psql-ml-dev.postgres.database.azure.com" } };
 
@@ -19,7 +22,7 @@ describe("flux.images[].automate", () => {
   it("accepts values of enabled platforms; automatedImages lists only the automated images", () => {
     const input = withImages([automated([{ platform: "flyte", path: "flytepropeller.image" }]), { name: "runner", repository: "analytics/runner", semver: ">=1.0.0" }]);
     expect(problemsOf(input)).toEqual([]);
-    const spec = clusterSpecSchema.parse(input);
+    const spec = clusterSpecSchemaFor(PLATFORMS).parse(input);
     expect(automatedImages(spec).map((image) => image.name)).toEqual(["propeller"]);
     expect(imageRepositoryOf(spec, spec.flux.images[0]!)).toBe("crmldev.azurecr.io/mirror/flytepropeller");
     expect(imagePolicyMarker("propeller")).toBe('{"$imagepolicy": "flux-system:propeller"}');
