@@ -1,9 +1,11 @@
 import { Command, CommanderError, Option } from "commander";
-import { SopsError } from "@flotilla/sops";
+import { KeyVaultAccessError, SopsError } from "@flotilla/sops";
 import { commandSet } from "./command-set.js";
 import { commandSopsConfig } from "./command-sops-config.js";
 import { commandUpdateKeys } from "./command-updatekeys.js";
-import { CliError, type SecretCliDeps } from "./context.js";
+import { commandView } from "./command-view.js";
+import { withSecretsLock } from "./lock.js";
+import { CliError, type GlobalOptions, type SecretCliDeps } from "./context.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -29,7 +31,20 @@ function program(deps: SecretCliDeps): Command {
     .option("--annotation <key=value>", "an annotation (in clear text)", collect, [])
     .option("--replace", "write only the given keys (drop the others); needed when the existing file cannot be decrypted here", false)
     .action(async (cluster: string, target: string, options: Record<string, unknown>, command: Command) => {
-      await commandSet(cluster, target, { ...(command.optsWithGlobals() as object), ...options } as unknown as Parameters<typeof commandSet>[2], deps);
+      const all = { ...(command.optsWithGlobals() as object), ...options } as unknown as Parameters<typeof commandSet>[2];
+      await withSecretsLock("secret set", all, deps, () => commandSet(cluster, target, all, deps));
+    });
+
+  root
+    .command("view")
+    .description("decrypt a Secret with your key (SOPS_AGE_KEY_FILE / SOPS_AGE_KEY, sops' default age keys file, or Azure Key Vault) and print it to the terminal")
+    .argument("<cluster>", "cluster name")
+    .argument("<namespace/name>", "the Secret")
+    .option("--key <key>", "print only this key's value, its bytes as they are")
+    .option("-o, --output <format>", "yaml or json", "yaml")
+    .option("--pipe", "print even when stdout is not a terminal (a pipe or a file then holds the plaintext)")
+    .action(async (cluster: string, target: string, options: Record<string, unknown>, command: Command) => {
+      await commandView(cluster, target, { ...(command.optsWithGlobals() as object), ...options } as unknown as Parameters<typeof commandView>[2], deps);
     });
 
   root
@@ -38,7 +53,8 @@ function program(deps: SecretCliDeps): Command {
     .argument("[clusters...]", "cluster names")
     .addOption(new Option("--all", "every cluster with recipients"))
     .action(async (clusters: string[], options: { all?: boolean }, command: Command) => {
-      await commandUpdateKeys(clusters, { ...(command.optsWithGlobals() as object), ...options }, deps);
+      const all: GlobalOptions & { all?: boolean } = { ...(command.optsWithGlobals() as GlobalOptions), ...options };
+      await withSecretsLock("secret updatekeys", all, deps, () => commandUpdateKeys(clusters, all, deps));
     });
 
   root
@@ -51,7 +67,14 @@ function program(deps: SecretCliDeps): Command {
   return root;
 }
 
-/** Runs `secret <argv>`; returns the exit code. Errors are printed as one message, never with values. */
+/** `flotilla secret …`: the same as {@link runSecretCli}, under the name the one CLI calls. */
+export const runSecret = (argv: string[], deps: SecretCliDeps): Promise<number> => runSecretCli(argv, deps);
+
+/**
+ * Runs `secret <argv>`; returns the exit code (0 done, 1 a problem, 2 usage or environment).
+ * Never calls process.exit; writes only through `deps`. Errors are printed as one message, never
+ * with values.
+ */
 export async function runSecretCli(argv: string[], deps: SecretCliDeps): Promise<number> {
   try {
     await program(deps).parseAsync(argv, { from: "user" });
@@ -64,7 +87,8 @@ export async function runSecretCli(argv: string[], deps: SecretCliDeps): Promise
     }
     if (error instanceof SopsError) {
       deps.stderr(`secret: ${error.message}`);
-      return 1;
+      // Key Vault unreachable or no Azure sign-in: an environment error.
+      return error instanceof KeyVaultAccessError && error.environment ? 2 : 1;
     }
     throw error;
   }

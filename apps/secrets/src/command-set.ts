@@ -1,10 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { secretNamespaces, secretPathSegments } from "@flotilla/fleet";
-import { decryptSopsFile, encryptSecret, SopsError, updateSecretFile, type SecretInput } from "@flotilla/sops";
+import { decryptSopsFile, encryptSecret, KeyVaultAccessError, SopsError, updateSecretFile, type SecretInput } from "@flotilla/sops";
 import { CliError, findCluster, type GlobalOptions, loadClusters, locations, type SecretCliDeps } from "./context.js";
 import { clusterWrappers, unwrappersFromEnv } from "./keys.js";
 import { updateSopsConfig } from "./sops-config-file.js";
+import { parseTarget } from "./target.js";
 import { collectValues, type ValueSources } from "./values.js";
 import { writeFileAtomic } from "./write-file.js";
 
@@ -24,12 +25,6 @@ function pairs(values: readonly string[], flag: string): Record<string, string> 
     out[value.slice(0, eq)] = value.slice(eq + 1);
   }
   return out;
-}
-
-function parseTarget(target: string): { namespace: string; name: string } {
-  const match = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec(target);
-  if (!match || target.length > 253 + 64) throw new CliError(`expected <namespace>/<name> (lowercase Kubernetes names), got ${JSON.stringify(target)}`, 2);
-  return { namespace: match[1]!, name: match[3]! };
 }
 
 /**
@@ -75,8 +70,9 @@ export async function commandSet(clusterName: string, target: string, options: S
       existing = await decryptSopsFile(existingText, unwrappers);
     } catch (error) {
       if (!(error instanceof SopsError)) throw error;
+      if (error instanceof KeyVaultAccessError && error.environment) throw new CliError(`${shown}: ${error.message}`, 2);
       throw new CliError(
-        `${shown} exists and cannot be decrypted here, so its other keys cannot be kept: ${error.message}. Set SOPS_AGE_KEY_FILE to a key of the cluster (or log in to Azure for Key Vault), or pass --replace to write only the given keys`,
+        `${shown} exists and cannot be decrypted here, so its other keys cannot be kept: ${error.message}. Set SOPS_AGE_KEY_FILE to a key of the cluster${spec.sops?.azureKeyVault ? " (or log in to Azure for Key Vault)" : ""}, or pass --replace to write only the given keys`,
       );
     }
     const data = (existing.plaintext.data ?? {}) as Record<string, string>;

@@ -20,12 +20,18 @@ export interface SecretCliDeps {
   stderr: (line: string) => void;
   env: Record<string, string | undefined>;
   repoRoot: string;
+  /** Standard output is a terminal: `secret view` prints plaintext only there (or with --pipe). */
+  stdoutIsTTY?: boolean;
+  /** Writes bytes to stdout as they are (`secret view --key`); default: as one line. */
+  stdoutRaw?: (bytes: Uint8Array) => void;
   /** Standard input: whether it is a terminal, its whole content, and a hidden prompt on a terminal. */
   stdin: { isTTY: boolean; readAll: () => Promise<Buffer>; readHidden: (prompt: string) => Promise<string> };
   /** Key Vault access; the real CLI uses DefaultAzureCredential. */
   azure: () => Promise<AzureKeyVaultAccess>;
   /** The vault URL of a Key Vault name (default `https://<name>.vault.azure.net`). */
   vaultUrl?: (vault: string) => string;
+  /** How long `set`/`updatekeys` wait for another writer's lock (default @flotilla/lock's). */
+  lockWaitMs?: number;
   /** `lastmodified` of written files (default now). */
   now?: () => string;
 }

@@ -15,6 +15,8 @@ process.exitCode = await runSecretCli(process.argv.slice(2), {
   stderr: (line) => process.stderr.write(`${line}\n`),
   env: process.env,
   repoRoot,
+  stdoutIsTTY: process.stdout.isTTY === true,
+  stdoutRaw: (bytes) => process.stdout.write(bytes),
   stdin: { isTTY: process.stdin.isTTY === true, readAll: readAllStdin, readHidden: readHiddenLine },
   azure: async () => {
     const { DefaultAzureCredential } = await import("@azure/identity");

@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import { decryptBytes } from "./aes-value.js";
 import { type DecryptedLeaf, decryptTree, treeToPlain } from "./crypt-tree.js";
 import { SopsError } from "./errors.js";
+import { KeyVaultAccessError } from "./keys/key-vault-errors.js";
 import type { KeyUnwrapper } from "./keys/types.js";
 import { lastModifiedAad, readMetadata, type SopsMetadata } from "./metadata.js";
 import { parseSopsDocument, type SopsMap } from "./tree.js";
@@ -22,12 +23,15 @@ export interface DecryptedSopsFile {
 /** Recovers the data key with the first unwrapper that has a key for the file. */
 export async function unwrapDataKey(metadata: SopsMetadata, unwrappers: readonly KeyUnwrapper[]): Promise<Uint8Array> {
   const failures: string[] = [];
-  for (const unwrapper of unwrappers) {
+  let environmentOnly = true;
+  const applicable = unwrappers.filter((unwrapper) => unwrapper.appliesTo?.(metadata) ?? true);
+  for (const unwrapper of applicable) {
     try {
       const key = await unwrapper.unwrap(metadata);
       if (key !== undefined) return key;
     } catch (error) {
       failures.push(`${unwrapper.description}: ${error instanceof Error ? error.message : String(error)}`);
+      environmentOnly &&= error instanceof KeyVaultAccessError && error.environment;
     }
   }
   const recipients = [
@@ -35,12 +39,18 @@ export async function unwrapDataKey(metadata: SopsMetadata, unwrappers: readonly
     ...metadata.azureKv.map((key) => `azure_kv ${key.vaultUrl}/keys/${key.name}/${key.version}`),
     ...metadata.pgp.map((key) => `pgp ${key.fp}`),
   ];
-  const tried = unwrappers.length === 0 ? "no decryption keys were given" : `tried ${unwrappers.map((u) => u.description).join(", ")}`;
+  const tried = applicable.length === 0 ? "no decryption key for them was given" : `tried ${applicable.map((u) => u.description).join(", ")}`;
   const failed = failures.length > 0 ? `; ${failures.join("; ")}` : "";
-  throw new SopsError(
-    `could not recover the data key: the file is encrypted for ${recipients.join(", ") || "no recipients"}; ${tried}${failed}. Provide a matching key (SOPS_AGE_KEY_FILE / SOPS_AGE_KEY for age, an Azure login with Key Vault Crypto User for azure_kv)`,
-    "sops",
-  );
+  // Only the kinds of key this file is encrypted for.
+  const fixes = [
+    ...(metadata.age.length > 0 ? ["SOPS_AGE_KEY_FILE / SOPS_AGE_KEY with an age identity of one of its recipients"] : []),
+    ...(metadata.azureKv.length > 0 ? ["an Azure login whose identity may decrypt with its Key Vault key (Key Vault Crypto User)"] : []),
+    ...(metadata.pgp.length > 0 ? ["its PGP key"] : []),
+  ];
+  const message = `could not recover the data key: the file is encrypted for ${recipients.join(", ") || "no recipients"}; ${tried}${failed}. Provide ${fixes.join(", or ") || "a matching key"}`;
+  // Only a network or sign-in failure kept Key Vault from answering: the machine's problem, not the file's.
+  if (failures.length > 0 && environmentOnly) throw new KeyVaultAccessError(`sops: ${message}`, true);
+  throw new SopsError(message, "sops");
 }
 
 /**

@@ -13,6 +13,7 @@ export {
   azureKeyVaultUnwrapper,
   azureKeyVaultUrl,
 } from "./keys/azure-key-vault.js";
+export { KeyVaultAccessError, keyVaultFailure } from "./keys/key-vault-errors.js";
 export { azureKeyVaultKeyUrl, type KeyStanza, type KeyUnwrapper, type KeyWrapper, stanzaId } from "./keys/types.js";
 export { type AgeKeyStanza, type AzureKeyVaultStanza, lastModifiedAad, type PgpKeyStanza, readMetadata, type SopsMetadata } from "./metadata.js";
 export { metadataStanzas, replaceMetadata, type RewrapResult, rewrapSopsFile, updateSecretFile, type UpdateSecretResult } from "./rewrite.js";

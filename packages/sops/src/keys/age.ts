@@ -51,6 +51,7 @@ export async function ageIdentities(keysText: string): Promise<KeyUnwrapper> {
   const recipients = new Set(await Promise.all(identities.map((identity) => identityToRecipient(identity))));
   return {
     description: `age identities (${identities.length})`,
+    appliesTo: (metadata: SopsMetadata) => metadata.age.length > 0,
     async unwrap(metadata: SopsMetadata) {
       for (const stanza of metadata.age) {
         if (!recipients.has(stanza.recipient)) continue;

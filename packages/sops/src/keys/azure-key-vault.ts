@@ -4,6 +4,7 @@ import type { CryptographyClientOptions } from "@azure/keyvault-keys";
 /** The Key Vault SDK, loaded on first use so that reading and checking files stays cheap. */
 const sdk = () => import("@azure/keyvault-keys");
 import type { SopsMetadata } from "../metadata.js";
+import { KeyVaultAccessError, keyVaultFailure } from "./key-vault-errors.js";
 import { azureKeyVaultKeyUrl, type KeyUnwrapper, type KeyWrapper } from "./types.js";
 
 /** An Azure Key Vault key: `vaultUrl` like `https://kv-ml-prod.vault.azure.net`. */
@@ -55,12 +56,21 @@ export function azureKeyVaultKey(ref: AzureKeyVaultKeyRef, access: AzureKeyVault
       if (version === undefined || version === "") {
         const { KeyClient } = await sdk();
         const keys = new KeyClient(vaultUrl, access.credential, access.clientOptions);
-        version = (await keys.getKey(ref.name)).properties.version;
+        try {
+          version = (await keys.getKey(ref.name)).properties.version;
+        } catch (error) {
+          throw keyVaultFailure(error, vaultUrl, `read key ${ref.name}`);
+        }
         if (!version) throw new Error(`Key Vault did not report a version for key ${ref.name} in ${vaultUrl}`);
       }
       const { CryptographyClient } = await sdk();
       const client = new CryptographyClient(azureKeyVaultKeyUrl({ vaultUrl, name: ref.name, version }), access.credential, access.clientOptions);
-      const result = await client.encrypt({ algorithm: "RSA-OAEP-256", plaintext: dataKey });
+      let result;
+      try {
+        result = await client.encrypt({ algorithm: "RSA-OAEP-256", plaintext: dataKey });
+      } catch (error) {
+        throw keyVaultFailure(error, vaultUrl, `encrypt with key ${ref.name}`);
+      }
       return {
         kind: "azure_kv",
         stanza: { vaultUrl, name: ref.name, version, createdAt: now(), enc: Buffer.from(result.result).toString("base64url") },
@@ -77,8 +87,10 @@ export function azureKeyVaultUnwrapper(access: AzureKeyVaultAccess, vaults?: rea
   const allowed = vaults === undefined ? undefined : new Set(vaults.map(normalizeVaultUrl));
   return {
     description: "Azure Key Vault",
+    appliesTo: (metadata: SopsMetadata) => metadata.azureKv.length > 0,
     async unwrap(metadata: SopsMetadata) {
       const errors: string[] = [];
+      let environmentOnly = true;
       const { CryptographyClient } = metadata.azureKv.length > 0 ? await sdk() : { CryptographyClient: undefined };
       for (const stanza of metadata.azureKv) {
         const vaultUrl = normalizeVaultUrl(stanza.vaultUrl);
@@ -89,10 +101,12 @@ export function azureKeyVaultUnwrapper(access: AzureKeyVaultAccess, vaults?: rea
           if (result.result.length !== 32) throw new Error(`Key Vault returned ${result.result.length} bytes, not a 32-byte data key`);
           return new Uint8Array(result.result);
         } catch (error) {
-          errors.push(`${azureKeyVaultKeyUrl(stanza)}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+          const failure = keyVaultFailure(error, vaultUrl, `decrypt with key ${stanza.name}`);
+          environmentOnly &&= failure.environment;
+          errors.push(`${azureKeyVaultKeyUrl(stanza)}: ${failure.message}`);
         }
       }
-      if (errors.length > 0) throw new Error(`Azure Key Vault could not unwrap the data key: ${errors.join("; ")}`);
+      if (errors.length > 0) throw new KeyVaultAccessError(errors.join("; "), environmentOnly);
       return undefined;
     },
   };

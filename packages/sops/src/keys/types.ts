@@ -24,6 +24,11 @@ export interface KeyWrapper {
 export interface KeyUnwrapper {
   /** Shown in errors, e.g. "age identities (2)". */
   readonly description: string;
+  /**
+   * Whether the file has a stanza of this unwrapper's kind. One that does not apply is neither
+   * tried nor named in errors (an age-only file never mentions Key Vault). Default: applies.
+   */
+  appliesTo?(metadata: SopsMetadata): boolean;
   unwrap(metadata: SopsMetadata): Promise<Uint8Array | undefined>;
 }
 
