@@ -67,7 +67,7 @@ export async function commandView(clusterName: string, target: string, options: 
     if (value === undefined) binary[key] = data[key]!;
     else stringData[key] = value;
   }
-  const { data: _encoded, sops: _metadata, ...rest } = file.plaintext;
+  const rest = Object.fromEntries(Object.entries(file.plaintext).filter(([field]) => field !== "data" && field !== "sops"));
   const secret = {
     ...rest,
     ...(Object.keys(stringData).length > 0 ? { stringData } : {}),
