@@ -5,23 +5,26 @@ import { vendoredChartDirs } from "./review/chart-dirs.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
 
 /**
- * The vendored chart values (`packages/*\/charts/<chart>-<version>/`, or `chartDirs`), read on the
- * first call only: generated fleets without platforms never load them.
+ * The values checkers of the vendored chart archives (`packages/*\/charts/<chart>-<version>.tgz`,
+ * or those in `chartDirs`), built on the first call only: generated fleets without platforms never
+ * load them. `cacheDir` keeps the defaults derived from each archive (chartFacts).
  */
-export function vendoredChartValues(chartDirs?: readonly string[]): () => Promise<ChartValuesRegistry> {
+export function vendoredChartValues(chartDirs?: readonly string[], cacheDir?: string): () => Promise<ChartValuesRegistry> {
   let loaded: Promise<ChartValuesRegistry> | undefined;
   return () =>
     (loaded ??= (async () => {
       const { ChartValuesRegistry, readVendoredCharts } = await import("@flotilla/review/charts");
       const registry = new ChartValuesRegistry();
-      for (const checker of await readVendoredCharts(chartDirs ?? (await vendoredChartDirs(repoRoot)), displayPath)) registry.register(checker);
+      const checkers = await readVendoredCharts(chartDirs ?? (await vendoredChartDirs(repoRoot)), { displayName: displayPath, ...(cacheDir === undefined ? {} : { cacheDir }) });
+      for (const checker of checkers) registry.register(checker);
       return registry;
     })());
 }
 
 /**
- * Synth's check of every rendered HelmRelease's values against the vendored values.yaml of its
- * chart version (`packages/*\/charts/<chart>-<version>/`, with its `free-form.yaml`): the same
+ * Synth's check of every rendered HelmRelease's values against the values.yaml of its chart
+ * version's vendored archive (`packages/*\/charts/<chart>-<version>.tgz`, with the package's
+ * `<chart>-<version>.free-form.yaml`): the same
  * checker as `pnpm validate`. Helm ignores unknown keys, so a typo would otherwise deploy silently.
  * Each problem names the cluster file, the HelmRelease, the value path and the nearest valid key.
  */

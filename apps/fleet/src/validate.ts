@@ -1,7 +1,8 @@
 import "@flotilla/fleet/jitless";
 import { relative, resolve, sep, basename, join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { ChartValuesRegistry, formatProblem, readTreeFiles, readVendoredCharts, validateTree } from "@flotilla/review";
+import { ChartValuesRegistry, formatProblem, readTreeFiles, validateTree, vendoredChartCheckers } from "@flotilla/review";
+import { readVendoredArchives } from "@flotilla/helm";
 import type { LoadedCluster } from "@flotilla/fleet";
 import { type ClusterIdentityPlan, type FluxControllerAccount, fluxControllerAccounts, type IdentityOutputs } from "@flotilla/workload-identity";
 import { identityOutputsFile } from "./identity-outputs.js";
@@ -11,6 +12,7 @@ import { displayPath, repoRoot } from "./repo-paths.js";
 import { vendoredChartDirs } from "./review/chart-dirs.js";
 import { imageValueExpectations } from "./review/image-expectations.js";
 import { createSchemaValidator } from "./schema-validator.js";
+import { renderFleetReleases } from "./helm/fleet-renders.js";
 
 interface ValidateCliOptions {
   tree: string;
@@ -19,6 +21,8 @@ interface ValidateCliOptions {
   images?: string;
   charts?: string[];
   concurrency: number;
+  cacheDir: string;
+  cache: boolean;
 }
 
 const program = new Command("validate")
@@ -30,8 +34,10 @@ const program = new Command("validate")
   .option("--fleet <dir>", FLEET_OPTION_HELP)
   .option("--identity-outputs <dir>", IDENTITY_OUTPUTS_OPTION_HELP)
   .option("--images <dir>", IMAGES_OPTION_HELP)
-  .option("--charts <dir...>", "directories of vendored charts (<chart>/Chart.yaml + values.yaml); default packages/*/charts")
-  .option("--concurrency <n>", "kustomize builds at once", parseConcurrency, 4)
+  .option("--charts <dir...>", "directories of vendored chart archives (<chart>-<version>.tgz); default packages/*/charts")
+  .option("--concurrency <n>", "kustomize builds and Helm renders at once", parseConcurrency, 4)
+  .option("--cache-dir <dir>", "where the pinned helm/kubectl and the Helm render cache are kept", join(repoRoot, "node_modules/.cache/flotilla"))
+  .option("--no-cache", "render every HelmRelease again instead of reusing cached renders")
   .action(async (options: ValidateCliOptions) => {
     process.exitCode = await run(options);
   });
@@ -54,7 +60,10 @@ async function run(options: ValidateCliOptions): Promise<number> {
 
   const registry = new ChartValuesRegistry();
   const chartDirs = options.charts?.map((dir) => resolve(dir)) ?? (await vendoredChartDirs(repoRoot));
-  for (const checker of await readVendoredCharts(chartDirs, displayPath)) registry.register(checker);
+  const cacheDir = resolve(options.cacheDir);
+  const archives = readVendoredArchives(chartDirs, displayPath);
+  for (const checker of vendoredChartCheckers(archives, { cacheDir })) registry.register(checker);
+  const kubernetesVersions = new Map(fleet.ok ? fleet.clusters.map(({ spec }) => [spec.name, spec.kubernetesVersion]) : []);
   const images = fleet.ok ? await imageValueExpectations(fleet.clusters, locations.images, registry) : undefined;
   for (const problem of images?.problems ?? []) lines.push(`${[problem.file, problem.path, problem.message].filter(Boolean).join(": ")} [images]`);
 
@@ -66,6 +75,13 @@ async function run(options: ValidateCliOptions): Promise<number> {
     charts: registry,
     ...(images === undefined ? {} : { images: images.expected }),
     concurrency: options.concurrency,
+    render: async (clusters) => {
+      const rendered = await renderFleetReleases(
+        clusters.map((cluster) => ({ ...cluster, ...(kubernetesVersions.has(cluster.cluster) ? { kubernetesVersion: kubernetesVersions.get(cluster.cluster)! } : {}) })),
+        { archives, cacheDir, cache: options.cache, concurrency: options.concurrency },
+      );
+      return rendered.ok ? { renders: rendered.renders } : { toolProblems: rendered.toolProblems };
+    },
     ...(fleet.ok
       ? {
           identities: {
@@ -80,12 +96,16 @@ async function run(options: ValidateCliOptions): Promise<number> {
   lines.push(...result.problems.map((problem) => formatProblem(problem, shownTree)));
 
   const { stats } = result;
-  const scope = `${stats.clusters} cluster(s), ${stats.objects} object(s) in ${stats.files} file(s), ${stats.builds} kustomize build(s), ${registry.size} vendored chart(s); ${((performance.now() - started) / 1000).toFixed(1)} s`;
+  const scope = `${stats.clusters} cluster(s), ${stats.objects} object(s) in ${stats.files} file(s), ${stats.builds} kustomize build(s), ${stats.releases} Helm release render(s), ${registry.size} vendored chart(s); ${((performance.now() - started) / 1000).toFixed(1)} s`;
   if (lines.length === 0) {
     console.log(`${shownTree}/ is valid (${scope}).`);
     return 0;
   }
   console.error(lines.join("\n"));
+  if (result.problems.some((problem) => problem.check === "tools")) {
+    console.error("validate: a tool it needs is missing (see above); nothing was rendered.");
+    return 2;
+  }
   console.error(`${lines.length} problem(s) (${scope}).${fleet.ok ? "" : " The fleet did not load, so workload identities were not checked."}`);
   return 1;
 }

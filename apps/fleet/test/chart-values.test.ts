@@ -30,7 +30,7 @@ describe("synth's chart values check", () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]!.file).toBe("apps/fleet/src/clusters/alpha.ts");
     expect(problems[0]!.path).toBe("HelmRelease flux-system/flyte-core .spec.values.flytepropeller.podLables");
-    expect(problems[0]!.message).toMatch(/did you mean "podLabels"\?.*not a value of flyte-core v1\.16\.8 \(packages\/flyte\/charts\/flyte-core-v1\.16\.8\/values\.yaml\)/);
+    expect(problems[0]!.message).toMatch(/did you mean "podLabels"\?.*not a value of flyte-core v1\.16\.8 \(packages\/flyte\/charts\/flyte-core-v1\.16\.8\.tgz\)/);
   });
 
   it("accepts keys under free-form maps: `{}` defaults and the package's free-form.yaml", async () => {

@@ -12,6 +12,7 @@ import { checkGuid, checkLocation, checkResourceGroup } from "./validators/azure
 import { checkClusterName, checkDnsSubdomain, checkNamespaceName } from "./validators/dns-label.js";
 import { checkDuration } from "./validators/duration.js";
 import { checkGitPath } from "./validators/git-path.js";
+import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./validators/kubernetes-version.js";
 import { checkBranchName } from "./validators/git-ref.js";
 import { checkGitUrl, parseGitUrl } from "./validators/git-url.js";
 import { checkIssuerUrl } from "./validators/issuer-url.js";
@@ -104,6 +105,7 @@ const namespacesSchema = list("the extra namespaces", namespaceSchema)
 function clusterObjectSchema(platforms: PlatformRegistry) {
   return strictObject("the cluster", {
     name: checkedString("the cluster name, a lowercase DNS label equal to the file name (clusters/<name>.ts)", checkClusterName),
+    kubernetesVersion: checkedString('the Kubernetes version the cluster runs, e.g. "1.34"', checkKubernetesVersion).default(DEFAULT_KUBERNETES_VERSION),
     azure: azureSchema,
     git: gitSchema,
     flux: fluxSchema,

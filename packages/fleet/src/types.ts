@@ -470,6 +470,13 @@ export interface ClusterSpecInput {
    * names). Must equal the file name: `clusters/<name>.ts`. Must be unique across the fleet.
    */
   name: string;
+  /**
+   * The Kubernetes version the AKS cluster runs (`az aks show --query kubernetesVersion`):
+   * `1.<minor>` or `1.<minor>.<patch>`, at least 1.34 (Flux 2.9's minimum). Synth renders every
+   * HelmRelease for it (`helm template --kube-version`), so charts see the cluster's version.
+   * @default "1.34"
+   */
+  kubernetesVersion?: string | undefined;
   /** Where the AKS cluster lives in Azure. */
   azure: AzureSpecInput;
   /** The Git repository Flux syncs this cluster from. */
@@ -674,6 +681,8 @@ export interface CustomRoleSpec {
 export interface ClusterSpec {
   /** Cluster name, equal to its file name. */
   name: string;
+  /** The Kubernetes version the cluster runs, `1.34` by default. */
+  kubernetesVersion: string;
   /** Where the AKS cluster lives in Azure. */
   azure: AzureSpec;
   /** The Git repository Flux syncs from. */

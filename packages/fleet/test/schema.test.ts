@@ -12,6 +12,25 @@ function expectOnly(exported: unknown, path: string, ...parts: string[]): void {
   for (const part of parts) expect(problems[0]?.message).toContain(part);
 }
 
+describe("kubernetesVersion", () => {
+  const load = (kubernetesVersion: unknown) => loadFleet([{ file: "apps/fleet/src/clusters/dev.ts", exported: { ...validSpec(), kubernetesVersion } }]);
+  it("accepts 1.<minor> and 1.<minor>.<patch> from 1.34 on", () => {
+    for (const version of ["1.34", "1.35.1", "1.36"]) {
+      const result = load(version);
+      expect(result.ok && result.clusters[0]!.spec.kubernetesVersion).toBe(version);
+    }
+  });
+  it("refuses versions Flux 2.9 does not run on and other forms, naming the field", () => {
+    const messages = (version: unknown) => {
+      const result = load(version);
+      return result.ok ? [] : result.problems.map((problem) => `${problem.path}: ${problem.message}`);
+    };
+    expect(messages("1.33")).toEqual([expect.stringMatching(/^kubernetesVersion: Flux 2\.9 needs Kubernetes 1\.34 or later, got "1\.33"/)]);
+    expect(messages("v1.34")).toEqual(['kubernetesVersion: write it without the "v": "1.34"']);
+    expect(messages("latest")).toEqual([expect.stringMatching(/^kubernetesVersion: expected a Kubernetes version such as "1\.34"/)]);
+  });
+});
+
 describe("valid specs", () => {
   it("fills every default", () => {
     const result = loadFleet([{ file: "apps/fleet/src/clusters/dev.ts", exported: validSpec() }]);
@@ -19,6 +38,7 @@ describe("valid specs", () => {
     if (!result.ok) return;
     const expected: ClusterSpec = {
       name: "dev",
+      kubernetesVersion: "1.34",
       azure: validSpec().azure,
       git: { url: "https://github.com/contoso/fleet", branch: "main", path: "clusters/dev", secretRef: "flux-system" },
       flux: {

@@ -5,20 +5,52 @@ import { parse } from "yaml";
 /** A packaged chart (`helm package` output) held in memory: the one source of everything chart-derived. */
 export interface ChartArchive {
   /** Chart.yaml `name`. */
-  name: string;
+  readonly name: string;
   /** Chart.yaml `version`, as written (`v1.16.8`, `0.47.5`). */
-  version: string;
+  readonly version: string;
   /** sha256 of the archive bytes, hex. */
-  digest: string;
-  bytes: Buffer;
-  /** Archive paths (`<name>/values.yaml`, `<name>/charts/<sub>/values.yaml`) → contents. */
-  files: ReadonlyMap<string, Buffer>;
+  readonly digest: string;
+  readonly bytes: Buffer;
+  /** Archive paths (`<name>/values.yaml`, `<name>/charts/<sub>/values.yaml`) → contents; unpacked on first use. */
+  readonly files: ReadonlyMap<string, Buffer>;
   /** Where the archive came from, for messages (`packages/flyte/charts/flyte-core-v1.16.8.tgz`). */
-  source: string;
+  readonly source: string;
+  /** Its file on disk, for a vendored archive. */
+  readonly path?: string;
 }
 
 /** Reads a chart archive (a gzipped tar, through node-tar); throws with `source` on anything that is not one. */
 export function readChartArchive(bytes: Buffer, source: string): ChartArchive {
+  const files = untar(bytes, source);
+  const { name, version } = chartYamlOf(files, source);
+  return { name, version, digest: sha256(bytes), bytes, files, source };
+}
+
+/**
+ * A vendored archive named `<name>-<version>.tgz`: its name and version from the file name (a
+ * test holds every vendored archive to its Chart.yaml), its files unpacked only when asked for,
+ * so a render served from the cache never unpacks it.
+ */
+export function vendoredChartArchive(bytes: Buffer, source: string, name: string, version: string, path?: string): ChartArchive {
+  let files: ReadonlyMap<string, Buffer> | undefined;
+  return {
+    ...(path === undefined ? {} : { path }),
+    name,
+    version,
+    digest: sha256(bytes),
+    bytes,
+    source,
+    get files() {
+      return (files ??= untar(bytes, source));
+    },
+  };
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+function untar(bytes: Buffer, source: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   let failure: Error | undefined;
   const parser = new Parser({
@@ -41,11 +73,20 @@ export function readChartArchive(bytes: Buffer, source: string): ChartArchive {
   });
   parser.end(bytes);
   if (failure) throw new Error(`${source}: not a chart archive: ${failure.message}`);
+  return files;
+}
+
+function chartYamlOf(files: ReadonlyMap<string, Buffer>, source: string): { name: string; version: string } {
   const chartYaml = [...files.keys()].find((path) => /^[^/]+\/Chart\.yaml$/.test(path));
   if (!chartYaml) throw new Error(`${source}: not a chart archive: no <chart>/Chart.yaml at the top`);
   const chart = parse(files.get(chartYaml)!.toString("utf8")) as { name?: unknown; version?: unknown };
   if (typeof chart.name !== "string" || typeof chart.version !== "string") throw new Error(`${source}: ${chartYaml} needs a name and a version`);
-  return { name: chart.name, version: chart.version, digest: createHash("sha256").update(bytes).digest("hex"), bytes, files, source };
+  return { name: chart.name, version: chart.version };
+}
+
+/** Chart.yaml's name and version, read from the archive (for a vendored archive: to check its file name). */
+export function chartYamlIdentity(archive: ChartArchive): { name: string; version: string } {
+  return chartYamlOf(archive.files, archive.source);
 }
 
 /** A file of the chart by its path inside the chart directory (`values.yaml`, `charts/metaflow-ui/values.yaml`). */
@@ -90,8 +131,11 @@ function subchartFiles(files: ReadonlyMap<string, Buffer>, dir: string, name: st
   if (files.has(`${dir}charts/${name}/Chart.yaml`)) return { files, dir: `${dir}charts/${name}/` };
   for (const [path, bytes] of files) {
     if (!path.startsWith(`${dir}charts/`) || !path.endsWith(".tgz") || path.slice(dir.length + 7).includes("/")) continue;
-    const nested = readChartArchive(bytes, `${source}!${path}`);
-    if (nested.name === name) return { files: nested.files, dir: `${topDir(nested)}/` };
+    const nested = untar(bytes, `${source}!${path}`);
+    if (chartYamlOf(nested, `${source}!${path}`).name === name) {
+      const top = [...nested.keys()].find((file) => /^[^/]+\/Chart\.yaml$/.test(file))!.split("/")[0]!;
+      return { files: nested, dir: `${top}/` };
+    }
   }
   return undefined;
 }

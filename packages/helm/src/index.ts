@@ -1,4 +1,4 @@
-export { type ChartArchive, chartDefaults, chartFile, readChartArchive } from "./chart-archive.js";
+export { type ChartArchive, chartDefaults, chartFile, chartYamlIdentity, readChartArchive, vendoredChartArchive } from "./chart-archive.js";
 export { type ChartSource, chartSourceOf } from "./chart-source.js";
 export { type ComposeProblem, composeValues, mergeMaps, type ValuesObject } from "./compose-values.js";
 export { isClusterScoped } from "./cluster-scoped.js";
@@ -17,3 +17,7 @@ export {
 export { type RenderCache, type RenderContext, type RenderedObject, type RenderOutcome, type RenderProblem, type RenderResult, renderKey, renderRelease } from "./render-release.js";
 export { setPathValue } from "./strvals.js";
 export { checkTools, LAYER_PACKAGE, resolveHelm, resolveKubectl, type Tool, ToolError, type ToolName, type ToolOptions } from "./tools.js";
+export { type ChartArchives, type ClusterRenderOptions, type ReleaseRender, renderClusterReleases } from "./cluster-releases.js";
+export { apiVersionsOfCrds, crdApiVersions } from "./crd-api-versions.js";
+export { type ChartFacts, chartFacts } from "./chart-facts.js";
+export { archiveRegistry, readVendoredArchives } from "./vendored-archives.js";

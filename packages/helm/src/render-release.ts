@@ -2,7 +2,9 @@ import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 import type { ChartArchive } from "./chart-archive.js";
 import { type ChartSource, chartSourceOf } from "./chart-source.js";
@@ -118,7 +120,7 @@ export function renderKey(release: HelmRelease, chart: ChartArchive, values: unk
   return createHash("sha256")
     .update(
       canonicalJson({
-        v: 1,
+        renderer: rendererFingerprint(),
         chart: chart.digest,
         values,
         release: [releaseNameOf(release), releaseNamespaceOf(release), metadata.name, metadata.namespace ?? "default"],
@@ -134,6 +136,19 @@ export function renderKey(release: HelmRelease, chart: ChartArchive, values: unk
       }),
     )
     .digest("hex");
+}
+
+let fingerprint: string | undefined;
+
+/** A digest of this package's own code (its module files): a changed renderer never reuses old renders. */
+function rendererFingerprint(): string {
+  if (fingerprint === undefined) {
+    const dir = dirname(fileURLToPath(import.meta.url));
+    const digest = createHash("sha256");
+    for (const file of readdirSync(dir).filter((name) => /\.(js|ts)$/.test(name) && !name.endsWith(".d.ts")).sort()) digest.update(file).update(readFileSync(join(dir, file)));
+    fingerprint = digest.digest("hex");
+  }
+  return fingerprint;
 }
 
 interface Settings {
@@ -265,7 +280,8 @@ async function postRender(
 ): Promise<{ ok: true; objects: Record<string, unknown>[] } | { ok: false; problem: RenderProblem }> {
   const renderers = (release.spec.postRenderers ?? []).filter((renderer) => renderer.kustomize);
   await mkdir(join(dir, "0"), { recursive: true });
-  await writeFile(join(dir, "0", "helm-output.yaml"), manifests.map((manifest) => manifest.text.replace(/^\n+/, "")).join("\n---\n"));
+  const input = manifests.map((manifest) => ({ source: manifest.source, text: manifest.text.replace(/^\n+/, "") }));
+  await writeFile(join(dir, "0", "helm-output.yaml"), input.map((manifest) => manifest.text).join("\n---\n"));
   let previous = "helm-output.yaml";
   let layer = 0;
   for (const renderer of renderers) {
@@ -297,11 +313,34 @@ async function postRender(
   );
   const built = await run(context.kubectl.path, ["kustomize", "--load-restrictor", "LoadRestrictionsNone", finalDir], { ...process.env, KUBECONFIG: "/dev/null" });
   if (!built.ok) {
-    const field = renderers.length > 0 ? "spec.postRenderers" : "spec.values";
-    const what = renderers.length > 0 ? "the post-renderers failed" : "helm-controller's post-render (origin labels, always applied) cannot parse the chart's output";
-    return { ok: false, problem: { field, message: `${what}: kustomize: ${built.error.replaceAll(dir, "<post-render>")}` } };
+    // kyaml's line numbers are per document: name the templates whose output repeats a key.
+    const source = duplicateKeySources(input);
+    const parse = /yaml: |mapping key .* already defined|did not find expected|could not find expected/.test(built.error);
+    const detail = built.error.replace(/^error: /, "").replace(/^.*recursed accumulation of path '[^']*': /, "").replaceAll(dir, "<post-render>");
+    if (parse) {
+      const where = source ? ` (${source})` : "";
+      return { ok: false, problem: { field: "spec.values", message: `kustomize cannot parse the chart's output${where}, and helm-controller always post-renders it (its origin labels): ${detail}` } };
+    }
+    return { ok: false, problem: { field: renderers.length > 0 ? "spec.postRenderers" : "spec.commonMetadata", message: `the post-render failed: kustomize: ${detail}` } };
   }
   return { ok: true, objects: parseObjects(built.stdout) };
+}
+
+/** The templates (and the first repeated key of each) whose output has a mapping key twice, as kustomize's parser refuses. */
+function duplicateKeySources(input: { source: string; text: string }[]): string | undefined {
+  const found: string[] = [];
+  for (const manifest of input) {
+    for (const document of parseAllDocuments(manifest.text)) {
+      const duplicate = document.errors.find((error) => error.code === "DUPLICATE_KEY");
+      if (duplicate) {
+        const line = duplicate.linePos?.[0]?.line;
+        const key = line === undefined ? undefined : /^\s*(?:- )?["']?([^"':]+)["']?\s*:/.exec(manifest.text.split("\n")[line - 1] ?? "")?.[1];
+        found.push(`${manifest.source}${key ? ` repeats ${JSON.stringify(key)}` : " repeats a key"}`);
+        break;
+      }
+    }
+  }
+  return found.length === 0 ? undefined : found.length <= 3 ? found.join("; ") : `${found.slice(0, 3).join("; ")} and ${found.length - 3} more`;
 }
 
 function helmEnv(work: string): NodeJS.ProcessEnv {

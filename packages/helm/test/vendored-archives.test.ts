@@ -22,7 +22,7 @@ describe("vendored chart archives", () => {
         expect(stated, `${file} in SOURCES.md`).toBeDefined();
         expect(createHash("sha256").update(bytes).digest("hex")).toBe(stated);
         const archive = readChartArchive(bytes, file);
-        expect(`${archive.name}-${archive.version}.tgz`).toBe(file);
+        expect(`${archive.name}-${archive.version}.tgz`, "vendoredChartArchive takes the name and version from the file name").toBe(file);
         expect(chartDefaults(archive)).toBeTypeOf("object");
       }
     });

@@ -11,7 +11,7 @@ export { decryptedShape, isEncryptedValue, isSopsEncrypted } from "./manifests/s
 export { GitError } from "./tree/git.js";
 export { readGitTree } from "./tree/git-tree.js";
 export { readTreeFiles, type TreeFiles } from "./tree/tree-files.js";
-export { readVendoredCharts } from "./validate/chart-files.js";
+export { readVendoredCharts, type ReadChartsOptions, vendoredChartCheckers } from "./validate/chart-files.js";
 export { type ChartRef, type ChartValuesChecker, ChartValuesRegistry, vendoredValuesChecker, type VendoredValues } from "./validate/chart-values.js";
 export type { IdentityExpectations } from "./validate/identities-check.js";
 export type { ExpectedImageValue } from "./validate/image-values-check.js";
@@ -19,3 +19,4 @@ export { type BuildResult, kubectlKustomize, type KustomizeBuild } from "./valid
 export { formatProblem } from "./validate/problem.js";
 export type { CheckName, ValidationProblem } from "./validate/types.js";
 export { validateTree, type ValidateOptions, type ValidateResult } from "./validate/validate-tree.js";
+export { checkRenders, type ReleaseRenderer } from "./validate/render-check.js";

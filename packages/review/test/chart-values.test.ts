@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as tar from "tar";
 import { parse } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { ChartValuesRegistry, readVendoredCharts, vendoredValuesChecker } from "@flotilla/review";
@@ -52,15 +53,21 @@ describe("readVendoredCharts", () => {
   const dirs: string[] = [];
   afterAll(async () => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 
-  it("makes one checker per <chart>/Chart.yaml + values.yaml, skipping other entries and missing directories", async () => {
+  it("makes one checker per <chart>-<version>.tgz archive, with the package's free-form paths, skipping other entries and missing directories", async () => {
     const root = await mkdtemp(join(tmpdir(), "flotilla-charts-"));
     dirs.push(root);
-    await mkdir(join(root, "argo-workflows-0.47.5"));
-    await writeFile(join(root, "argo-workflows-0.47.5", "Chart.yaml"), "apiVersion: v2\nname: argo-workflows\nversion: 0.47.5\n");
-    await writeFile(join(root, "argo-workflows-0.47.5", "values.yaml"), "controller:\n  replicas: 1\n");
-    await writeFile(join(root, "SOURCES.md"), "where the charts come from\n");
-    const checkers = await readVendoredCharts([root, join(root, "missing")], (path) => path.slice(root.length + 1));
-    expect(checkers.map((c) => c.description)).toEqual(["argo-workflows 0.47.5 (argo-workflows-0.47.5/values.yaml)"]);
-    expect(checkers[0]!.check({ controller: { replica: 2 } })).toEqual([{ path: ".controller.replica", message: expect.stringContaining('did you mean "replicas"?') }]);
+    await mkdir(join(root, "src", "argo-workflows"), { recursive: true });
+    await writeFile(join(root, "src", "argo-workflows", "Chart.yaml"), "apiVersion: v2\nname: argo-workflows\nversion: 0.47.5\n");
+    await writeFile(join(root, "src", "argo-workflows", "values.yaml"), "controller:\n  replicas: 1\nserver: {a: 1}\n");
+    await mkdir(join(root, "charts"));
+    await tar.create({ gzip: true, file: join(root, "charts", "argo-workflows-0.47.5.tgz"), cwd: join(root, "src") }, ["argo-workflows"]);
+    await writeFile(join(root, "charts", "argo-workflows-0.47.5.free-form.yaml"), "- server.extra\n");
+    await writeFile(join(root, "charts", "SOURCES.md"), "where the charts come from\n");
+    const checkers = await readVendoredCharts([join(root, "charts"), join(root, "missing")], { displayName: (path) => path.slice(root.length + 1) });
+    expect(checkers.map((c) => c.description)).toEqual(["argo-workflows 0.47.5 (charts/argo-workflows-0.47.5.tgz)"]);
+    expect(checkers[0]!.check({ controller: { replica: 2 }, server: { extra: { any: 1 }, b: 2 } })).toEqual([
+      { path: ".controller.replica", message: expect.stringContaining('did you mean "replicas"?') },
+      { path: ".server.b", message: expect.stringContaining("not a value of argo-workflows 0.47.5") },
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 
-/** Where platform packages vendor their charts: `packages/<platform>/charts/<chart>-<version>/{Chart.yaml,values.yaml}`. */
+/** Where packages vendor their chart archives: `packages/<package>/charts/<chart>-<version>.tgz`. */
 export async function vendoredChartDirs(repoRoot: string): Promise<string[]> {
   const packages = join(repoRoot, "packages");
   const names = await readdir(packages).catch(() => [] as string[]);

@@ -12,7 +12,7 @@ export interface ChartRef {
  * platform packages register one per chart version they vendor; validate asks the registry.
  */
 export interface ChartValuesChecker {
-  /** Shown in messages, e.g. `argo-workflows 0.47.5 (packages/argo-workflows/charts/argo-workflows-0.47.5/values.yaml)`. */
+  /** Shown in messages, e.g. `argo-workflows 0.47.5 (packages/argo-workflows/charts/argo-workflows-0.47.5.tgz)`. */
   readonly description: string;
   matches(chart: ChartRef): boolean;
   /** Problems with paths relative to the values (`.controller.replicas`). */
@@ -46,9 +46,9 @@ export interface VendoredValues {
   chart: string;
   /** The vendored version (Chart.yaml `version`); matched exactly, a leading `v` ignored. */
   version: string;
-  /** The parsed values.yaml. */
+  /** The chart's defaults: its values.yaml with its subcharts' (chartFacts of @flotilla/helm). */
   defaults: unknown;
-  /** Where the values.yaml is, for messages. */
+  /** Where the chart archive is, for messages. */
   source: string;
   /**
    * Value paths below which any key is allowed, beyond the free-form maps values.yaml itself

@@ -9,6 +9,6 @@ export function objectProblem(check: CheckName, manifest: Manifest, path: string
 
 /** `<prefix>/<file>: object: path: message [check]`, with empty parts left out; `prefix` is how the tree root is shown (`clusters`). */
 export function formatProblem(problem: ValidationProblem, prefix: string): string {
-  const file = prefix === "" ? problem.file : `${prefix}/${problem.file}`;
+  const file = prefix === "" || problem.file === "" ? problem.file : `${prefix}/${problem.file}`;
   return `${[file, problem.object, problem.path, problem.message].filter(Boolean).join(": ")} [${problem.check}]`;
 }

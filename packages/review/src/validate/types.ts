@@ -1,8 +1,9 @@
+import type { ReleaseRender } from "@flotilla/helm";
 import type { Manifest } from "../manifests/manifest.js";
 import type { TreeFiles } from "../tree/tree-files.js";
 
 /** The checks validate runs, named in every problem. */
-export type CheckName = "yaml" | "schema" | "kustomize" | "applied-once" | "depends-on" | "sources" | "identities" | "chart-values" | "images" | "secrets" | "fleet";
+export type CheckName = "yaml" | "schema" | "kustomize" | "applied-once" | "depends-on" | "sources" | "identities" | "chart-values" | "images" | "secrets" | "fleet" | "render" | "tools";
 
 /** One problem: the file (relative to the tree root), the object, the JSON path, what is wrong and how to fix it. */
 export interface ValidationProblem {
@@ -24,4 +25,6 @@ export interface TreeView {
   clusters: string[];
   /** Repository-relative directory of the tree (`clusters`), against which Flux paths resolve. */
   treePrefix: string;
+  /** By cluster, what each HelmRelease renders (when validate was given a renderer). */
+  renders?: ReadonlyMap<string, readonly ReleaseRender[]>;
 }

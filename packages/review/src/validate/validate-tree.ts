@@ -1,3 +1,4 @@
+import type { ReleaseRender } from "@flotilla/helm";
 import type { ObjectValidator } from "@flotilla/render";
 import { parseManifests } from "../manifests/manifest.js";
 import { clusterNames, type TreeFiles } from "../tree/tree-files.js";
@@ -8,6 +9,7 @@ import type { IdentityExpectations } from "./identities-check.js";
 import { checkImageValues, type ExpectedImageValue } from "./image-values-check.js";
 import { kubectlKustomize, type KustomizeBuild } from "./kustomize-build.js";
 import { checkKustomizations } from "./kustomize-check.js";
+import { checkRenders, type ReleaseRenderer } from "./render-check.js";
 import { checkSchemas } from "./schema-check.js";
 import { checkSecrets } from "./secrets-check.js";
 import { checkSources } from "./sources-check.js";
@@ -32,12 +34,16 @@ export interface ValidateOptions {
   build?: KustomizeBuild;
   /** kustomize builds at once; default 4. */
   concurrency?: number;
+  /** Renders the HelmReleases (the `render` check); default none rendered. */
+  render?: ReleaseRenderer;
 }
 
 export interface ValidateResult {
   /** Sorted by file, object, path. */
   problems: ValidationProblem[];
-  stats: { clusters: number; files: number; objects: number; builds: number };
+  stats: { clusters: number; files: number; objects: number; builds: number; releases: number };
+  /** By cluster, what each HelmRelease renders (with a renderer). */
+  renders: ReadonlyMap<string, readonly ReleaseRender[]>;
 }
 
 /** Runs every check on the tree and returns every problem (none stops the others). */
@@ -45,6 +51,10 @@ export async function validateTree(options: ValidateOptions): Promise<ValidateRe
   const parsed = parseManifests(options.files);
   const clusters = [...clusterNames(options.files)].sort();
   const tree: TreeView = { files: options.files, manifests: parsed.manifests, clusters, treePrefix: options.treePrefix };
+  const rendered = options.render ? await options.render(clusters.map((cluster) => ({ cluster, objects: parsed.manifests.filter((manifest) => manifest.cluster === cluster).map((manifest) => manifest.object) }))) : { renders: new Map() };
+  const toolProblems = "toolProblems" in rendered ? rendered.toolProblems.map((message): ValidationProblem => ({ check: "tools", file: "", object: "", path: "", message })) : [];
+  const renders = "renders" in rendered ? rendered.renders : new Map<string, readonly ReleaseRender[]>();
+  tree.renders = renders;
   // Loaded only when needed: @flotilla/workload-identity brings cdk8s, which `pnpm diff` has no use for.
   const identities = options.identities ? (await import("./identities-check.js")).checkIdentities(tree, options.identities) : [];
   const kustomize = await checkKustomizations(tree, { treeDir: options.treeDir, build: options.build ?? kubectlKustomize, concurrency: options.concurrency ?? 4 });
@@ -58,8 +68,11 @@ export async function validateTree(options: ValidateOptions): Promise<ValidateRe
     ...checkChartValues(tree, options.charts ?? new ChartValuesRegistry()),
     ...checkImageValues(tree, options.images ?? new Map()),
     ...checkSecrets(tree),
+    ...toolProblems,
+    ...checkRenders(tree, renders),
   ];
   const key = (problem: ValidationProblem) => `${problem.file}\n${problem.object}\n${problem.path}\n${problem.check}`;
   problems.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  return { problems, stats: { clusters: clusters.length, files: options.files.size, objects: parsed.manifests.length, builds: kustomize.builds } };
+  const releases = [...renders.values()].reduce((sum, list) => sum + list.length, 0);
+  return { problems, renders, stats: { clusters: clusters.length, files: options.files.size, objects: parsed.manifests.length, builds: kustomize.builds, releases } };
 }

@@ -1,0 +1,80 @@
+import { readFileSync } from "node:fs";
+import {
+  apiVersionsOfCrds,
+  archiveRegistry,
+  type ChartArchive,
+  checkTools,
+  type ReleaseRender,
+  renderClusterReleases,
+  type Tool,
+} from "@flotilla/helm";
+import { fluxCrdsJsonFile } from "@flotilla/flux";
+import { karpenterCrdsJsonFile } from "@flotilla/karpenter";
+import { DEFAULT_KUBERNETES_VERSION } from "@flotilla/fleet";
+import { DiskRenderCache } from "./disk-render-cache.js";
+import pLimit from "p-limit";
+
+/** One cluster's objects, as synth renders them or validate reads them. */
+export interface ClusterObjects {
+  cluster: string;
+  /** The cluster spec's kubernetesVersion; default DEFAULT_KUBERNETES_VERSION. */
+  kubernetesVersion?: string;
+  objects: readonly unknown[];
+}
+
+export interface FleetRenderOptions {
+  archives: readonly ChartArchive[];
+  /** Where the pinned helm/kubectl are extracted and renders cached. */
+  cacheDir: string;
+  /** Keep renders in `<cacheDir>/helm-renders`; default true. */
+  cache?: boolean;
+  /** Renders at once across the fleet; default 4 (helm and kustomize wait on each other's I/O). */
+  concurrency?: number;
+}
+
+export type FleetRenders =
+  | { ok: true; renders: Map<string, ReleaseRender[]>; stats: { releases: number; cached: number } }
+  | { ok: false; toolProblems: string[] };
+
+/**
+ * Renders every HelmRelease of every cluster with the real Helm 4 (see @flotilla/helm): Helm and
+ * kubectl are checked once, up front; clusters without HelmReleases need neither.
+ */
+export async function renderFleetReleases(clusters: readonly ClusterObjects[], options: FleetRenderOptions): Promise<FleetRenders> {
+  const withReleases = clusters.filter((cluster) => cluster.objects.some((object) => (object as { kind?: unknown })?.kind === "HelmRelease"));
+  const renders = new Map<string, ReleaseRender[]>();
+  if (withReleases.length === 0) return { ok: true, renders, stats: { releases: 0, cached: 0 } };
+  const { tools, problems } = await checkTools(["helm", "kubectl"], { cacheDir: options.cacheDir });
+  if (problems.length > 0) return { ok: false, toolProblems: problems };
+  const cache = options.cache === false ? undefined : new DiskRenderCache(options.cacheDir);
+  const archives = archiveRegistry(options.archives);
+  const flux = apiVersionsOfCrds(readCrds(fluxCrdsJsonFile()));
+  let karpenter: string[] | undefined;
+  // One queue for the fleet: a cluster's releases and the next cluster's run side by side.
+  const limit = pLimit(options.concurrency ?? 4);
+  await Promise.all(
+    withReleases.map(async (cluster) => {
+      const usesKarpenter = cluster.objects.some((object) => /^karpenter\.(sh|azure\.com)\//.test(String((object as { apiVersion?: unknown })?.apiVersion)));
+      if (usesKarpenter) karpenter ??= apiVersionsOfCrds(readCrds(karpenterCrdsJsonFile()));
+      renders.set(
+        cluster.cluster,
+        await renderClusterReleases(cluster.objects, {
+          archives,
+          kubeVersion: cluster.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
+          baseApiVersions: usesKarpenter ? [...flux, ...karpenter!] : flux,
+          helm: tools.helm as Tool,
+          kubectl: tools.kubectl as Tool,
+          ...(cache ? { cache } : {}),
+          limit,
+        }),
+      );
+    }),
+  );
+  cache?.trim();
+  const all = [...renders.values()].flat();
+  return { ok: true, renders, stats: { releases: all.length, cached: all.filter((render) => render.result.cached).length } };
+}
+
+function readCrds(file: string): unknown[] {
+  return JSON.parse(readFileSync(file, "utf8")) as unknown[];
+}

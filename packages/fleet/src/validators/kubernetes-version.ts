@@ -1,0 +1,20 @@
+import { showString } from "../describe-value.js";
+
+/**
+ * The Kubernetes version a cluster runs when its spec does not say: the oldest minor that both
+ * AKS supports and Flux 2.9 accepts (Flux 2.9 needs Kubernetes >= 1.34; AKS made 1.34 generally
+ * available in 2025). Synth renders every chart with `helm template --kube-version` of it.
+ */
+export const DEFAULT_KUBERNETES_VERSION = "1.34";
+
+/** The oldest minor Flux 2.9 runs on. */
+export const MIN_KUBERNETES_MINOR = 34;
+
+/** `1.<minor>` or `1.<minor>.<patch>` (as `az aks show --query kubernetesVersion` prints it), minor >= 34. */
+export function checkKubernetesVersion(value: string): string | undefined {
+  const match = /^v?1\.(\d+)(\.\d+)?$/.exec(value);
+  if (!match) return `expected a Kubernetes version such as "1.34" or "1.34.2" (az aks show --query kubernetesVersion), got ${showString(value)}`;
+  if (value.startsWith("v")) return `write it without the "v": ${JSON.stringify(value.slice(1))}`;
+  if (Number(match[1]) < MIN_KUBERNETES_MINOR) return `Flux 2.9 needs Kubernetes 1.${MIN_KUBERNETES_MINOR} or later, got ${showString(value)}: upgrade the cluster (az aks upgrade) and set "1.${MIN_KUBERNETES_MINOR}" or later`;
+  return undefined;
+}

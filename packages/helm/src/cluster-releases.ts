@@ -1,0 +1,90 @@
+import pLimit from "p-limit";
+import type { ChartArchive } from "./chart-archive.js";
+import { type ChartSource, chartSourceOf } from "./chart-source.js";
+import type { ValuesObject } from "./compose-values.js";
+import { crdApiVersions } from "./crd-api-versions.js";
+import type { HelmRelease } from "./release-spec.js";
+import { type RenderCache, renderRelease, type RenderResult } from "./render-release.js";
+import type { Tool } from "./tools.js";
+
+/** The chart archives flotilla has, found by the chart a source serves. */
+export interface ChartArchives {
+  find(source: ChartSource): ChartArchive | undefined;
+}
+
+export interface ClusterRenderOptions {
+  archives: ChartArchives;
+  /** The cluster spec's `kubernetesVersion`. */
+  kubeVersion: string;
+  /** API versions every cluster has beyond Kubernetes' own: the vendored Flux (and Karpenter) CRDs. */
+  baseApiVersions: readonly string[];
+  helm: Tool;
+  kubectl: Tool;
+  cache?: RenderCache;
+  /** Renders at once; default 4. */
+  concurrency?: number;
+  /** A limiter shared with other clusters' renders (p-limit); overrides `concurrency`. */
+  limit?: <T>(run: () => Promise<T>) => Promise<T>;
+  tempDir?: string;
+}
+
+/** One HelmRelease of a cluster and what it renders. */
+export interface ReleaseRender {
+  /** The HelmRelease's namespace and name. */
+  namespace: string;
+  name: string;
+  /** The HelmRelease object as rendered by flotilla. */
+  release: HelmRelease;
+  result: RenderResult;
+}
+
+/**
+ * Renders every HelmRelease among a cluster's objects. `--api-versions` are the base ones plus the
+ * CRDs of every chart the cluster installs (`crdApiVersions`), so a chart sees the kinds its
+ * neighbours bring, as it would in the cluster once they are installed.
+ */
+export async function renderClusterReleases(objects: readonly unknown[], options: ClusterRenderOptions): Promise<ReleaseRender[]> {
+  const releases = (objects as HelmRelease[]).filter((object) => object?.kind === "HelmRelease" && String(object.apiVersion).startsWith("helm.toolkit.fluxcd.io/") && object.metadata?.name && object.spec);
+  if (releases.length === 0) return [];
+  const apiVersions = new Set(options.baseApiVersions);
+  for (const release of releases) {
+    const source = chartSourceOf(release, objects);
+    const archive = "problem" in source ? undefined : options.archives.find(source);
+    if (archive) for (const version of crdApiVersions(archive)) apiVersions.add(version);
+  }
+  const values = valuesObjects(objects);
+  const context = {
+    chart: (source: ChartSource) => options.archives.find(source),
+    valuesObject: (kind: "ConfigMap" | "Secret", namespace: string, name: string) => values.get(`${kind}/${namespace}/${name}`),
+    objects,
+    kubeVersion: options.kubeVersion,
+    apiVersions: [...apiVersions].sort(),
+    helm: options.helm,
+    kubectl: options.kubectl,
+    ...(options.cache ? { cache: options.cache } : {}),
+    ...(options.tempDir ? { tempDir: options.tempDir } : {}),
+  };
+  const limit: <T>(run: () => Promise<T>) => Promise<T> = options.limit ?? pLimit(options.concurrency ?? 4);
+  return Promise.all(
+    releases.map((release) =>
+      limit(async () => ({ namespace: release.metadata.namespace ?? "default", name: release.metadata.name, release, result: await renderRelease(release, context) })),
+    ),
+  );
+}
+
+/** ConfigMaps by data; Secrets decoded, or without data when SOPS-encrypted. */
+function valuesObjects(objects: readonly unknown[]): Map<string, ValuesObject> {
+  const found = new Map<string, ValuesObject>();
+  for (const object of objects as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown }; data?: unknown; stringData?: unknown; sops?: unknown }[]) {
+    if (object?.apiVersion !== "v1" || (object.kind !== "ConfigMap" && object.kind !== "Secret") || typeof object.metadata?.name !== "string") continue;
+    const namespace = typeof object.metadata.namespace === "string" ? object.metadata.namespace : "default";
+    const strings = (value: unknown) => Object.fromEntries(Object.entries(value !== null && typeof value === "object" ? value : {}).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+    let data: Record<string, string> | undefined;
+    if (object.kind === "ConfigMap") data = strings(object.data);
+    else if (object.sops === undefined) {
+      data = { ...Object.fromEntries(Object.entries(strings(object.data)).map(([key, value]) => [key, Buffer.from(value, "base64").toString("utf8")])), ...strings(object.stringData) };
+    }
+    found.set(`${object.kind}/${namespace}/${object.metadata.name}`, { kind: object.kind, namespace, name: object.metadata.name, data });
+  }
+  return found;
+}
