@@ -117,7 +117,7 @@ export interface FluxImageValue {
   /** The platform (enabled on this cluster) whose HelmRelease gets the image. */
   platform: ImageValuePlatform;
   /**
-   * Dotted path in the chart's values, which must exist in the vendored values.yaml: a map with
+   * Dotted path in the chart's values, which must exist in the values.yaml of the vendored chart archive: a map with
    * `registry`, `repository` and `tag` (e.g. argo-workflows `executor.image`) gets the three parts,
    * a map with `repository` and `tag` (e.g. metaflow `metaflow-service.image`) gets
    * `<registry>.azurecr.io/<repository>` and the tag, a string gets the whole reference.

@@ -2,7 +2,7 @@
  * The argo-workflows chart flotilla installs: exactly 0.47.5 (Argo Workflows v3.7.11), the last
  * v3 line, because Argo v4 dropped CronWorkflow `spec.schedule`, which Metaflow's scheduled flows
  * still use (see the package README). Values are checked against
- * `charts/argo-workflows-0.47.5/values.yaml` of this package.
+ * the values.yaml in `charts/argo-workflows-0.47.5.tgz` of this package.
  *
  * @see https://github.com/argoproj/argo-helm/tree/argo-workflows-0.47.5/charts/argo-workflows
  */

@@ -2,7 +2,7 @@
  * The flyte-core chart flotilla installs. Exactly `v1.16.8`: the chart's version string starts
  * with `v`, which Flux's semver (Masterminds) accepts, and an exact pin means Flyte 2 charts
  * published in the same repository (`flyte-binary` `v2.x`) can never be picked. The values are
- * checked against `charts/flyte-core-v1.16.8/values.yaml` of this package.
+ * checked against the values.yaml in `charts/flyte-core-v1.16.8.tgz` of this package.
  *
  * @see https://github.com/flyteorg/flyte/tree/v1.16.8/charts/flyte-core
  */

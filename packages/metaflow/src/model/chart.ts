@@ -1,6 +1,6 @@
 /**
  * The metaflow chart flotilla installs: exactly 0.1.2 (metadata service 0.2.2, UI 0.3.2), checked
- * against `charts/metaflow-0.1.2/` of this package (with its subcharts' values).
+ * against the archive `charts/metaflow-0.1.2.tgz` of this package (with its subcharts' values).
  *
  * @see https://github.com/outerbounds/metaflow-tools/tree/master/charts/metaflow
  */
