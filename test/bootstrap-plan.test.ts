@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { acquireLock } from "@flotilla/lock";
 import type { ArmServer } from "./support/arm-server/index.js";
 import { bootstrapInProcess } from "./support/bootstrap-cli.js";
-import { AUDIENCE, clusterWith, isWrite, planOf, serviceAccounts, startServerFor } from "./support/bootstrap-harness.js";
+import { AUDIENCE, clusterWith, isWrite, planOf, serviceAccounts, sessionFor, startServerFor } from "./support/bootstrap-harness.js";
 import { writeFleet } from "./support/fixture-fleet.js";
 
 const CONTAINER = { storageContainer: { account: "stdevdata", container: "raw" } };
@@ -187,6 +187,22 @@ describe("bootstrap plan like terraform (issue 13.7)", () => {
     }
     const free = await bootstrapInProcess(["apply", "--fleet", fleet, "--outputs-dir", outputs, "--yes"], { server });
     expect(free.code).toBe(0);
+  });
+
+  it("an identity whose tags would pass Azure's 50 is marked `will fail` and never written (the test server refuses 51 like ARM)", async () => {
+    const { server, fleet, outputs, sub } = await setUp(dev);
+    const crowded = Object.fromEntries(Array.from({ length: 46 }, (_, i) => [`team-tag-${i}`, "x"]));
+    server.state.seedIdentity("rg-dev", "id-dev-analytics", { subscriptionId: sub, tags: crowded });
+    const plan = await bootstrapInProcess(["plan", "--fleet", fleet], { server });
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toMatch(/^ {2}~ adopt {5}identity .*will fail: would carry 51 tags \(flotilla records one per federated credential\); Azure allows 50 per resource: remove tags added by hand\]$/m);
+    const applied = await bootstrapInProcess(["apply", "--fleet", fleet, "--outputs-dir", outputs, "--yes"], { server });
+    expect(applied.code).toBe(1);
+    expect(server.writes({ method: "PUT", path: /userAssignedIdentities\/id-dev-analytics$/ })).toEqual([]);
+    // The test server holds ARM's limit itself.
+    const { msi } = sessionFor(server).forSubscription(sub);
+    const refused = await msi.userAssignedIdentities.createOrUpdate("rg-dev", "id-dev-other", { location: "westeurope", tags: { ...crowded, a: "1", b: "2", c: "3", d: "4", e: "5" } }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ statusCode: 400, code: "InvalidTagCount" });
   });
 
   it("usage: a broken or offline plan file, --cluster with a plan file, --out/--exit-code with --offline exit 2", async () => {

@@ -7,7 +7,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -142,6 +142,34 @@ describe("the built CLI", () => {
         `  first apply : ${s1.requests} ARM requests (${s1.reads} reads, ${s1.writes} writes), ${s1.seconds} s (summary), principal replication delay 200 ms\n` +
         `  no-op re-run: ${s2.requests} ARM requests (${s2.reads} reads, ${s2.writes} writes), ${s2.seconds} s (summary)`,
     );
+  });
+
+  it("plan --json pipes into a JSON parser; apply off a terminal without --yes exits 2; plan --out then `apply <file>` makes exactly that plan", async () => {
+    const server = await exampleServer();
+    const { env, netLog, outputs } = await childEnv(server);
+    const ca = ["--ca", await caFile(server)];
+    const json = await bootstrapProcess(["plan", "--json", ...ca], env);
+    expect(json.code).toBe(0);
+    const document = JSON.parse(json.stdout);
+    expect(document.summary.create).toBeGreaterThan(0);
+    expect(document.clusters.map((c: { cluster: string }) => c.cluster)).toEqual(["dev", "prod"]);
+
+    const unconfirmed = await bootstrapProcess(["apply", ...ca, "--outputs-dir", outputs], env);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toMatch(/^bootstrap: refusing to make \d+ change\(s\) in Azure without confirmation: not a terminal; re-run with --yes/m);
+    expect(server.requests.filter(isWrite)).toEqual([]);
+
+    const planFile = join(outputs, "..", `plan-${Date.now()}.json`);
+    const saved = await bootstrapProcess(["plan", "--out", planFile, ...ca], env);
+    expect(saved.code).toBe(0);
+    const applied = await bootstrapProcess(["apply", planFile, ...ca, "--outputs-dir", outputs], env);
+    await rm(planFile, { force: true });
+    expect(applied.stderr).toBe("");
+    expect(applied.code).toBe(0);
+    expect(summary(applied.stdout)).toMatchObject({ created: document.summary.create, failed: 0 });
+    expect((await readdir(outputs)).sort()).toEqual(["dev.json", "prod.json"]);
+    expect((await bootstrapProcess(["plan", "--exit-code", ...ca], env)).code).toBe(0);
+    expect(existsSync(netLog)).toBe(false);
   });
 
   it("an apply killed (SIGKILL) mid-way converges on re-run to the end state of an uninterrupted apply", async () => {

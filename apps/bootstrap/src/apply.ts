@@ -172,6 +172,8 @@ export async function applyChanges(changes: readonly ClusterChanges[], session: 
     if (change.blocked !== undefined) {
       report({ ...base, outcome: "failed", message: change.blocked });
       problem(change.blocked);
+      // Nothing is written to an identity that cannot be written itself (its ownership records could not be kept).
+      ids = undefined;
     } else if (change.action === "unchanged") {
       report({ ...base, outcome: "unchanged" });
     } else {
@@ -198,7 +200,8 @@ export async function applyChanges(changes: readonly ClusterChanges[], session: 
       }
     }
     if (!ids) {
-      const message = `identity ${planned.name} does not exist (its creation did not succeed)`;
+      const message =
+        change.blocked !== undefined ? `identity ${planned.name} cannot be written as planned` : `identity ${planned.name} does not exist (its creation did not succeed)`;
       for (const fic of changes.fics) report({ cluster: plan.cluster, kind: fic.kind, address: ficAddress(planned, fic), outcome: "skipped", message });
       for (const a of changes.roleAssignments) report({ cluster: plan.cluster, kind: a.kind, address: roleAssignmentAddress(planned, a), outcome: "skipped", message });
       return;

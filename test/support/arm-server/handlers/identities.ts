@@ -2,6 +2,8 @@
  * Microsoft.ManagedIdentity/userAssignedIdentities (ManagedIdentity.json 2024-11-30):
  * PUT → 201 create / 200 update, GET → 200, PATCH → 200, DELETE → 200 / 204 ("Resource does
  * not exist"), list by resource group / subscription → 200 IdentityListResult (pageable).
+ * Tags are held to ARM's limits (50 per resource, name/value lengths and characters, names
+ * case-insensitive); the error codes for them are modelled, not published.
  */
 import { ArmError, badRequest, notFound } from "../errors.js";
 import { jsonBody, methodNotAllowed, objectProp, type HandlerResult, type RequestContext } from "../context.js";
@@ -47,7 +49,17 @@ function readTags(body: Record<string, unknown>): Record<string, string> | undef
   if (typeof tags !== "object" || Array.isArray(tags) || Object.values(tags).some((v) => typeof v !== "string")) {
     throw badRequest("InvalidRequestContent", "The request content was invalid and could not be deserialized: 'tags' must map strings to strings.");
   }
-  return { ...(tags as Record<string, string>) };
+  const entries = Object.entries(tags as Record<string, string>);
+  // ARM's tag limits: 50 per resource, names ≤ 512 characters without <>%&\?/, values ≤ 256; names are case-insensitive.
+  if (entries.length > 50) throw badRequest("InvalidTagCount", `The resource has ${entries.length} tags; at most 50 tags are allowed per resource.`);
+  const seen = new Set<string>();
+  for (const [name, value] of entries) {
+    if (/[<>%&\\?/]/.test(name)) throw badRequest("InvalidTagNameCharacters", `The tag name '${name}' has invalid characters '<,>,%,&,\\,?,/'.`);
+    if (name.length > 512 || value.length > 256) throw badRequest("InvalidTagNameOrValue", `The tag '${name}' is too long: names may have 512 characters, values 256.`);
+    if (seen.has(name.toLowerCase())) throw badRequest("InvalidRequestContent", `The tag name '${name}' is given twice (tag names are case-insensitive).`);
+    seen.add(name.toLowerCase());
+  }
+  return Object.fromEntries(entries);
 }
 
 function readIsolationScope(body: Record<string, unknown>): string | undefined {
