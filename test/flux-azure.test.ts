@@ -1,3 +1,4 @@
+import { kubectl } from "./support/tools.js";
 import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -122,7 +123,7 @@ describe("Flux controller identities", () => {
         join(work, "flux-system", "kustomization.yaml"),
         stringify({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["gotk-components.yaml"], components: ["../flux-system-patches"] }),
       );
-      const built = parseAllDocuments(execFileSync("kubectl", ["kustomize", join(work, "flux-system")], { encoding: "utf8" })).map(
+      const built = parseAllDocuments(execFileSync(kubectl, ["kustomize", join(work, "flux-system")], { encoding: "utf8" })).map(
         (doc) => doc.toJS() as { kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec?: { template: { metadata: { labels: Record<string, string> } } } },
       );
       for (const name of controllers) {

@@ -1,3 +1,4 @@
+import { kubectl } from "./support/tools.js";
 import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -17,7 +18,7 @@ interface Manifest {
 const identity = (m: Manifest) => `${m.apiVersion.split("/")[0]}|${m.kind}|${m.metadata.namespace ?? ""}|${m.metadata.name}`;
 
 function kustomizeBuild(dir: string): Manifest[] {
-  const output = execFileSync("kubectl", ["kustomize", dir], { encoding: "utf8" });
+  const output = execFileSync(kubectl, ["kustomize", dir], { encoding: "utf8" });
   return parseAllDocuments(output).map((doc) => doc.toJS() as Manifest).filter(Boolean);
 }
 

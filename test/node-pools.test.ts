@@ -3,6 +3,7 @@
  * self-hosted Karpenter controller (its HelmRelease, identity and ServiceAccount), built with
  * `kubectl kustomize` as Flux does.
  */
+import { kubectl } from "./support/tools.js";
 import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -28,7 +29,7 @@ async function renderedObjects(out: string): Promise<Map<string, Manifest>> {
 }
 
 function kustomizeBuild(dir: string): Manifest[] {
-  return parseAllDocuments(execFileSync("kubectl", ["kustomize", dir], { encoding: "utf8" }))
+  return parseAllDocuments(execFileSync(kubectl, ["kustomize", dir], { encoding: "utf8" }))
     .map((doc) => doc.toJS() as Manifest)
     .filter(Boolean);
 }

@@ -1,8 +1,8 @@
 import "@flotilla/fleet/jitless";
 import { relative, resolve, sep, basename, join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { ChartValuesRegistry, formatProblem, readTreeFiles, validateTree, vendoredChartCheckers } from "@flotilla/review";
-import { readVendoredArchives } from "@flotilla/helm";
+import { ChartValuesRegistry, formatProblem, kubectlKustomizeWith, readTreeFiles, validateTree, vendoredChartCheckers } from "@flotilla/review";
+import { checkTools, readVendoredArchives } from "@flotilla/helm";
 import type { LoadedCluster } from "@flotilla/fleet";
 import { type ClusterIdentityPlan, type FluxControllerAccount, fluxControllerAccounts, type IdentityOutputs } from "@flotilla/workload-identity";
 import { identityOutputsFile } from "./identity-outputs.js";
@@ -53,6 +53,13 @@ async function run(options: ValidateCliOptions): Promise<number> {
   const treeDir = resolve(options.tree);
   const shownTree = displayPath(treeDir);
   const lines: string[] = [];
+  const cacheDir = resolve(options.cacheDir);
+  // Every external tool checked once, up front: kubectl (kustomize builds) and Helm 4 (renders).
+  const { tools, problems: toolProblems } = await checkTools(["kubectl", "helm"], { cacheDir });
+  if (toolProblems.length > 0) {
+    for (const problem of toolProblems) console.error(`validate: ${problem}`);
+    return 2;
+  }
 
   const locations = fleetLocations(options);
   const fleet = await loadFleetInputs(locations.fleet, locations.identityOutputs);
@@ -60,7 +67,6 @@ async function run(options: ValidateCliOptions): Promise<number> {
 
   const registry = new ChartValuesRegistry();
   const chartDirs = options.charts?.map((dir) => resolve(dir)) ?? (await vendoredChartDirs(repoRoot));
-  const cacheDir = resolve(options.cacheDir);
   const archives = readVendoredArchives(chartDirs, displayPath);
   for (const checker of vendoredChartCheckers(archives, { cacheDir })) registry.register(checker);
   const kubernetesVersions = new Map(fleet.ok ? fleet.clusters.map(({ spec }) => [spec.name, spec.kubernetesVersion]) : []);
@@ -75,6 +81,7 @@ async function run(options: ValidateCliOptions): Promise<number> {
     charts: registry,
     ...(images === undefined ? {} : { images: images.expected }),
     concurrency: options.concurrency,
+    build: kubectlKustomizeWith(tools.kubectl!.path),
     render: async (clusters) => {
       const rendered = await renderFleetReleases(
         clusters.map((cluster) => ({ ...cluster, ...(kubernetesVersions.has(cluster.cluster) ? { kubernetesVersion: kubernetesVersions.get(cluster.cluster)! } : {}) })),
@@ -102,10 +109,6 @@ async function run(options: ValidateCliOptions): Promise<number> {
     return 0;
   }
   console.error(lines.join("\n"));
-  if (result.problems.some((problem) => problem.check === "tools")) {
-    console.error("validate: a tool it needs is missing (see above); nothing was rendered.");
-    return 2;
-  }
   console.error(`${lines.length} problem(s) (${scope}).${fleet.ok ? "" : " The fleet did not load, so workload identities were not checked."}`);
   return 1;
 }

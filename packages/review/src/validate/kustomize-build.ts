@@ -7,10 +7,13 @@ export type BuildResult = { ok: true; objects: unknown[] } | { ok: false; error:
 /** Builds a directory the way Flux's kustomize-controller does (kustomize v5). */
 export type KustomizeBuild = (dir: string) => Promise<BuildResult>;
 
-/** `kubectl kustomize <dir>`: the real kustomize, as vendored in kubectl. */
-export const kubectlKustomize: KustomizeBuild = (dir) =>
+/** `kubectl kustomize <dir>` with `kubectl` from PATH: the real kustomize, as vendored in kubectl. */
+export const kubectlKustomize: KustomizeBuild = (dir) => kubectlKustomizeWith("kubectl")(dir);
+
+/** `<kubectl> kustomize <dir>` with a given kubectl (resolveKubectl of @flotilla/helm: the pinned v1.33.9). */
+export const kubectlKustomizeWith = (kubectl: string): KustomizeBuild => (dir) =>
   new Promise((resolve) => {
-    execFile("kubectl", ["kustomize", dir], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(kubectl, ["kustomize", dir], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) {
         const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
         resolve({ ok: false, error: missing ? "kubectl is not on PATH; install kubectl (it bundles kustomize v5)" : firstLines(stderr || error.message) });
