@@ -205,6 +205,19 @@ describe("bootstrap plan like terraform (issue 13.7)", () => {
     expect(refused).toMatchObject({ statusCode: 400, code: "InvalidTagCount" });
   });
 
+  it("ARM unreachable: plan and apply print one line with the cause and the fix, exit 2, no stack trace", async () => {
+    const { server, fleet, outputs } = await setUp(dev);
+    await server.close();
+    servers.splice(servers.indexOf(server), 1);
+    const host = new URL(server.url).host;
+    for (const args of [["plan", "--fleet", fleet], ["apply", "--fleet", fleet, "--outputs-dir", outputs, "--yes"]]) {
+      const run = await bootstrapInProcess(args, { server, sdkRetry: { maxRetries: 1 } });
+      expect({ args, code: run.code }).toEqual({ args, code: 2 });
+      expect(run.stderr).toBe(`bootstrap: cannot reach Azure Resource Manager at https://${host} (ECONNREFUSED): check your network, DNS and proxy (HTTPS_PROXY); nothing was changed`);
+      expect(run.stdout).toBe("");
+    }
+  });
+
   it("usage: a broken or offline plan file, --cluster with a plan file, --out/--exit-code with --offline exit 2", async () => {
     const { fleet, work } = await setUp(dev);
     const broken = join(work, "broken.json");

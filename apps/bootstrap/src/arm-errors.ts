@@ -55,3 +55,15 @@ export function describeError(error: unknown): string {
   const head = label ? (status ? `${label} (HTTP ${status})` : label) : status ? `HTTP ${status}` : undefined;
   return head ? `${head}: ${message}` : message;
 }
+
+const TRANSPORT = /^(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|CERT_\w+|UNABLE_TO_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|REQUEST_SEND_ERROR)$/;
+
+/** The request never got an answer (DNS, refused, reset, timed out, TLS): the network, not ARM. */
+export function transportCode(error: unknown): string | undefined {
+  const code = errorCode(error);
+  if (code === undefined || !TRANSPORT.test(code)) return undefined;
+  if (code !== "REQUEST_SEND_ERROR") return code;
+  // The SDK wraps the system error; its code is in the message.
+  const message = asErrorLike(error).message;
+  return (typeof message === "string" ? /\b(E[A-Z]{3,}|CERT_[A-Z_]+|UNABLE_TO_[A-Z_]+)\b/.exec(message)?.[1] : undefined) ?? code;
+}

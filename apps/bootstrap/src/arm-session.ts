@@ -60,7 +60,8 @@ export class ArmSession {
   /** HTTP attempts made so far (retries included). */
   readonly counts: RequestCounts = { reads: 0, writes: 0 };
   private readonly clients = new Map<string, SubscriptionClients>();
-  private readonly endpoint: string;
+  /** The ARM base URL requests go to. */
+  readonly endpoint: string;
 
   constructor(private readonly options: ArmSessionOptions) {
     this.endpoint = (options.endpoint ?? AZURE_RESOURCE_MANAGER).replace(/\/+$/, "");

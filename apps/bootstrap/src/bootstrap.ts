@@ -19,6 +19,17 @@ export class PlanRejectedError extends Error {
   }
 }
 
+/** Not one read got an answer from ARM (DNS, refused, timed out, TLS): the network, not the plan. */
+export class ArmUnreachableError extends Error {
+  constructor(
+    readonly endpoint: string,
+    readonly code: string,
+  ) {
+    super(`cannot reach Azure Resource Manager at ${endpoint} (${code}): check your network, DNS and proxy (HTTPS_PROXY); nothing was changed`);
+    this.name = "ArmUnreachableError";
+  }
+}
+
 export interface ReadOptions {
   prune: boolean;
   /** Reads in flight at once per cluster. Default 8. */
@@ -26,13 +37,19 @@ export interface ReadOptions {
   abortSignal?: AbortSignal | undefined;
 }
 
-/** Reads Azure for every cluster of the plan and diffs it against the plan. Throws PlanRejectedError first if the plan breaks Azure's limits. */
+/**
+ * Reads Azure for every cluster of the plan and diffs it against the plan. Throws PlanRejectedError
+ * first if the plan breaks Azure's limits, ArmUnreachableError when no read of a cluster got an answer.
+ */
 export async function readChanges(plan: IdentityPlan, session: ArmSession, options: ReadOptions): Promise<ClusterChanges[]> {
   const problems = validatePlan(plan);
   if (problems.length > 0) throw new PlanRejectedError(problems);
   const changes: ClusterChanges[] = [];
   for (const cluster of plan.clusters) {
     const observed = await observeCluster(cluster, session, { concurrency: options.readConcurrency, abortSignal: options.abortSignal });
+    const observations = [...observed.roleDefinitions.values(), ...observed.identities.values()];
+    const unreachable = observations.map((o) => (o.state === "error" ? o.unreachable : undefined));
+    if (observations.length > 0 && unreachable.every((code) => code !== undefined)) throw new ArmUnreachableError(session.endpoint, unreachable[0]!);
     changes.push({ ...diffCluster(cluster, observed, { prune: options.prune }), observedDigest: observationDigest(observed) });
   }
   return changes;

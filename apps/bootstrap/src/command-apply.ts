@@ -17,7 +17,7 @@ import { join, resolve } from "node:path";
 import { describeHolder, LockBusyError, withLock } from "@flotilla/lock";
 import type { IdentityPlan } from "@flotilla/workload-identity";
 import { applyChanges } from "./apply.js";
-import { PlanRejectedError, readChanges } from "./bootstrap.js";
+import { ArmUnreachableError, PlanRejectedError, readChanges } from "./bootstrap.js";
 import { type CliEnvironment, type CommonOptions, displayPath, EXIT, loadPlan, openSession, UsageError, warnAboutIssuers } from "./command-context.js";
 import type { ArmSession } from "./arm-session.js";
 import type { ClusterChanges } from "./diff.js";
@@ -93,6 +93,10 @@ async function applyHoldingLock(environment: CliEnvironment, run: LockedApply): 
   try {
     changes = await readChanges(plan, session, { prune, abortSignal: environment.abortSignal });
   } catch (error) {
+    if (error instanceof ArmUnreachableError) {
+      environment.stderr(`bootstrap: ${error.message}`);
+      return EXIT.usage;
+    }
     if (!(error instanceof PlanRejectedError)) throw error;
     environment.stderr(error.message);
     return EXIT.failed;

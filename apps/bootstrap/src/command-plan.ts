@@ -5,7 +5,7 @@
  * only, from the fleet, said so plainly.
  */
 import { resolve } from "node:path";
-import { PlanRejectedError, readChanges } from "./bootstrap.js";
+import { ArmUnreachableError, PlanRejectedError, readChanges } from "./bootstrap.js";
 import { type CliEnvironment, type CommonOptions, displayPath, EXIT, loadPlan, openSession, UsageError, warnAboutIssuers } from "./command-context.js";
 import { describeError } from "./arm-errors.js";
 import { writePlanFile } from "./plan-file.js";
@@ -48,6 +48,10 @@ export async function runPlan(environment: CliEnvironment, options: PlanOptions)
   try {
     changes = await readChanges(plan, session, { prune, abortSignal: environment.abortSignal });
   } catch (error) {
+    if (error instanceof ArmUnreachableError) {
+      environment.stderr(`bootstrap: ${error.message}`);
+      return EXIT.usage;
+    }
     if (!(error instanceof PlanRejectedError)) throw error;
     environment.stderr(error.message);
     return EXIT.failed;

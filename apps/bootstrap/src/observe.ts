@@ -7,7 +7,7 @@
  */
 import type { Permission } from "@azure/arm-authorization";
 import type { ClusterIdentityPlan, PlannedIdentity, PlannedRoleDefinition } from "@flotilla/workload-identity";
-import { describeError, errorCode, isNotFound } from "./arm-errors.js";
+import { describeError, errorCode, isNotFound, transportCode } from "./arm-errors.js";
 import { sdkScope, subscriptionOfScope } from "./arm-scope.js";
 import type { ArmSession } from "./arm-session.js";
 import { forEachBounded } from "./concurrency.js";
@@ -15,7 +15,7 @@ import { forEachBounded } from "./concurrency.js";
 export type Observation<T> =
   | { state: "found"; value: T }
   | { state: "absent"; note?: string }
-  | { state: "error"; message: string };
+  | { state: "error"; message: string; /** No answer at all (the transport code): the network, not ARM. */ unreachable?: string | undefined };
 
 export interface ObservedFic {
   name: string;
@@ -101,7 +101,7 @@ async function observeRoleDefinition(
     };
   } catch (error) {
     if (isNotFound(error)) return { state: "absent" };
-    return { state: "error", message: describeError(error) };
+    return { state: "error", message: describeError(error), unreachable: transportCode(error) };
   }
 }
 
@@ -116,7 +116,7 @@ async function observeIdentity(
   try {
     found = await msi.userAssignedIdentities.get(identity.resourceGroup, identity.name, { abortSignal });
   } catch (error) {
-    if (!isNotFound(error)) return { state: "error", message: describeError(error) };
+    if (!isNotFound(error)) return { state: "error", message: describeError(error), unreachable: transportCode(error) };
     if (errorCode(error) === "ResourceGroupNotFound") return { state: "absent", note: `resource group ${identity.resourceGroup} does not exist` };
     return { state: "absent" };
   }
@@ -143,7 +143,7 @@ async function observeIdentity(
       },
     };
   } catch (error) {
-    return { state: "error", message: describeError(error) };
+    return { state: "error", message: describeError(error), unreachable: transportCode(error) };
   }
 }
 
