@@ -79,6 +79,36 @@ describe("prune after adoption (issue 14.2)", () => {
   });
 });
 
+describe("adopted credentials", () => {
+  it("a planned credential that existed by hand is adopted (and corrected), recorded as adopted, and kept by prune once no longer planned", async () => {
+    const { server, fleet, outputs, sub, issuer } = await setUp(dev);
+    server.state.seedIdentity("rg-dev", "id-dev-analytics", { subscriptionId: sub });
+    server.state.seedFics("rg-dev", "id-dev-analytics", [{ name: "analytics-sa-1", issuer, subject: "system:serviceaccount:analytics:old", audiences: [AUDIENCE] }], sub);
+    const plan = await bootstrapInProcess(["plan", "--fleet", fleet], { server });
+    const lines = plan.stdout.split("\n");
+    const at = lines.findIndex((line) => /^ {2}~ adopt {5}federated credential {2}id-dev-analytics\/analytics-sa-1 /.test(line));
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at]).toContain("[exists, not created by flotilla: never pruned]");
+    expect(lines[at + 1]).toBe('      ~ subject = "system:serviceaccount:analytics:old" → "system:serviceaccount:analytics:sa-1"');
+    expect(plan.stdout).toMatch(/^ {6}\+ tags\["flotilla-fic-analytics-sa-1"\] = "adopted"$/m);
+
+    const applied = await bootstrapInProcess(["apply", "--fleet", fleet, "--outputs-dir", outputs, "--yes"], { server });
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toMatch(/^ {2}~ adopted {3}federated credential {2}dev: id-dev-analytics\/analytics-sa-1 .*\[subject\]$/m);
+    const identity = server.state.getIdentity("rg-dev", "id-dev-analytics", sub)!;
+    expect(identity.fics.get("analytics-sa-1")!.subject).toBe("system:serviceaccount:analytics:sa-1");
+    expect(identity.tags["flotilla-fic-analytics-sa-1"]).toBe("adopted");
+
+    // The fleet stops planning it: flotilla did not create it, so prune keeps it.
+    const without = clusterWith("dev", [{ name: "analytics", roles: [{ role: "Storage Blob Data Reader", scope: CONTAINER }] }]);
+    await writeFile(join(fleet, "dev.mjs"), `export default ${JSON.stringify(without)};\n`);
+    const pruned = await bootstrapInProcess(["apply", "--fleet", fleet, "--outputs-dir", outputs, "--prune", "--yes"], { server });
+    expect(pruned.code).toBe(0);
+    expect(pruned.stdout).toContain("0 to delete.");
+    expect([...server.state.getIdentity("rg-dev", "id-dev-analytics", sub)!.fics.keys()]).toEqual(["analytics-sa-1"]);
+  });
+});
+
 describe("bootstrap plan like terraform (issue 13.7)", () => {
   it("marks + / ~ / - with the attributes that change, tags included; --json is the same plan on a clean stdout; --exit-code", async () => {
     const { server, fleet, outputs, sub, issuer } = await setUp(dev);
