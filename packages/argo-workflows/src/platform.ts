@@ -1,5 +1,4 @@
-import type * as z from "zod";
-import type { Platform } from "@flotilla/fleet/platform";
+import type { Platform, SchemaOutput } from "@flotilla/fleet/platform";
 import { ArgoWorkflows } from "./argo-workflows.js";
 import { ARGO_WORKFLOWS_CHART } from "./model/chart.js";
 import { ARGO_WORKFLOWS_IDENTITY, argoWorkflowsIdentityRequirements } from "./model/identities.js";
@@ -23,7 +22,7 @@ export interface ArgoWorkflowsContribution {
 }
 
 /** Argo Workflows as a flotilla platform (`platforms.argoWorkflows`), registered in `@flotilla/platforms`. */
-export const argoWorkflowsPlatform: Platform<ArgoWorkflowsSpec, ArgoWorkflowsContribution, z.output<typeof argoWorkflowsSpecSchema>> = {
+export const argoWorkflowsPlatform: Platform<ArgoWorkflowsSpec, ArgoWorkflowsContribution, SchemaOutput<typeof argoWorkflowsSpecSchema>> = {
   key: ARGO_WORKFLOWS_KEY,
   name: "argo-workflows",
   title: "Argo Workflows",

@@ -1,7 +1,6 @@
-import type * as z from "zod";
 import { ARGO_WORKFLOWS_KEY, type ArgoWorkflowsContribution, type ArgoWorkflowsSpec } from "@flotilla/argo-workflows";
 import type { ClusterSpec } from "@flotilla/fleet";
-import type { Platform } from "@flotilla/fleet/platform";
+import type { Platform, SchemaOutput } from "@flotilla/fleet/platform";
 import { Metaflow } from "./metaflow.js";
 import { METAFLOW_CHART, METAFLOW_SERVICE_ACCOUNTS } from "./model/chart.js";
 import { METAFLOW_IDENTITY, metaflowIdentityRequirements } from "./model/identities.js";
@@ -19,7 +18,7 @@ function argoOf(cluster: ClusterSpec): ArgoWorkflowsSpec {
  * after Argo Workflows: flows run (and are scheduled) as Argo Workflows, so Metaflow requires it,
  * its layer waits for Argo's, and its task ServiceAccount joins Argo's workflow ServiceAccounts.
  */
-export const metaflowPlatform: Platform<MetaflowSpec, never, z.output<typeof metaflowSpecSchema>> = {
+export const metaflowPlatform: Platform<MetaflowSpec, never, SchemaOutput<typeof metaflowSpecSchema>> = {
   key: "metaflow",
   name: "metaflow",
   title: "Metaflow",

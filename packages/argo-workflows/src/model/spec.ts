@@ -1,4 +1,3 @@
-import type * as z from "zod";
 import {
   checkedString,
   checkNamespaceName,
@@ -13,6 +12,7 @@ import {
   type PlatformStorageInput,
   platformStorageSchema,
   type SchemaInputIs,
+  type SchemaOutput,
   strictObject,
 } from "@flotilla/fleet/platform";
 import type { SecretRef } from "@flotilla/fleet";
@@ -75,7 +75,7 @@ export const argoWorkflowsSpecSchema = strictObject("Argo Workflows: { storage, 
 });
 
 /** `platforms.argoWorkflows` with its defaults filled. */
-export function argoWorkflowsDefaults(argo: z.output<typeof argoWorkflowsSpecSchema>, cluster: { readonly azure: { readonly resourceGroup: string } }): ArgoWorkflowsSpec {
+export function argoWorkflowsDefaults(argo: SchemaOutput<typeof argoWorkflowsSpecSchema>, cluster: { readonly azure: { readonly resourceGroup: string } }): ArgoWorkflowsSpec {
   const namespace = argo.namespace ?? ARGO_WORKFLOWS_DEFAULTS.namespace;
   return {
     namespace,

@@ -45,6 +45,7 @@ export {
   type PlatformSpecBase,
   type PlatformSpecDefinition,
   type SchemaInputIs,
+  type SchemaOutput,
   platformSection,
 } from "./platform.js";
 export {

@@ -168,3 +168,6 @@ type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ?
  * `type _Proof = SchemaInputIs<typeof mySchema, MySpecInput>` fails to compile when they differ.
  */
 export type SchemaInputIs<Schema extends z.ZodType, Input> = Equal<z.input<Schema>, Input> extends true ? true : never;
+
+/** What a section schema parses into, before defaults (`z.output`; platform packages need no zod of their own). */
+export type SchemaOutput<Schema extends z.ZodType> = z.output<Schema>;

@@ -1,4 +1,3 @@
-import type * as z from "zod";
 import {
   checkDnsLabel,
   checkedString,
@@ -14,6 +13,7 @@ import {
   type PlatformStorageInput,
   platformStorageSchema,
   type SchemaInputIs,
+  type SchemaOutput,
   strictObject,
 } from "@flotilla/fleet/platform";
 import type { SecretRef } from "@flotilla/fleet";
@@ -94,7 +94,7 @@ export const flyteSpecSchema = strictObject("the Flyte platform: { storage, data
 });
 
 /** `platforms.flyte` with its defaults filled. */
-export function flyteDefaults(flyte: z.output<typeof flyteSpecSchema>, cluster: { readonly azure: { readonly resourceGroup: string } }): FlyteSpec {
+export function flyteDefaults(flyte: SchemaOutput<typeof flyteSpecSchema>, cluster: { readonly azure: { readonly resourceGroup: string } }): FlyteSpec {
   return {
     namespace: flyte.namespace ?? FLYTE_DEFAULTS.namespace,
     storage: platformStorage(flyte.storage, cluster),

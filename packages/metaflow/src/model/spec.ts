@@ -1,4 +1,3 @@
-import type * as z from "zod";
 import {
   checkedString,
   checkNamespaceName,
@@ -12,6 +11,7 @@ import {
   type PlatformStorageInput,
   platformStorageSchema,
   type SchemaInputIs,
+  type SchemaOutput,
   strictObject,
 } from "@flotilla/fleet/platform";
 import type { SecretRef } from "@flotilla/fleet";
@@ -72,7 +72,7 @@ export const metaflowSpecSchema = strictObject("Metaflow: { storage, database, n
 });
 
 /** `platforms.metaflow` with its defaults filled. */
-export function metaflowDefaults(metaflow: z.output<typeof metaflowSpecSchema>, cluster: { readonly azure: { readonly resourceGroup: string } }): MetaflowSpec {
+export function metaflowDefaults(metaflow: SchemaOutput<typeof metaflowSpecSchema>, cluster: { readonly azure: { readonly resourceGroup: string } }): MetaflowSpec {
   return {
     namespace: metaflow.namespace ?? METAFLOW_DEFAULTS.namespace,
     storage: platformStorage(metaflow.storage, cluster),
