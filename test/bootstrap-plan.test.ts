@@ -248,6 +248,18 @@ describe("bootstrap plan like terraform (issue 13.7)", () => {
     }
   });
 
+  it("no Azure sign-in: one line with the cause and the fix, exit 2, before any request", async () => {
+    const { server, fleet } = await setUp(dev);
+    const signedOut = { getToken: async () => Promise.reject(Object.assign(new Error("Please run 'az login' to set up an account."), { name: "CredentialUnavailableError" })) };
+    const run = await bootstrapInProcess(["plan", "--fleet", fleet], { server, credential: signedOut });
+    expect(run.code).toBe(2);
+    expect(run.stderr.split("\n")).toEqual([
+      "Cannot get an Azure token (DefaultAzureCredential): CredentialUnavailableError: Please run 'az login' to set up an account.",
+      "Sign in first (e.g. `az login`), or run in an environment with a managed or workload identity.",
+    ]);
+    expect(server.requests).toEqual([]);
+  });
+
   it("usage: a broken or offline plan file, --cluster with a plan file, --out/--exit-code with --offline exit 2", async () => {
     const { fleet, work } = await setUp(dev);
     const broken = join(work, "broken.json");

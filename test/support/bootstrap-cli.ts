@@ -39,6 +39,8 @@ export interface InProcessOptions {
   abortSignal?: AbortSignal;
   sdkRetry?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
   lockWaitMs?: number;
+  /** Instead of the fake credential that always signs in. */
+  credential?: CliEnvironment["credential"];
 }
 
 /** runCli in this process; with `server`, FLOTILLA_ARM_ENDPOINT and `--ca` point at it. */
@@ -59,7 +61,7 @@ export async function bootstrapInProcess(args: string[], options: InProcessOptio
     interactive: options.interactive ?? false,
     confirm: options.confirm ?? (async () => false),
     abortSignal: options.abortSignal,
-    credential: fakeCredential(),
+    credential: options.credential ?? fakeCredential(),
     tuning: {
       sdkRetry: { maxRetries: 4, retryDelayInMs: 20, maxRetryDelayInMs: 200, ...options.sdkRetry },
       requestTimeoutMs: 10_000,
