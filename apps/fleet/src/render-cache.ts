@@ -49,13 +49,14 @@ export class RenderCache {
     return new RenderCache(file, fingerprint, new Set(current?.valid), new Map(Object.entries(current?.yaml ?? {})));
   }
 
-  isValid(object: unknown): boolean {
-    const key = this.keyOf(object);
+  /** Whether the validator of `scope` (a Kubernetes version: validity depends on the schema that judged it) found the object valid. */
+  isValid(object: unknown, scope = ""): boolean {
+    const key = this.validityKeyOf(object, scope);
     return key !== null && this.valid.has(key);
   }
 
-  markValid(object: unknown): void {
-    const key = this.keyOf(object);
+  markValid(object: unknown, scope = ""): void {
+    const key = this.validityKeyOf(object, scope);
     if (key === null || this.valid.has(key)) return;
     this.valid.add(key);
     this.changed = true;
@@ -106,6 +107,11 @@ export class RenderCache {
     }
   }
 
+  private validityKeyOf(object: unknown, scope: string): string | null {
+    const key = this.keyOf(object);
+    return key === null || scope === "" ? key : `${scope} ${key}`;
+  }
+
   /** The content hash of a Kubernetes object, or null when it must not be cached. */
   private keyOf(object: unknown): string | null {
     if (typeof object !== "object" || object === null) return null;
@@ -122,20 +128,22 @@ export class RenderCache {
 
 /**
  * A validator that answers from the cache, and loads the real one only when some of `objects` (the
- * objects it will be asked about) are not known to be valid. Objects found valid are recorded.
+ * objects it will be asked about) are not known to be valid. Objects found valid are recorded, under
+ * `scope` (the Kubernetes version the validator checks for).
  */
 export async function cachedValidator(
   objects: readonly unknown[],
   cache: RenderCache,
   load: () => Promise<ObjectValidator>,
+  scope = "",
 ): Promise<ObjectValidator> {
-  const validator = objects.every((object) => cache.isValid(object)) ? undefined : await load();
+  const validator = objects.every((object) => cache.isValid(object, scope)) ? undefined : await load();
   return {
     validate(object) {
-      if (cache.isValid(object)) return [];
+      if (cache.isValid(object, scope)) return [];
       if (!validator) throw new Error("cachedValidator: asked about an object that was not announced");
       const problems = validator.validate(object);
-      if (problems.length === 0) cache.markValid(object);
+      if (problems.length === 0) cache.markValid(object, scope);
       return problems;
     },
   };

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fluxCrdsJsonFile } from "@flotilla/flux";
 import { karpenterCrdsJsonFile } from "@flotilla/karpenter";
 import { validatorFiles, type ObjectValidator } from "@flotilla/render";
+import { schemaVersionOf } from "@flotilla/render/kubernetes-versions";
 import type { PrecompiledUnit } from "@flotilla/render/validate";
 import { repoRoot } from "./repo-paths.js";
 
@@ -23,12 +24,30 @@ export async function readVendoredCrds(): Promise<unknown[]> {
   return sets.flat();
 }
 
-/** The one schema validator of the rendered tree: synth checks what it renders with it, validate checks the committed tree with it. */
-export async function createSchemaValidator(): Promise<ObjectValidator> {
+/**
+ * The schema validator of a cluster that runs `kubernetesVersion` (the spec's): synth checks what
+ * it renders with it, validate checks the committed tree with it. Throws for a version whose
+ * schema does not ship (the fleet spec refuses those first).
+ */
+export async function createSchemaValidator(kubernetesVersion?: string): Promise<ObjectValidator> {
   // Loaded on demand: the CEL library and any compiling are most of the validator's cost, and a
   // synth whose objects are all known valid (the render cache) never needs them.
   const [{ createValidator }, crds] = await Promise.all([import("@flotilla/render/validate"), readVendoredCrds()]);
-  return createValidator({ crds, precompiled: precompiledUnits() });
+  return createValidator({ crds, precompiled: precompiledUnits(), ...(kubernetesVersion === undefined ? {} : { kubernetesVersion }) });
+}
+
+/** One validator per Kubernetes version of the fleet, by cluster name (clusters of one version share it). */
+export async function clusterSchemaValidators(
+  versions: ReadonlyMap<string, string>,
+  load: (kubernetesVersion: string) => Promise<ObjectValidator> = createSchemaValidator,
+): Promise<(cluster: string) => ObjectValidator> {
+  const byVersion = new Map<string, ObjectValidator>();
+  for (const version of new Set(versions.values())) byVersion.set(version, await load(version));
+  return (cluster) => {
+    const validator = byVersion.get(versions.get(cluster) ?? "");
+    if (!validator) throw new Error(`no schema validator for cluster ${cluster}: it is not in the fleet`);
+    return validator;
+  };
 }
 
 /** The units `pnpm build` compiled ahead of time, by digest; none when they were not built. */
@@ -49,7 +68,8 @@ function readPrecompiledIndex(): Set<string> {
   }
 }
 
-/** The files that decide the validator's answers: its code and schemas, and the vendored CRDs. */
-export function schemaValidatorFiles(): string[] {
-  return [...validatorFiles(), ...vendoredCrdFiles()];
+/** The files that decide the validator's answers: its code, the schemas of `kubernetesVersions` (default all) and the vendored CRDs. */
+export function schemaValidatorFiles(kubernetesVersions?: readonly string[]): string[] {
+  const schemas = kubernetesVersions?.flatMap((version) => schemaVersionOf(version) ?? []);
+  return [...validatorFiles(schemas), ...vendoredCrdFiles()];
 }

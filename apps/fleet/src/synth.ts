@@ -17,6 +17,7 @@ import {
   type TreeChanges,
 } from "@flotilla/render";
 import { describeHolder, type ProcessIdentity, withLock } from "@flotilla/lock";
+import { schemaVersionOf } from "@flotilla/render/kubernetes-versions";
 import { PLATFORMS } from "@flotilla/platforms";
 import type { ClusterIdentityPlan, IdentityOutputs } from "@flotilla/workload-identity";
 import { checkRenderedChartValues, vendoredChartValues } from "./chart-values.js";
@@ -27,7 +28,7 @@ import { resolveImageValues } from "./image-values.js";
 import { bundleId } from "./bundle-id.js";
 import { cachedValidator, fingerprintOf, RenderCache } from "./render-cache.js";
 import { repoRoot } from "./repo-paths.js";
-import { createSchemaValidator, schemaValidatorFiles } from "./schema-validator.js";
+import { clusterSchemaValidators, createSchemaValidator, schemaValidatorFiles } from "./schema-validator.js";
 import type { IdentityOutputsLocation } from "./identity-outputs.js";
 import { type ClusterSecretFile, readClusterSecrets, type SecretsLocation } from "./cluster-secrets.js";
 
@@ -55,10 +56,11 @@ export interface SynthOptions {
    */
   renderCache?: string;
   /**
-   * Creates the schema validator; only called when some rendered object is not known valid by the render cache.
+   * Creates the schema validator of a Kubernetes version (a cluster's `kubernetesVersion`); only
+   * called when some object rendered for that version is not known valid by the render cache.
    * @default createSchemaValidator
    */
-  loadValidator?: () => Promise<ObjectValidator>;
+  loadValidator?: (kubernetesVersion: string) => Promise<ObjectValidator>;
   /**
    * How long to wait for another synth writing the same tree (see @flotilla/lock).
    * @default DEFAULT_LOCK_WAIT_MS
@@ -117,7 +119,8 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   const valueProblems = await checkRenderedChartValues(rendered.clusters, charts);
   if (valueProblems.length > 0) return { kind: "invalid-fleet", problems: valueProblems };
 
-  const { validator, serialize, saveCache } = await planningTools(rendered.clusters, options);
+  const versions = new Map(fleet.clusters.map(({ spec }) => [spec.name, schemaVersionOf(spec.kubernetesVersion) ?? spec.kubernetesVersion]));
+  const { validator, serialize, saveCache } = await planningTools(rendered.clusters, versions, options);
   const plan = planTree(rendered.clusters, validator, serialize);
   await saveCache();
   if (plan.problems.length > 0) return { kind: "invalid-output", problems: plan.problems };
@@ -132,17 +135,22 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   return { kind: "written", changes, clusters };
 }
 
-/** The schema validator and the serializer, answering from the render cache when synth has one. */
+/**
+ * Each cluster's schema validator (one per Kubernetes version of `versions`, by cluster name) and
+ * the serializer, answering from the render cache when synth has one.
+ */
 async function planningTools(
   clusters: ClusterDocuments[],
+  versions: ReadonlyMap<string, string>,
   options: SynthOptions,
-): Promise<{ validator: ObjectValidator; serialize: (object: KubeObject) => string; saveCache: () => Promise<void> }> {
+): Promise<{ validator: (cluster: string) => ObjectValidator; serialize: (object: KubeObject) => string; saveCache: () => Promise<void> }> {
   const load = options.loadValidator ?? createSchemaValidator;
-  if (options.renderCache === undefined) return { validator: await load(), serialize: toYaml, saveCache: async () => {} };
-  const cache = await RenderCache.open(options.renderCache, renderCacheFingerprint());
-  const objects = clusters.flatMap((cluster) => cluster.documents.map((document) => document.object));
+  if (options.renderCache === undefined) return { validator: await clusterSchemaValidators(versions, load), serialize: toYaml, saveCache: async () => {} };
+  const cache = await RenderCache.open(options.renderCache, renderCacheFingerprint([...versions.values()]));
+  const objectsOf = (version: string) =>
+    clusters.filter((cluster) => versions.get(cluster.cluster) === version).flatMap((cluster) => cluster.documents.map((document) => document.object));
   return {
-    validator: await cachedValidator(objects, cache, load),
+    validator: await clusterSchemaValidators(versions, (version) => cachedValidator(objectsOf(version), cache, () => load(version), version)),
     serialize: (object) => cache.yamlOf(object, toYaml),
     saveCache: () => cache.save(),
   };
@@ -153,8 +161,8 @@ async function planningTools(
  * schemas and CRDs, the serializer, every dependency version (the lockfile), the bundle actually
  * running, and Node (V8 decides which CRD patterns compile).
  */
-function renderCacheFingerprint(): string {
-  return fingerprintOf([...schemaValidatorFiles(), serializerFile(), join(repoRoot, "pnpm-lock.yaml")], [process.version, bundleId]);
+function renderCacheFingerprint(kubernetesVersions: readonly string[]): string {
+  return fingerprintOf([...schemaValidatorFiles(kubernetesVersions), serializerFile(), join(repoRoot, "pnpm-lock.yaml")], [process.version, bundleId]);
 }
 
 /** What a cluster's chart needs besides its spec, by cluster name. */

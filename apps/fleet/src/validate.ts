@@ -1,6 +1,7 @@
 import "@flotilla/fleet/jitless";
 import { relative, resolve, sep, basename, join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
+import type { ObjectValidator } from "@flotilla/render";
 import { ChartValuesRegistry, formatProblem, kubectlKustomizeWith, readTreeFiles, validateTree, vendoredChartCheckers } from "@flotilla/review";
 import { checkTools, readVendoredArchives } from "@flotilla/helm";
 import type { LoadedCluster } from "@flotilla/fleet";
@@ -11,7 +12,7 @@ import { loadFleetInputs } from "./fleet-inputs.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
 import { vendoredChartDirs } from "./review/chart-dirs.js";
 import { imageValueExpectations } from "./review/image-expectations.js";
-import { createSchemaValidator } from "./schema-validator.js";
+import { clusterSchemaValidators, createSchemaValidator } from "./schema-validator.js";
 import { renderFleetReleases } from "./helm/fleet-renders.js";
 
 interface ValidateCliOptions {
@@ -77,7 +78,7 @@ async function run(options: ValidateCliOptions): Promise<number> {
     files: await readTreeFiles(treeDir),
     treeDir,
     treePrefix: treePrefix(treeDir),
-    validator: await createSchemaValidator(),
+    validator: await treeValidators(kubernetesVersions),
     charts: registry,
     ...(images === undefined ? {} : { images: images.expected }),
     concurrency: options.concurrency,
@@ -111,6 +112,12 @@ async function run(options: ValidateCliOptions): Promise<number> {
   console.error(lines.join("\n"));
   console.error(`${lines.length} problem(s) (${scope}).${fleet.ok ? "" : " The fleet did not load, so workload identities were not checked."}`);
   return 1;
+}
+
+/** Each cluster's validator for its spec's Kubernetes version; a cluster the fleet does not define (or a fleet that did not load) gets the default version's. */
+async function treeValidators(kubernetesVersions: ReadonlyMap<string, string>): Promise<(cluster: string) => ObjectValidator> {
+  const [ofCluster, fallback] = await Promise.all([clusterSchemaValidators(kubernetesVersions), createSchemaValidator()]);
+  return (cluster) => (kubernetesVersions.has(cluster) ? ofCluster(cluster) : fallback);
 }
 
 /** The tree's directory relative to the repository root, against which Flux paths (`./clusters/<name>/…`) resolve; its own name when it is elsewhere. */

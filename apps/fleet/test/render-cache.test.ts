@@ -177,16 +177,37 @@ describe("cachedValidator", () => {
     expect(cache.isValid(namespace("b"))).toBe(true);
     expect(cache.isValid(namespace("bad"))).toBe(false);
   });
+
+  it("keeps validity per scope: an object valid for one Kubernetes version is validated again for another", async () => {
+    const cache = await RenderCache.open(file, "f");
+    const inner = countingValidator();
+    const for134 = await cachedValidator([namespace("a")], cache, async () => inner.validator, "1.34");
+    expect(for134.validate(namespace("a"))).toEqual([]);
+    expect(cache.isValid(namespace("a"), "1.34")).toBe(true);
+    expect(cache.isValid(namespace("a"), "1.35")).toBe(false);
+    expect(cache.isValid(namespace("a"))).toBe(false);
+    let loads = 0;
+    const for135 = await cachedValidator([namespace("a")], cache, async () => {
+      loads++;
+      return inner.validator;
+    }, "1.35");
+    expect(for135.validate(namespace("a"))).toEqual([]);
+    expect(loads).toBe(1);
+    expect(inner.calls).toEqual([namespace("a"), namespace("a")]);
+  });
 });
 
 describe("the render cache's fingerprint inputs", () => {
-  it("cover the validator's code, pattern engine and formats, the Kubernetes schema, both CRD sets and the serializer", async () => {
+  it("cover the validator's code, pattern engine and formats, the Kubernetes schemas, both CRD sets and the serializer", async () => {
     const { schemaValidatorFiles } = await import("../src/schema-validator.js");
     const { serializerFile } = await import("@flotilla/render");
     const names = [...schemaValidatorFiles(), serializerFile()].map((path) => path.split(/[\\/]/).slice(-3).join("/"));
-    for (const expected of [/validate\/validator\.[jt]s$/, /validate\/pattern-engine\.[jt]s$/, /validate\/formats\.[jt]s$/, /validation-rules\.[jt]s$/, /kubernetes-1\.28\.json$/, /flux\/crds\/crds\.json$/, /karpenter\/crds\/crds\.json$/, /render\/package\.json$/, /serialize\.[jt]s$/]) {
+    for (const expected of [/validate\/validator\.[jt]s$/, /validate\/pattern-engine\.[jt]s$/, /validate\/formats\.[jt]s$/, /validation-rules\.[jt]s$/, /kubernetes-1\.28\.json$/, /kubernetes-1\.34\.json$/, /kubernetes-versions\/index\.[jt]s$/, /flux\/crds\/crds\.json$/, /karpenter\/crds\/crds\.json$/, /render\/package\.json$/, /serialize\.[jt]s$/]) {
       expect(names.some((name) => expected.test(name)), String(expected)).toBe(true);
     }
     expect(names.some((name) => name.endsWith(".d.ts"))).toBe(false);
+    // A fleet's fingerprint reads only the schemas of its clusters' versions.
+    const of134 = schemaValidatorFiles(["1.34.2"]).map((path) => path.split(/[\\/]/).pop());
+    expect(of134.filter((name) => name?.startsWith("kubernetes-1."))).toEqual(["kubernetes-1.34.json"]);
   });
 });

@@ -20,10 +20,11 @@ afterEach(async () => rm(work, { recursive: true, force: true }));
 
 /** The real validator, counting how often synth loads it and which kinds it is asked about. */
 function countingLoader(refuse?: (object: { kind: string }) => boolean) {
-  const counts = { loads: 0, validated: 0 };
-  const load = async (): Promise<ObjectValidator> => {
+  const counts = { loads: 0, validated: 0, versions: [] as string[] };
+  const load = async (kubernetesVersion: string): Promise<ObjectValidator> => {
     counts.loads++;
-    const real = await createSchemaValidator();
+    counts.versions.push(kubernetesVersion);
+    const real = await createSchemaValidator(kubernetesVersion);
     return {
       validate(object) {
         counts.validated++;
@@ -35,7 +36,7 @@ function countingLoader(refuse?: (object: { kind: string }) => boolean) {
   return { counts, load };
 }
 
-function options(loadValidator: () => Promise<ObjectValidator>): SynthOptions {
+function options(loadValidator: (kubernetesVersion: string) => Promise<ObjectValidator>): SynthOptions {
   return {
     ...fleetLocations({}),
     // the compiled cluster modules (fleetLocations' default is relative to the running code: src/ here)
@@ -54,6 +55,8 @@ describe("synth with the render cache", () => {
     expect(first.kind).toBe("checked");
     expect(first.kind === "checked" && hasChanges(first.changes)).toBe(false);
     expect(cold.counts.loads).toBe(1);
+    // Both example clusters run the default Kubernetes version: one validator checks them.
+    expect(cold.counts.versions).toEqual(["1.34"]);
     const cached = JSON.parse(await readFile(cacheFile, "utf8")) as { valid: string[]; yaml: Record<string, string> };
     expect(cold.counts.validated).toBeGreaterThan(40);
     expect(cached.valid).toHaveLength(cold.counts.validated);
@@ -62,7 +65,7 @@ describe("synth with the render cache", () => {
     const warm = countingLoader();
     const second = await synth(options(warm.load));
     expect(second).toEqual(first);
-    expect(warm.counts).toEqual({ loads: 0, validated: 0 });
+    expect(warm.counts).toEqual({ loads: 0, validated: 0, versions: [] });
   });
 
   it("never caches an object that failed, so it is validated (and reported) again", async () => {

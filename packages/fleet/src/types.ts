@@ -472,7 +472,8 @@ export interface ClusterSpecInput {
   name: string;
   /**
    * The Kubernetes version the AKS cluster runs (`az aks show --query kubernetesVersion`):
-   * `1.<minor>` or `1.<minor>.<patch>`, at least 1.34 (Flux 2.9's minimum). Synth renders every
+   * `1.<minor>` or `1.<minor>.<patch>`, at least 1.34 (Flux 2.9's minimum), of a minor whose API
+   * schema ships (1.34, 1.35): synth checks every object for it. Synth renders every
    * HelmRelease for it (`helm template --kube-version`), so charts see the cluster's version.
    * @default "1.34"
    */

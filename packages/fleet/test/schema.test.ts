@@ -14,8 +14,8 @@ function expectOnly(exported: unknown, path: string, ...parts: string[]): void {
 
 describe("kubernetesVersion", () => {
   const load = (kubernetesVersion: unknown) => loadFleet([{ file: "apps/fleet/src/clusters/dev.ts", exported: { ...validSpec(), kubernetesVersion } }]);
-  it("accepts 1.<minor> and 1.<minor>.<patch> from 1.34 on", () => {
-    for (const version of ["1.34", "1.35.1", "1.36"]) {
+  it("accepts 1.<minor> and 1.<minor>.<patch> from 1.34 on, of the versions whose schema ships", () => {
+    for (const version of ["1.34", "1.35.1", "1.35"]) {
       const result = load(version);
       expect(result.ok && result.clusters[0]!.spec.kubernetesVersion).toBe(version);
     }
@@ -27,6 +27,9 @@ describe("kubernetesVersion", () => {
     };
     expect(messages("1.33")).toEqual([expect.stringMatching(/^kubernetesVersion: Flux 2\.9 needs Kubernetes 1\.34 or later, got "1\.33"/)]);
     expect(messages("v1.34")).toEqual(['kubernetesVersion: write it without the "v": "1.34"']);
+    expect(messages("1.36.2")).toEqual([
+      expect.stringMatching(/^kubernetesVersion: no Kubernetes 1\.36 schema ships with flotilla \(supported: 1\.34, 1\.35\): synth validates every object for the cluster's version/),
+    ]);
     expect(messages("latest")).toEqual([expect.stringMatching(/^kubernetesVersion: expected a Kubernetes version such as "1\.34"/)]);
   });
 });

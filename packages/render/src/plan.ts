@@ -63,13 +63,18 @@ export interface PlannedTree {
 
 /**
  * Turns clusters' objects into the exact files to write, and every reason not to write them.
- * `serialize` renders an object's YAML: `toYaml`, or a memo of it.
+ * `validator` checks every cluster's objects, or is a cluster's own (its Kubernetes version and
+ * CRDs) by cluster name. `serialize` renders an object's YAML: `toYaml`, or a memo of it.
  */
-export function planTree(clusters: ClusterDocuments[], validator: SchemaValidator, serialize: (object: KubeObject) => string = toYaml): PlannedTree {
+export function planTree(
+  clusters: ClusterDocuments[],
+  validator: SchemaValidator | ((cluster: string) => SchemaValidator),
+  serialize: (object: KubeObject) => string = toYaml,
+): PlannedTree {
   const files = new Map<string, string>();
   const problems: RenderProblem[] = [];
   for (const cluster of [...clusters].sort((a, b) => (a.cluster < b.cluster ? -1 : 1))) {
-    planCluster(cluster, validator, serialize, files, problems);
+    planCluster(cluster, typeof validator === "function" ? validator(cluster.cluster) : validator, serialize, files, problems);
   }
   return { files, problems };
 }

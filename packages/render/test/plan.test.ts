@@ -101,6 +101,20 @@ describe("planTree", () => {
     ]);
   });
 
+  it("checks each cluster's objects with that cluster's validator when given one per cluster", () => {
+    const asked: string[] = [];
+    const validatorOf = (name: string): SchemaValidator => {
+      asked.push(name);
+      return { validate: () => (name === "prod" ? [{ path: ".spec", message: "refused for prod" }] : []) };
+    };
+    const { problems } = planTree(
+      [cluster([{ dir: "infra", object: namespace("a") }]), cluster([{ dir: "infra", object: namespace("a") }], { cluster: "prod", source: "apps/fleet/src/clusters/prod.ts" })],
+      validatorOf,
+    );
+    expect(asked).toEqual(["dev", "prod"]);
+    expect(problems).toEqual([{ cluster: "prod", file: "prod/infra/namespace_a.yaml", object: "Namespace a", path: ".spec", message: "refused for prod" }]);
+  });
+
   it("rejects objects outside the cluster's Kustomization directories and objects without identity", () => {
     const { problems } = planTree(
       [cluster([{ dir: "elsewhere", object: namespace("a") }, { dir: "infra", object: { kind: "Namespace" } }])],

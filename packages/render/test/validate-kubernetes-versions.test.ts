@@ -121,8 +121,11 @@ describe("core kinds are checked for the cluster's Kubernetes version", () => {
     expect(() => createValidator({ crds: [], kubernetesVersion: "1.36" })).toThrow(
       "kubernetesVersion: no Kubernetes 1.36 schema ships with flotilla (supported: 1.28, 1.34, 1.35)",
     );
+    expect(() => createValidator({ crds: [], kubernetesVersion: "1.36.1" })).toThrow("kubernetesVersion: no Kubernetes 1.36 schema ships");
     expect(() => createValidator({ crds: [], kubernetesVersion: "v1.34.2" })).toThrow(
-      'kubernetesVersion: expected "1.MINOR", one of 1.28, 1.34, 1.35; got "v1.34.2"',
+      'kubernetesVersion: expected "1.MINOR" or "1.MINOR.PATCH" of 1.28, 1.34, 1.35; got "v1.34.2"',
     );
+    // A patch release has its minor's API.
+    expect(createValidator({ crds: [], kubernetesVersion: "1.34.2" }).validate(pod({ hostnameOverride: "t" }))).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { DEFAULT_KUBERNETES_VERSION, describeUnsupportedVersion, isKubernetesVersion } from "../kubernetes-versions/index.js";
+import { DEFAULT_KUBERNETES_VERSION, describeUnsupportedVersion, schemaVersionOf } from "../kubernetes-versions/index.js";
 import { findCoreDefinition, loadKubernetesSchema, referencedDefinition, type KubernetesSchema } from "./kubernetes-schema.js";
 import { isRecord, ownValue } from "./records.js";
 import type { JsonSchema } from "./types.js";
@@ -33,8 +33,9 @@ export interface ListTypeQuery {
  * server. Throws for an unsupported version.
  */
 export function kubernetesListType(query: ListTypeQuery): ListType | undefined {
-  const version = query.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
-  if (!isKubernetesVersion(version)) throw new Error(`kubernetesVersion: ${describeUnsupportedVersion(version)}`);
+  const requested = query.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+  const version = schemaVersionOf(requested);
+  if (version === undefined) throw new Error(`kubernetesVersion: ${describeUnsupportedVersion(requested)}`);
   const schema = loadKubernetesSchema(version);
   const root = findCoreDefinition(schema, query);
   let node: JsonSchema | undefined = root === undefined ? undefined : schema.definitions[root];

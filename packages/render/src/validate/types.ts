@@ -13,8 +13,9 @@ export interface ValidatorOptions {
   /** Parsed CustomResourceDefinition documents (apiextensions.k8s.io/v1). */
   crds: unknown[];
   /**
-   * The Kubernetes version ("1.MINOR") whose API schema checks core kinds and ObjectMeta: the
-   * cluster's. One of KUBERNETES_VERSIONS (`@flotilla/render/kubernetes-versions`); any other throws.
+   * The Kubernetes version ("1.MINOR" or "1.MINOR.PATCH") whose API schema checks core kinds and
+   * ObjectMeta: the cluster's. Its minor must be one of KUBERNETES_VERSIONS
+   * (`@flotilla/render/kubernetes-versions`); any other throws.
    * @default DEFAULT_KUBERNETES_VERSION
    */
   kubernetesVersion?: string;

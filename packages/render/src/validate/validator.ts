@@ -1,6 +1,6 @@
 import { indexCustomResources } from "./custom-resources.js";
 import { gvkKey, readGroupVersionKind, type GroupVersionKind } from "./group-version-kind.js";
-import { DEFAULT_KUBERNETES_VERSION, describeUnsupportedVersion, isKubernetesVersion } from "../kubernetes-versions/index.js";
+import { DEFAULT_KUBERNETES_VERSION, describeUnsupportedVersion, schemaVersionOf } from "../kubernetes-versions/index.js";
 import { findCoreDefinition, kubernetesUnit, loadKubernetesSchema } from "./kubernetes-schema.js";
 import { byPath, toSchemaProblems } from "./problems.js";
 import { isRecord } from "./records.js";
@@ -32,8 +32,9 @@ const BLOCKS_RULES = new Set(["type", "enum"]);
  * use, its schema compiled piecewise (SchemaUnits), and each CEL rule compiled when first evaluated.
  */
 export function createValidator(options: ValidatorOptions): ObjectValidator {
-  const version = options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
-  if (!isKubernetesVersion(version)) throw new Error(`kubernetesVersion: ${describeUnsupportedVersion(version)}`);
+  const requested = options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+  const version = schemaVersionOf(requested);
+  if (version === undefined) throw new Error(`kubernetesVersion: ${describeUnsupportedVersion(requested)}`);
   const kubernetes = () => loadKubernetesSchema(version);
   const customResources = indexCustomResources(options.crds);
   /** Units built so far (kind roots and CRD parts); Kubernetes definitions are built on demand. */

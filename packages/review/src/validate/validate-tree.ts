@@ -22,8 +22,8 @@ export interface ValidateOptions {
   treeDir: string;
   /** Repository-relative directory of the tree (`clusters`). */
   treePrefix: string;
-  /** The schema validator synth uses (createValidator with the vendored CRDs). */
-  validator: ObjectValidator;
+  /** The schema validator synth uses (createValidator with the vendored CRDs), or each cluster's by name (its Kubernetes version). */
+  validator: ObjectValidator | ((cluster: string) => ObjectValidator);
   /** The fleet's identity plan and outputs; without them the identity and fleet checks are skipped. */
   identities?: IdentityExpectations;
   /** Chart values checkers; default none. */
