@@ -1,51 +1,53 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { identityAzureName, identityResourceId, serializeIdentityOutputs } from "@flotilla/workload-identity";
+import { pathToFileURL } from "node:url";
+import { repoRoot } from "../repo-paths.js";
 
-const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
-const SUBSCRIPTION = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
+interface IdentityOutputsFile {
+  cluster: string;
+  tenantId: string;
+  identities: Record<string, { clientId: string; principalId: string; resourceId: string }>;
+}
 
 /**
- * Writes `count` cluster modules shaped like the example clusters into `dir` (each with one
- * workspace identity), and their identity outputs into `dir/identity-outputs/`.
+ * Writes `count` clusters shaped like the example `dev` cluster into `dir` (a Git repository, as
+ * synth needs for image automation): its three platforms, node pools, SOPS secrets (dev's files,
+ * encrypted for the same age recipient) and automated images, each cluster with its own name,
+ * resource group, issuer, storage accounts and client IDs, so every cluster's Helm values differ.
  */
 export async function writeGeneratedFleet(dir: string, count: number): Promise<void> {
+  const dev = (await import(pathToFileURL(join(repoRoot, "apps/fleet/dist/clusters/dev.js")).href)) as { default: Record<string, unknown> };
+  const devJson = JSON.stringify(dev.default);
+  const outputs = JSON.parse(await readFile(join(repoRoot, "apps/fleet/identity-outputs/dev.json"), "utf8")) as IdentityOutputsFile;
+  const images = await readFile(join(repoRoot, "apps/fleet/images/dev/images.yaml"), "utf8");
   await mkdir(join(dir, "identity-outputs"), { recursive: true });
   for (let index = 1; index <= count; index++) {
     const name = `cluster-${String(index).padStart(3, "0")}`;
-    await writeFile(join(dir, `${name}.mjs`), `export default ${JSON.stringify(generatedCluster(name, index), null, 2)};\n`);
-    await writeFile(join(dir, "identity-outputs", `${name}.json`), generatedOutputs(name, index));
+    const hex = index.toString(16).padStart(4, "0");
+    const spec = JSON.parse(
+      devJson
+        .replaceAll("rg-ml-dev", `rg-${name}`)
+        .replaceAll("2f8b9a3c-5d1e-4c7a-9b6f-0e2d4a8c1b35", `2f8b9a3c-5d1e-4c7a-9b6f-0e2d4a8c${hex}`)
+        .replaceAll(/stmldev([a-z]*)/g, (_match, rest: string) => `st${hex}${rest}`.slice(0, 24))
+        .replaceAll("psql-ml-dev", `psql-${name}`),
+    ) as Record<string, unknown>;
+    spec.name = name;
+    await writeFile(join(dir, `${name}.mjs`), `export default ${JSON.stringify(spec, null, 2)};\n`);
+    const identities = Object.fromEntries(
+      Object.entries(outputs.identities).map(([identity, value]) => [
+        identity,
+        {
+          clientId: value.clientId.replace(/[0-9a-f]{4}$/, hex),
+          principalId: value.principalId.replace(/[0-9a-f]{4}$/, hex),
+          resourceId: value.resourceId.replace("rg-ml-dev", `rg-${name}`).replace("/id-dev-", `/id-${name}-`),
+        },
+      ]),
+    );
+    await writeFile(join(dir, "identity-outputs", `${name}.json`), `${JSON.stringify({ ...outputs, cluster: name, identities }, null, 2)}\n`);
+    await cp(join(repoRoot, "apps/fleet/secrets/dev"), join(dir, "secrets", name), { recursive: true });
+    await mkdir(join(dir, "images", name), { recursive: true });
+    await writeFile(join(dir, "images", name, "images.yaml"), images.replace("name: dev", `name: ${name}`).replace("of cluster dev", `of cluster ${name}`));
   }
-}
-
-function generatedCluster(name: string, index: number) {
-  const suffix = String(index).padStart(12, "0");
-  return {
-    name,
-    azure: {
-      tenantId: TENANT,
-      subscriptionId: SUBSCRIPTION,
-      resourceGroup: `rg-${name}`,
-      location: "westeurope",
-      oidcIssuerUrl: `https://westeurope.oic.prod-aks.azure.com/${TENANT}/00000000-0000-4000-8000-${suffix}/`,
-    },
-    git: { url: "ssh://git@github.com/contoso/ml-fleet.git" },
-    namespaces: [
-      { name: "analytics-prod", labels: { "contoso.com/team": "analytics" } },
-      { name: "analytics-staging", labels: { "contoso.com/team": "analytics" } },
-    ],
-    identities: [
-      {
-        name: "analytics",
-        workspaces: { namespaces: ["analytics-prod", "analytics-staging"], serviceAccount: "analytics-runner" },
-        roles: [{ role: "Storage Blob Data Contributor", scope: { storageContainer: { account: "stbench", container: name } } }],
-      },
-    ],
-  };
-}
-
-function generatedOutputs(name: string, index: number): string {
-  const id = `00000000-0000-4000-8000-${String(index).padStart(12, "0")}`;
-  const resourceId = identityResourceId(SUBSCRIPTION, `rg-${name}`, identityAzureName(name, "analytics"));
-  return serializeIdentityOutputs({ cluster: name, tenantId: TENANT, identities: { analytics: { clientId: id, principalId: id, resourceId } } });
+  execFileSync("git", ["init", "-q", "-b", "main"], { cwd: dir });
 }

@@ -7,15 +7,19 @@ export interface Measurement {
   peakMiB: number;
 }
 
-/** Runs a Node process `runs` times and reports its median wall time and peak memory. */
-export function measureNode(args: string[], preload: string, runs: number): Measurement {
+/**
+ * Runs a Node process `runs` times and reports its median wall time and peak memory; an exit code
+ * outside `okCodes` (default 0) fails the bench. `before` runs ahead of each run (not timed).
+ */
+export function measureNode(args: string[], preload: string, runs: number, options: { okCodes?: number[]; before?: () => void } = {}): Measurement {
   const times: number[] = [];
   let peakKb = 0;
   for (let run = 0; run < runs; run++) {
+    options.before?.();
     const started = process.hrtime.bigint();
     const result = spawnSync(process.execPath, ["--import", preload, ...args], { encoding: "utf8" });
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
-    if (result.status !== 0) throw new Error(`node ${args.join(" ")} failed (${result.status}):\n${result.stderr}`);
+    if (!(options.okCodes ?? [0]).includes(result.status ?? -1)) throw new Error(`node ${args.join(" ")} failed (${result.status}):\n${result.stderr}`);
     const reported = /flotilla-bench-max-rss-kb=(\d+)/.exec(result.stderr);
     if (!reported?.[1]) throw new Error(`node ${args.join(" ")} did not report its memory`);
     peakKb = Math.max(peakKb, Number(reported[1]));
