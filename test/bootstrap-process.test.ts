@@ -1,5 +1,5 @@
 /**
- * The BUILT bootstrap CLI (`node apps/bootstrap/dist/main.js`) in a child process, on the example
+ * The BUILT bootstrap CLI (`flotilla bootstrap`) in a child process, on the example
  * fleet, exactly as users run it: DefaultAzureCredential with AZURE_TOKEN_CREDENTIALS=dev (developer
  * credentials only, so no managed-identity probe) and a fake `az` first on PATH as the only token
  * source, against the local ARM server through the test hooks. Every child runs with a preload that
@@ -21,7 +21,7 @@ import { FAST_RETRY, isWrite, normalisedState, sessionFor, startServerFor } from
 
 const TOKEN = "flotilla-test-token-7Qm2pX9vLr4sK8dW";
 const preload = fileURLToPath(new URL("./support/loopback-only.mjs", import.meta.url));
-const exampleClusters = join(repoRoot, "apps/fleet/dist/clusters");
+const exampleClusters = join(repoRoot, "apps/fleet/src/clusters");
 
 let plan: IdentityPlan;
 beforeAll(async () => {

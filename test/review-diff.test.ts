@@ -137,9 +137,9 @@ describe("pnpm diff between two commits of a fleet repository", () => {
     git("checkout", "--", ".");
   });
 
-  it("fails with the reason and exit 1 for a base that is not a commit", () => {
+  it("fails with the reason and exit 2 (a usage error) for a base that is not a commit", () => {
     const result = diffCli(repo, "--tree", join(repo, "clusters"), "--base", "no-such-branch");
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^diff: base "no-such-branch" is not a commit in .*; pass --base <ref>/);
   });
 

@@ -1,10 +1,9 @@
 /**
  * Running the bootstrap CLI in tests: in-process (runCli with an injected test credential, the
  * test server's CA and a loopback guard) or as the built program in a child process
- * (`node apps/bootstrap/dist/main.js`, DefaultAzureCredential, test hooks only).
+ * (`flotilla bootstrap …`, DefaultAzureCredential, test hooks only).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,9 +12,9 @@ import { runCli } from "../../apps/bootstrap/src/cli.js";
 import type { CliEnvironment } from "../../apps/bootstrap/src/command-context.js";
 import { fakeCredential, loopbackOnlyPolicy, type ArmServer } from "./arm-server/index.js";
 import { FAST_RETRY } from "./bootstrap-harness.js";
+import { flotillaAsync } from "./flotilla-cli.js";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-export const bootstrapMain = fileURLToPath(new URL("../../apps/bootstrap/dist/main.js", import.meta.url));
 
 export interface CliRun {
   code: number | null;
@@ -75,19 +74,10 @@ export async function bootstrapInProcess(args: string[], options: InProcessOptio
   return { code, stdout: out.join("\n"), stderr: err.join("\n") };
 }
 
-/** The built CLI in a child process (asynchronously, so a server in this process keeps answering). */
+/** `flotilla bootstrap <args>` in a child process (asynchronously, so a server in this process keeps answering), with exactly `env`. */
 export function bootstrapProcess(args: string[], env: Record<string, string>, onSpawn?: (child: ChildProcess) => void): Promise<CliRun> {
-  if (!existsSync(bootstrapMain)) throw new Error(`${bootstrapMain} is missing: run \`pnpm build\` (pnpm test does) first`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bootstrapMain, ...args], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    onSpawn?.(child);
-  });
+  const unset = Object.fromEntries(Object.keys(process.env).filter((key) => !(key in env)).map((key) => [key, undefined]));
+  return flotillaAsync(["bootstrap", ...args], { env: { ...unset, ...env }, ...(onSpawn ? { onSpawn } : {}) });
 }
 
 /**

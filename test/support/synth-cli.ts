@@ -1,17 +1,9 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { type CliResult, flotilla, repoRoot } from "./flotilla-cli.js";
 
-export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-const main = fileURLToPath(new URL("../../apps/fleet/dist/bundle/synth.js", import.meta.url));
-
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export { type CliResult, repoRoot };
 
 let cacheDir: string | undefined;
 
@@ -25,9 +17,7 @@ function testCacheDir(): string {
   return cacheDir;
 }
 
-/** Runs the built synth CLI (the bundle `pnpm synth` runs; `pnpm test` builds first) as users do, in its own process. */
+/** `flotilla synth <args>` (the built CLI `pnpm synth` runs) as users type it, in its own process, with the tests' render cache. */
 export function synthCli(...args: string[]): CliResult {
-  if (!existsSync(main)) throw new Error(`${main} is missing: run \`pnpm build\` (pnpm test does) first`);
-  const result = spawnSync(process.execPath, [main, "--cache-dir", testCacheDir(), ...args], { encoding: "utf8", cwd: repoRoot });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return flotilla(["synth", "--cache-dir", testCacheDir(), ...args]);
 }

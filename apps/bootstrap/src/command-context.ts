@@ -60,10 +60,7 @@ export function displayPath(environment: CliEnvironment, path: string): string {
 
 export function fleetSource(environment: CliEnvironment, fleetDir: string | undefined): FleetSource {
   if (fleetDir !== undefined) return { modulesDir: fleetDir, displayName: (file) => displayPath(environment, file) };
-  return {
-    modulesDir: join(environment.repoRoot, "apps/fleet/dist/clusters"),
-    displayName: (file) => displayPath(environment, file).replace(/(^|\/)dist\/clusters\//, "$1src/clusters/").replace(/\.js$/, ".ts"),
-  };
+  return { modulesDir: join(environment.repoRoot, "apps/fleet/src/clusters"), displayName: (file) => displayPath(environment, file) };
 }
 
 /** The plan of the selected clusters, or null after printing why not (a UsageError for unknown clusters). */

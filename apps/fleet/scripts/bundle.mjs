@@ -1,9 +1,9 @@
-// Bundles the compiled synth CLI (dist/main.js) and the workspace packages it imports into
-// dist/bundle/synth.js: Node then loads one module instead of ~300 (and only the parts of zod that
+// Bundles the compiled flotilla CLI (dist/cli/flotilla.js) and the workspace packages it imports into
+// dist/bundle/flotilla.js: Node then loads one module instead of ~300 (and only the parts of zod that
 // are used). What synth loads on demand (the schema validator: ajv, the CEL library) goes into
 // chunks beside it, loaded only when some object is not in the render cache.
 import { createHash } from "node:crypto";
-import { readdir, readFile, rm } from "node:fs/promises";
+import { chmod, readdir, readFile, rm } from "node:fs/promises";
 import { isAbsolute, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -34,7 +34,7 @@ const keepModuleLocation = {
 };
 
 const options = {
-  entryPoints: { synth: `${distDir}main.js` },
+  entryPoints: { flotilla: `${distDir}cli/flotilla.js` },
   outdir,
   chunkNames: "[name]-[hash]",
   splitting: true,
@@ -43,8 +43,10 @@ const options = {
   format: "esm",
   target: "node20",
   // cdk8s, cdk8s-plus-28 and yaml are the floor the benchmark compares with: bundling them gains
-  // nothing. constructs must be the one instance cdk8s uses.
-  external: ["cdk8s", "cdk8s-plus-28", "yaml", "constructs"],
+  // nothing. constructs must be the one instance cdk8s uses. esbuild (which compiles the cluster
+  // files) finds its native binary from its own package. bootstrap and secret are loaded only
+  // for their commands, as the apps they are, with their Azure SDK dependencies.
+  external: ["cdk8s", "cdk8s-plus-28", "yaml", "constructs", "esbuild", "@flotilla/app-bootstrap", "@flotilla/app-secrets"],
   // CommonJS dependencies (commander, ajv) call require() for Node's built-in modules.
   banner: { js: BANNER },
   plugins: [keepModuleLocation],
@@ -63,6 +65,8 @@ const id = await bundleId();
 // Chunk names carry content hashes: clear the chunks of earlier builds.
 await rm(outdir, { recursive: true, force: true });
 await build({ ...options, define: { FLOTILLA_BUNDLE_ID: JSON.stringify(id) } });
+// The entry is the package's bin (`flotilla`): executable.
+await chmod(`${outdir}/flotilla.js`, 0o755);
 // Every import.meta.url left must be the banner's or one keepModuleLocation wrote.
 for (const file of await readdir(outdir)) {
   const rest = (await readFile(`${outdir}/${file}`, "utf8")).replace(BANNER, "").replaceAll(/new URL\("[^"]*", import\.meta\.url\)\.href/g, "");

@@ -1,6 +1,7 @@
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_BASE_REFS, DiffInputError, diffTrees, formatJson, formatMarkdown, formatText, GITHUB_COMMENT_LIMIT, GitError, loadDiffInput } from "@flotilla/review";
+import { EXIT } from "./cli/exit-codes.js";
 import { repoRoot } from "./repo-paths.js";
 import { writeOutput } from "./review/write-output.js";
 
@@ -13,25 +14,28 @@ interface DiffCliOptions {
   tree: string;
   maxChars: number;
   output?: string;
+  exitCode?: boolean;
 }
 
-const program = new Command("diff")
-  .description(
-    "What a change does to the rendered manifests: clusters/ at the base ref against the working tree (or --head), " +
-      "grouped by cluster, Flux Kustomization and object, with field-level changes. Run `pnpm synth` first: the working tree side is clusters/ as it is on disk.",
-  )
-  .option("--base <ref>", `base commit, branch or tag (default: the first of ${DEFAULT_BASE_REFS.join(", ")} that exists)`)
-  .option("--head <ref>", "compare with this ref instead of the working tree")
-  .option("--no-merge-base", "compare with the base's tip instead of its merge base with the head (the merge base is what a pull request shows)")
-  .addOption(new Option("--format <format>", "text (terminal), markdown (pull-request comment) or json").choices(["text", "markdown", "json"]).default("text"))
-  .option("--color", "colour the text output (default: when stdout is a terminal and NO_COLOR is not set)")
-  .option("--no-color", "never colour the text output")
-  .option("--tree <dir>", "the rendered tree", join(repoRoot, "clusters"))
-  .option("--max-chars <n>", `size budget of the markdown output (at most ${GITHUB_COMMENT_LIMIT})`, parseMaxChars, 60_000)
-  .option("--output <file>", "write the report to a file instead of stdout")
-  .action(async (options: DiffCliOptions) => {
-    process.exitCode = await run(options);
-  });
+/** `flotilla diff`: its action reports the exit code to `done`. */
+export function diffCommand(done: (code: number) => void): Command {
+  return new Command("diff")
+    .description(
+      "What a change does to the rendered manifests: clusters/ at the base ref against the working tree (or --head), " +
+        "grouped by cluster, Flux Kustomization and object, with field-level changes. Run `pnpm synth` first: the working tree side is clusters/ as it is on disk.",
+    )
+    .option("--base <ref>", `base commit, branch or tag (default: the first of ${DEFAULT_BASE_REFS.join(", ")} that exists)`)
+    .option("--head <ref>", "compare with this ref instead of the working tree")
+    .option("--no-merge-base", "compare with the base's tip instead of its merge base with the head (the merge base is what a pull request shows)")
+    .addOption(new Option("--format <format>", "text (terminal), markdown (pull-request comment) or json").choices(["text", "markdown", "json"]).default("text"))
+    .option("--color", "colour the text output (default: when stdout is a terminal and NO_COLOR is not set)")
+    .option("--no-color", "never colour the text output")
+    .option("--tree <dir>", "the rendered tree", join(repoRoot, "clusters"))
+    .option("--max-chars <n>", `size budget of the markdown output (at most ${GITHUB_COMMENT_LIMIT})`, parseMaxChars, 60_000)
+    .option("--output <file>", "write the report to a file instead of stdout")
+    .option("--exit-code", "exit 1 when the rendered manifests changed (as `git diff --exit-code`)")
+    .action(async (options: DiffCliOptions) => done(await run(options)));
+}
 
 function parseMaxChars(value: string): number {
   const n = Number(value);
@@ -51,7 +55,7 @@ async function run(options: DiffCliOptions): Promise<number> {
   } catch (error) {
     if (error instanceof DiffInputError || error instanceof GitError) {
       console.error(`diff: ${error.message}`);
-      return 1;
+      return EXIT.usage;
     }
     throw error;
   }
@@ -65,7 +69,6 @@ async function run(options: DiffCliOptions): Promise<number> {
         ? formatMarkdown(report, { maxChars: options.maxChars, fullDiffCommand: `pnpm diff --base ${input.base.side.commit?.slice(0, 12) ?? options.base ?? "main"}` })
         : formatText(report, { color });
   await writeOutput(text, options.output);
-  return 0;
+  return options.exitCode === true && report.clusters.length > 0 ? EXIT.findings : EXIT.ok;
 }
 
-await program.parseAsync();

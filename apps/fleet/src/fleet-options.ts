@@ -1,11 +1,11 @@
 import { join, resolve } from "node:path";
-import { type FleetLocation, IMAGE_TAGS_DIR, SECRETS_DIR } from "@flotilla/fleet";
+import { DEFAULT_IMPORT_TIMEOUT_MS, type FleetLocation, IMAGE_TAGS_DIR, SECRETS_DIR } from "@flotilla/fleet";
 import { IDENTITY_OUTPUTS_DIR } from "@flotilla/workload-identity";
 import { exampleFleet } from "./example-fleet.js";
 import type { SecretsLocation } from "./cluster-secrets.js";
 import type { IdentityOutputsLocation } from "./identity-outputs.js";
 import type { ImageTagsLocation } from "./image-tags.js";
-import { displayPath, distDir, repoRoot } from "./repo-paths.js";
+import { displayPath, repoRoot } from "./repo-paths.js";
 
 /** The `--fleet`, `--identity-outputs`, `--images` (and synth's `--secrets`) options. */
 export interface FleetCliOptions {
@@ -15,7 +15,16 @@ export interface FleetCliOptions {
   secrets?: string;
 }
 
-export const FLEET_OPTION_HELP = "directory of cluster modules (.js/.mjs) to use instead of the example fleet";
+export const FLEET_OPTION_HELP = "directory of cluster files (<name>.ts, or .mts/.js/.mjs) to use instead of apps/fleet/src/clusters";
+
+/**
+ * How long one cluster file may take to import: FLOTILLA_IMPORT_TIMEOUT seconds (default 10).
+ * A file that hangs fails the run, naming it.
+ */
+export function importTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.FLOTILLA_IMPORT_TIMEOUT);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_IMPORT_TIMEOUT_MS;
+}
 export const IDENTITY_OUTPUTS_OPTION_HELP =
   "directory of identity outputs files (<cluster>.json, written by `pnpm bootstrap apply`); default apps/fleet/identity-outputs, or <fleet>/identity-outputs with --fleet";
 
@@ -35,7 +44,10 @@ export function fleetLocations(options: FleetCliOptions): {
   secrets: SecretsLocation;
   images: ImageTagsLocation;
 } {
-  const fleet: FleetLocation = options.fleet ? { modulesDir: resolve(options.fleet), displayName: displayPath } : exampleFleet(repoRoot, distDir);
+  const fleet: FleetLocation = {
+    ...(options.fleet ? { modulesDir: resolve(options.fleet), displayName: displayPath } : exampleFleet(repoRoot)),
+    importTimeoutMs: importTimeoutMs(),
+  };
   /** The option's directory, else `<fleet>/<name>` with --fleet, else the repository's default. */
   const inputDir = (value: string | undefined, option: string, name: string, repositoryDefault: string) =>
     value

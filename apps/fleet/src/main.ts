@@ -1,4 +1,3 @@
-import "@flotilla/fleet/jitless";
 import { join, resolve } from "node:path";
 import { Command } from "commander";
 import { formatFleetProblems } from "@flotilla/fleet";
@@ -12,6 +11,7 @@ import {
   IMAGES_OPTION_HELP,
   SECRETS_OPTION_HELP,
 } from "./fleet-options.js";
+import { EXIT } from "./cli/exit-codes.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
 import { synth } from "./synth.js";
 
@@ -19,19 +19,20 @@ import { synth } from "./synth.js";
 const DEFAULT_CACHE_DIR = "node_modules/.cache/flotilla";
 const RENDER_CACHE_FILE = "rendered-objects.json";
 
-const program = new Command("synth")
-  .description("Render every cluster of the fleet into clusters/<name>/ for Flux.")
-  .option("--check", "compare the committed tree with what the fleet renders; change nothing, exit 1 on drift")
-  .option("--out <dir>", "output directory", join(repoRoot, "clusters"))
-  .option("--fleet <dir>", FLEET_OPTION_HELP)
-  .option("--identity-outputs <dir>", IDENTITY_OUTPUTS_OPTION_HELP)
-  .option("--secrets <dir>", SECRETS_OPTION_HELP)
-  .option("--images <dir>", IMAGES_OPTION_HELP)
-  .option("--no-cache", "validate and serialize every object again instead of trusting the render cache")
-  .option("--cache-dir <dir>", `where the render cache (${RENDER_CACHE_FILE}) is kept`, join(repoRoot, DEFAULT_CACHE_DIR))
-  .action(async (options: SynthCliOptions) => {
-    process.exitCode = await run(options);
-  });
+/** `flotilla synth`: its action reports the exit code to `done`. */
+export function synthCommand(done: (code: number) => void): Command {
+  return new Command("synth")
+    .description("Render every cluster of the fleet into clusters/<name>/ for Flux.")
+    .option("--check", "compare the committed tree with what the fleet renders; change nothing, exit 1 on drift")
+    .option("--out <dir>", "output directory", join(repoRoot, "clusters"))
+    .option("--fleet <dir>", FLEET_OPTION_HELP)
+    .option("--identity-outputs <dir>", IDENTITY_OUTPUTS_OPTION_HELP)
+    .option("--secrets <dir>", SECRETS_OPTION_HELP)
+    .option("--images <dir>", IMAGES_OPTION_HELP)
+    .option("--no-cache", "validate and serialize every object again instead of trusting the render cache")
+    .option("--cache-dir <dir>", `where the render cache (${RENDER_CACHE_FILE}) is kept`, join(repoRoot, DEFAULT_CACHE_DIR))
+    .action(async (options: SynthCliOptions) => done(await run(options)));
+}
 
 interface SynthCliOptions extends FleetCliOptions {
   check?: boolean;
@@ -56,31 +57,31 @@ async function run(options: SynthCliOptions): Promise<number> {
       case "invalid-fleet":
         console.error(formatFleetProblems(outcome.problems));
         console.error(`${shownOut}/ was not changed.`);
-        return 1;
+        return EXIT.findings;
       case "invalid-output":
         console.error(formatRenderProblems(outcome.problems, shownOut));
         console.error(`${shownOut}/ was not changed.`);
-        return 1;
+        return EXIT.findings;
       case "checked":
         if (!hasChanges(outcome.changes)) {
           console.log(`${shownOut}/ is up to date (${outcome.clusters.length} clusters).`);
-          return 0;
+          return EXIT.ok;
         }
         console.error(describeChanges(outcome.changes, shownOut));
         console.error("Run `pnpm synth` and commit the result.");
-        return 1;
+        return EXIT.findings;
       case "written":
         console.log(
           hasChanges(outcome.changes)
             ? `${describeChanges(outcome.changes, shownOut)}\nWrote ${shownOut}/ (${outcome.clusters.length} clusters).`
             : `${shownOut}/ is up to date (${outcome.clusters.length} clusters); nothing written.`,
         );
-        return 0;
+        return EXIT.ok;
     }
   } catch (error) {
     if (error instanceof TreeConflictError) {
       console.error(`synth: ${error.message}`);
-      return 1;
+      return EXIT.findings;
     }
     if (error instanceof LockBusyError) {
       console.error(`synth: ${error.message} (FLOTILLA_LOCK_WAIT_SECONDS sets the wait.) ${shownOut}/ was not changed.`);
@@ -113,5 +114,3 @@ function formatRenderProblems(problems: RenderProblem[], out: string): string {
   );
   return `${lines.join("\n")}\n${problems.length} problem(s) in the rendered output.`;
 }
-
-await program.parseAsync();

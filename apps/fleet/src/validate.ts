@@ -1,4 +1,3 @@
-import "@flotilla/fleet/jitless";
 import { relative, resolve, sep, basename, join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import type { ObjectValidator } from "@flotilla/render";
@@ -9,6 +8,7 @@ import { type ClusterIdentityPlan, type FluxControllerAccount, fluxControllerAcc
 import { identityOutputsFile } from "./identity-outputs.js";
 import { FLEET_OPTION_HELP, fleetLocations, IDENTITY_OUTPUTS_OPTION_HELP, IMAGES_OPTION_HELP } from "./fleet-options.js";
 import { loadFleetInputs } from "./fleet-inputs.js";
+import { EXIT } from "./cli/exit-codes.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
 import { vendoredChartDirs } from "./review/chart-dirs.js";
 import { imageValueExpectations } from "./review/image-expectations.js";
@@ -26,22 +26,23 @@ interface ValidateCliOptions {
   cache: boolean;
 }
 
-const program = new Command("validate")
-  .description(
-    "Check the committed tree: schemas, kustomize builds of every Flux Kustomization path, each object applied exactly once, " +
-      "dependsOn and sources, workload identities against the plan and outputs, chart values, automated images against images.yaml, no plaintext Secret. One line per problem; exit 1 if any.",
-  )
-  .option("--tree <dir>", "the rendered tree", join(repoRoot, "clusters"))
-  .option("--fleet <dir>", FLEET_OPTION_HELP)
-  .option("--identity-outputs <dir>", IDENTITY_OUTPUTS_OPTION_HELP)
-  .option("--images <dir>", IMAGES_OPTION_HELP)
-  .option("--charts <dir...>", "directories of vendored chart archives (<chart>-<version>.tgz); default packages/*/charts")
-  .option("--concurrency <n>", "kustomize builds and Helm renders at once", parseConcurrency, 4)
-  .option("--cache-dir <dir>", "where the pinned helm/kubectl and the Helm render cache are kept", join(repoRoot, "node_modules/.cache/flotilla"))
-  .option("--no-cache", "render every HelmRelease again instead of reusing cached renders")
-  .action(async (options: ValidateCliOptions) => {
-    process.exitCode = await run(options);
-  });
+/** `flotilla validate`: its action reports the exit code to `done`. */
+export function validateCommand(done: (code: number) => void): Command {
+  return new Command("validate")
+    .description(
+      "Check the committed tree: schemas, kustomize builds of every Flux Kustomization path, each object applied exactly once, " +
+        "dependsOn and sources, workload identities against the plan and outputs, chart values, automated images against images.yaml, no plaintext Secret. One line per problem; exit 1 if any.",
+    )
+    .option("--tree <dir>", "the rendered tree", join(repoRoot, "clusters"))
+    .option("--fleet <dir>", FLEET_OPTION_HELP)
+    .option("--identity-outputs <dir>", IDENTITY_OUTPUTS_OPTION_HELP)
+    .option("--images <dir>", IMAGES_OPTION_HELP)
+    .option("--charts <dir...>", "directories of vendored chart archives (<chart>-<version>.tgz); default packages/*/charts")
+    .option("--concurrency <n>", "kustomize builds and Helm renders at once", parseConcurrency, 4)
+    .option("--cache-dir <dir>", "where the pinned helm/kubectl and the Helm render cache are kept", join(repoRoot, "node_modules/.cache/flotilla"))
+    .option("--no-cache", "render every HelmRelease again instead of reusing cached renders")
+    .action(async (options: ValidateCliOptions) => done(await run(options)));
+}
 
 function parseConcurrency(value: string): number {
   const n = Number(value);
@@ -59,7 +60,7 @@ async function run(options: ValidateCliOptions): Promise<number> {
   const { tools, problems: toolProblems } = await checkTools(["kubectl", "helm"], { cacheDir });
   if (toolProblems.length > 0) {
     for (const problem of toolProblems) console.error(`validate: ${problem}`);
-    return 2;
+    return EXIT.usage;
   }
 
   const locations = fleetLocations(options);
@@ -107,11 +108,11 @@ async function run(options: ValidateCliOptions): Promise<number> {
   const scope = `${stats.clusters} cluster(s), ${stats.objects} object(s) in ${stats.files} file(s), ${stats.builds} kustomize build(s), ${stats.releases} Helm release render(s), ${registry.size} vendored chart(s); ${((performance.now() - started) / 1000).toFixed(1)} s`;
   if (lines.length === 0) {
     console.log(`${shownTree}/ is valid (${scope}).`);
-    return 0;
+    return EXIT.ok;
   }
   console.error(lines.join("\n"));
   console.error(`${lines.length} problem(s) (${scope}).${fleet.ok ? "" : " The fleet did not load, so workload identities were not checked."}`);
-  return 1;
+  return EXIT.findings;
 }
 
 /** Each cluster's validator for its spec's Kubernetes version; a cluster the fleet does not define (or a fleet that did not load) gets the default version's. */
@@ -126,7 +127,6 @@ function treePrefix(treeDir: string): string {
   return inRepo && !inRepo.startsWith("..") ? inRepo.split(sep).join("/") : basename(treeDir);
 }
 
-await program.parseAsync();
 
 /** Flux's controllers with identities, for the clusters whose Flux synth patches (flux bootstrap). */
 function fluxControllerExpectations(fleet: { clusters: LoadedCluster[]; plans: ReadonlyMap<string, ClusterIdentityPlan>; outputs: ReadonlyMap<string, IdentityOutputs> }): Map<string, FluxControllerAccount[]> {

@@ -9,7 +9,7 @@ import { repoRoot } from "../src/repo-paths.js";
 import { createSchemaValidator } from "../src/schema-validator.js";
 import { synth, type SynthOptions } from "../src/synth.js";
 
-// The example fleet as `pnpm synth --check` sees it (apps/fleet/dist/clusters: `pnpm test` builds first).
+// The example fleet as `pnpm synth --check` sees it (apps/fleet/src/clusters, read as they are).
 let work: string;
 let cacheFile: string;
 beforeEach(async () => {
@@ -40,7 +40,7 @@ function options(loadValidator: (kubernetesVersion: string) => Promise<ObjectVal
   return {
     ...fleetLocations({}),
     // the compiled cluster modules (fleetLocations' default is relative to the running code: src/ here)
-    fleet: exampleFleet(repoRoot, join(repoRoot, "apps/fleet/dist")),
+    fleet: exampleFleet(repoRoot),
     outDir: join(repoRoot, "clusters"),
     check: true,
     renderCache: cacheFile,

@@ -52,7 +52,7 @@ export interface GlobalOptions {
 }
 
 /**
- * Where things are: the example fleet (`apps/fleet/dist/clusters`, shown as its sources),
+ * Where things are: the example fleet (`apps/fleet/src/clusters`),
  * `apps/fleet/secrets` and the repository's `.sops.yaml`; with `--fleet <dir>`, `<dir>/secrets`
  * and `<dir>/.sops.yaml`.
  */
@@ -71,8 +71,8 @@ export function locations(deps: SecretCliDeps, options: GlobalOptions): Location
     };
   }
   return {
-    modulesDir: join(root, "apps/fleet/dist/clusters"),
-    displayName: (path) => displayName(path).replace(/(^|\/)dist\/clusters\//, "$1src/clusters/").replace(/\.js$/, ".ts"),
+    modulesDir: join(root, "apps/fleet/src/clusters"),
+    displayName,
     secretsDir: options.secrets ?? join(root, SECRETS_DIR),
     sopsConfig: join(root, ".sops.yaml"),
   };
@@ -84,7 +84,7 @@ export async function loadClusters(where: Locations): Promise<ClusterSpec[]> {
   try {
     imported = await importClusterModules({ modulesDir: where.modulesDir, displayName: where.displayName });
   } catch (error) {
-    throw new CliError(`cannot read the fleet in ${where.displayName(where.modulesDir)} (${(error as Error).message}); run \`pnpm build\` first`);
+    throw new CliError(`cannot read the fleet in ${where.displayName(where.modulesDir)} (${(error as Error).message})`);
   }
   const fleet = loadFleet(imported.modules, PLATFORMS);
   const problems = [...imported.problems, ...(fleet.ok ? [] : fleet.problems)];

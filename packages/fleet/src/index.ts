@@ -9,7 +9,7 @@ export {
 export { defineCluster } from "./define-cluster.js";
 export { formatFleetProblems } from "./format-problems.js";
 export { type ClusterModule, type FleetResult, type LoadedCluster, loadFleet } from "./load-fleet.js";
-export { type FleetLocation, type ImportedFleet, importClusterModules } from "./import-cluster-modules.js";
+export { clusterFiles, DEFAULT_IMPORT_TIMEOUT_MS, type FleetLocation, type ImportedFleet, importClusterModules } from "./import-cluster-modules.js";
 export { type FleetProblem } from "./problems.js";
 export { DEFAULT_FEDERATION_AUDIENCE } from "./identity-schema.js";
 export { renderedNamespaces } from "./rendered-namespaces.js";

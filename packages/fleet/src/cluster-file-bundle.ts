@@ -1,0 +1,50 @@
+import { isBuiltin } from "node:module";
+import { dirname } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Plugin } from "esbuild";
+
+/** A cluster file's own `import.meta.url` is its file, not the data: URL it runs from (spelt apart: bundlers rewrite the expression). */
+const IMPORT_META_URL = ["import", "meta", "url"].join(".");
+
+/** Bare imports (packages) stay imports, of the absolute file esbuild resolves them to: the module runs from a data: URL. */
+const packagesByLocation: Plugin = {
+  name: "packages-by-location",
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData === "resolving") return undefined;
+      if (isBuiltin(args.path)) return { path: args.path, external: true };
+      const resolved = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: "resolving" });
+      if (resolved.errors.length > 0) return { errors: resolved.errors };
+      return { path: pathToFileURL(resolved.path).href, external: true };
+    });
+  },
+};
+
+/**
+ * One cluster file compiled to a single ES module (esbuild: TypeScript stripped, not type-checked;
+ * its relative imports bundled; packages imported by absolute URL), with an inline source map.
+ * A syntax error or an unresolvable import is returned with its location.
+ */
+export async function bundleClusterFile(path: string): Promise<{ code: string } | { error: string }> {
+  const { build } = await import("esbuild");
+  try {
+    const result = await build({
+      entryPoints: [path],
+      absWorkingDir: dirname(path),
+      bundle: true,
+      write: false,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      sourcemap: "inline",
+      logLevel: "silent",
+      define: { [IMPORT_META_URL]: JSON.stringify(pathToFileURL(path).href) },
+      plugins: [packagesByLocation],
+    });
+    return { code: result.outputFiles[0]!.text };
+  } catch (error) {
+    const errors = (error as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors;
+    if (!errors?.length) return { error: error instanceof Error ? error.message : String(error) };
+    return { error: errors.map((e) => (e.location ? `${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}` : e.text)).join("; ") };
+  }
+}
