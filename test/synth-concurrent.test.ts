@@ -8,7 +8,7 @@ import { acquireLock } from "@flotilla/lock";
 import { readTreeFiles } from "@flotilla/render";
 import { writeGeneratedFleet } from "../apps/fleet/src/bench/generated-fleet.js";
 
-const main = fileURLToPath(new URL("../apps/fleet/dist/bundle/synth.js", import.meta.url));
+const main = fileURLToPath(new URL("../apps/fleet/dist/bundle/flotilla.js", import.meta.url));
 let work: string;
 let fleet: string;
 let out: string;
@@ -20,7 +20,7 @@ interface Run {
 }
 
 function synth(env: Record<string, string> = {}): Promise<Run> {
-  const child = spawn(process.execPath, [main, "--fleet", fleet, "--out", out, "--cache-dir", join(work, "cache")], { env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [main, "synth", "--fleet", fleet, "--out", out, "--cache-dir", join(work, "cache")], { env: { ...process.env, ...env } });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));

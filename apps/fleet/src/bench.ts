@@ -15,10 +15,10 @@ import { measureReview } from "./bench/review-bench.js";
 // sets the runs of validate with an empty Helm render cache for 100 clusters (minutes each).
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const distDir = dirname(fileURLToPath(import.meta.url));
-const main = join(distDir, "bundle", "synth.js");
+const main = join(distDir, "bundle", "flotilla.js");
 const preload = join(distDir, "bench", "report-peak-memory.js");
 const work = await mkdtemp(join(tmpdir(), "flotilla-bench-"));
-const synth = [main, "--cache-dir", join(work, "cache")];
+const synth = [main, "synth", "--cache-dir", join(work, "cache")];
 
 try {
   const floorArgs = ["--input-type=module", "-e", 'import "cdk8s"; import "cdk8s-plus-28"; import "yaml";'];

@@ -42,14 +42,14 @@ export async function measureReview(options: ReviewBenchOptions): Promise<Review
   const fleetArgs = fleet ? ["--fleet", fleet] : [];
   await mkdir(repo, { recursive: true });
   run("git", ["init", "-q", "-b", "main"], repo);
-  run(process.execPath, [join(distDir, "bundle", "synth.js"), "--no-cache", "--cache-dir", join(repo, ".cache"), ...fleetArgs, "--out", clusters], repo);
+  run(process.execPath, [join(distDir, "bundle", "flotilla.js"), "synth", "--no-cache", "--cache-dir", join(repo, ".cache"), ...fleetArgs, "--out", clusters], repo);
   run("git", ["add", "-A"], repo);
   run("git", ["-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "rendered"], repo);
 
   // Exit 1 is a finding, not a failure of the bench: the example fleet's metaflow release cannot
   // be installed until issue 12 item 5 fixes the fleet.
   const cache = join(repo, ".cache");
-  const validateArgs = [join(distDir, "validate.js"), ...fleetArgs, "--tree", clusters, "--cache-dir", cache];
+  const validateArgs = [join(distDir, "bundle", "flotilla.js"), "validate", ...fleetArgs, "--tree", clusters, "--cache-dir", cache];
   const validateCold = measureNode(validateArgs, preload, options.coldRuns ?? runs, { okCodes: [0, 1], before: () => rmSync(join(cache, "helm-renders"), { recursive: true, force: true }) });
   const validate = measureNode(validateArgs, preload, runs, { okCodes: [0, 1] });
   for (const file of await listFiles(clusters)) {
@@ -58,7 +58,7 @@ export async function measureReview(options: ReviewBenchOptions): Promise<Review
     if (changed !== content) await writeFile(file, changed);
   }
   const output = join(repo, "diff.md");
-  const diff = measureNode([join(distDir, "diff.js"), "--tree", clusters, "--base", "HEAD", "--format", "markdown", "--output", output], preload, runs);
+  const diff = measureNode([join(distDir, "bundle", "flotilla.js"), "diff", "--tree", clusters, "--base", "HEAD", "--format", "markdown", "--output", output], preload, runs);
   const summary = /Objects: (\d+) changed/.exec(await readFile(output, "utf8"));
   return { validate, validateCold, diff, changed: Number(summary?.[1] ?? 0) };
 }

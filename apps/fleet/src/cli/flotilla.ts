@@ -57,6 +57,11 @@ const program = conventional(new Command("flotilla"))
     }),
   );
 
+// `flotilla diff | head`: a reader that stops early is not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(exitCode);
+  throw error;
+});
 startFromInvocationDirectory();
 try {
   await program.parseAsync(process.argv.slice(2), { from: "user" });
