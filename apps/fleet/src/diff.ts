@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { DEFAULT_BASE_REFS, DiffInputError, diffTrees, formatJson, formatMarkdown, formatText, GITHUB_COMMENT_LIMIT, GitError, loadDiffInput } from "@flotilla/review";
+import { checkKustomizationFiles, DEFAULT_BASE_REFS, formatProblem, DiffInputError, diffTrees, formatJson, formatMarkdown, formatText, GITHUB_COMMENT_LIMIT, GitError, loadDiffInput } from "@flotilla/review";
 import { EXIT } from "./cli/exit-codes.js";
 import { repoRoot } from "./repo-paths.js";
 import { writeOutput } from "./review/write-output.js";
@@ -69,6 +69,10 @@ async function run(options: DiffCliOptions): Promise<number> {
         ? formatMarkdown(report, { maxChars: options.maxChars, fullDiffCommand: `pnpm diff --base ${input.base.side.commit?.slice(0, 12) ?? options.base ?? "main"}` })
         : formatText(report, { color });
   await writeOutput(text, options.output);
+  // What the change makes Flux's kustomize load must be in the diff: nothing remote, no generators or plugins.
+  const refused = checkKustomizationFiles({ files: input.head.files, treePrefix: input.treePrefix }).problems;
+  for (const problem of refused) console.error(`diff: ${formatProblem(problem, input.treePrefix)}`);
+  if (refused.length > 0) return EXIT.findings;
   return options.exitCode === true && report.clusters.length > 0 ? EXIT.findings : EXIT.ok;
 }
 

@@ -1,12 +1,12 @@
 import { relative, resolve, sep, basename, join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import type { ObjectValidator } from "@flotilla/render";
-import { ChartValuesRegistry, formatProblem, kubectlKustomizeWith, readTreeFiles, validateTree, vendoredChartCheckers } from "@flotilla/review";
+import { ChartValuesRegistry, formatProblem, kubectlKustomizeWith, validateTree, vendoredChartCheckers } from "@flotilla/review";
 import { checkTools, readVendoredArchives } from "@flotilla/helm";
 import type { LoadedCluster } from "@flotilla/fleet";
 import { type ClusterIdentityPlan, type FluxControllerAccount, fluxControllerAccounts, type IdentityOutputs } from "@flotilla/workload-identity";
 import { identityOutputsFile } from "./identity-outputs.js";
-import { FLEET_OPTION_HELP, fleetLocations, IDENTITY_OUTPUTS_OPTION_HELP, IMAGES_OPTION_HELP } from "./fleet-options.js";
+import { FLEET_OPTION_HELP, fleetLocations, IDENTITY_OUTPUTS_OPTION_HELP, IMAGES_OPTION_HELP, SECRETS_OPTION_HELP } from "./fleet-options.js";
 import { loadFleetInputs } from "./fleet-inputs.js";
 import { EXIT } from "./cli/exit-codes.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
@@ -14,12 +14,14 @@ import { vendoredChartDirs } from "./review/chart-dirs.js";
 import { imageValueExpectations } from "./review/image-expectations.js";
 import { clusterSchemaValidators, createSchemaValidator } from "./schema-validator.js";
 import { renderFleetReleases } from "./helm/fleet-renders.js";
+import { generatedDrift } from "./review/generated-drift.js";
 
 interface ValidateCliOptions {
   tree: string;
   fleet?: string;
   identityOutputs?: string;
   images?: string;
+  secrets?: string;
   charts?: string[];
   concurrency: number;
   cacheDir: string;
@@ -37,6 +39,7 @@ export function validateCommand(done: (code: number) => void): Command {
     .option("--fleet <dir>", FLEET_OPTION_HELP)
     .option("--identity-outputs <dir>", IDENTITY_OUTPUTS_OPTION_HELP)
     .option("--images <dir>", IMAGES_OPTION_HELP)
+    .option("--secrets <dir>", SECRETS_OPTION_HELP)
     .option("--charts <dir...>", "directories of vendored chart archives (<chart>-<version>.tgz); default packages/*/charts")
     .option("--concurrency <n>", "kustomize builds and Helm renders at once", parseConcurrency, 4)
     .option("--cache-dir <dir>", "where the pinned helm/kubectl and the Helm render cache are kept", join(repoRoot, "node_modules/.cache/flotilla"))
@@ -75,8 +78,10 @@ async function run(options: ValidateCliOptions): Promise<number> {
   const images = fleet.ok ? await imageValueExpectations(fleet.clusters, locations.images, registry) : undefined;
   for (const problem of images?.problems ?? []) lines.push(`${[problem.file, problem.path, problem.message].filter(Boolean).join(": ")} [images]`);
 
+  const walked = await walkTree(treeDir);
   const result = await validateTree({
-    files: await readTreeFiles(treeDir),
+    files: walked.files,
+    others: walked.others,
     treeDir,
     treePrefix: treePrefix(treeDir),
     validator: await treeValidators(kubernetesVersions),
@@ -103,6 +108,9 @@ async function run(options: ValidateCliOptions): Promise<number> {
       : {}),
   });
   lines.push(...result.problems.map((problem) => formatProblem(problem, shownTree)));
+  // Generated files change only the way synth changes them.
+  const drift = fleet.ok ? await generatedDrift(locations, treeDir) : undefined;
+  lines.push(...(drift ?? []).map((problem) => formatProblem(problem, shownTree)));
 
   const { stats } = result;
   const scope = `${stats.clusters} cluster(s), ${stats.objects} object(s) in ${stats.files} file(s), ${stats.builds} kustomize build(s), ${stats.releases} Helm release render(s), ${registry.size} vendored chart(s); ${((performance.now() - started) / 1000).toFixed(1)} s`;

@@ -15,7 +15,8 @@ export { readVendoredCharts, type ReadChartsOptions, vendoredChartCheckers } fro
 export { type ChartRef, type ChartValuesChecker, ChartValuesRegistry, vendoredValuesChecker, type VendoredValues } from "./validate/chart-values.js";
 export type { IdentityExpectations } from "./validate/identities-check.js";
 export type { ExpectedImageValue } from "./validate/image-values-check.js";
-export { type BuildResult, kubectlKustomize, kubectlKustomizeWith, type KustomizeBuild } from "./validate/kustomize-build.js";
+export { checkKustomizationFiles } from "./validate/kustomization-files-check.js";
+export { type BuildResult, KUSTOMIZE_OFFLINE_FLAGS, kubectlKustomize, kubectlKustomizeWith, type KustomizeBuild } from "./validate/kustomize-build.js";
 export { formatProblem } from "./validate/problem.js";
 export type { CheckName, ValidationProblem } from "./validate/types.js";
 export { validateTree, type ValidateOptions, type ValidateResult } from "./validate/validate-tree.js";

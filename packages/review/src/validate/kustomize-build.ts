@@ -7,13 +7,21 @@ export type BuildResult = { ok: true; objects: unknown[] } | { ok: false; error:
 /** Builds a directory the way Flux's kustomize-controller does (kustomize v5). */
 export type KustomizeBuild = (dir: string) => Promise<BuildResult>;
 
+/**
+ * What kustomize offers against loading anything but the tree's files, each spelled out (they are
+ * its defaults today): files only from within the kustomization's root, no Helm chart inflation,
+ * no alpha (exec and container) plugins, no network for functions. kustomize has no switch against
+ * remote resources and bases: checkKustomizationFiles refuses them before it runs.
+ */
+export const KUSTOMIZE_OFFLINE_FLAGS = ["--load-restrictor=LoadRestrictionsRootOnly", "--enable-helm=false", "--enable-alpha-plugins=false", "--network=false"] as const;
+
 /** `kubectl kustomize <dir>` with `kubectl` from PATH: the real kustomize, as vendored in kubectl. */
 export const kubectlKustomize: KustomizeBuild = (dir) => kubectlKustomizeWith("kubectl")(dir);
 
 /** `<kubectl> kustomize <dir>` with a given kubectl (resolveKubectl of @flotilla/helm: the pinned v1.33.9). */
 export const kubectlKustomizeWith = (kubectl: string): KustomizeBuild => (dir) =>
   new Promise((resolve) => {
-    execFile(kubectl, ["kustomize", dir], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(kubectl, ["kustomize", ...KUSTOMIZE_OFFLINE_FLAGS, dir], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) {
         const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
         resolve({ ok: false, error: missing ? "kubectl is not on PATH; install kubectl (it bundles kustomize v5)" : firstLines(stderr || error.message) });

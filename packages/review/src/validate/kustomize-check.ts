@@ -15,6 +15,8 @@ export interface KustomizeCheckOptions {
   build: KustomizeBuild;
   /** Builds run at once. */
   concurrency: number;
+  /** Clusters not to build (their kustomizations were refused), nor check for objects applied once. */
+  skip?: ReadonlySet<string>;
 }
 
 interface Target {
@@ -39,6 +41,7 @@ export async function checkKustomizations(tree: TreeView, options: KustomizeChec
   const targets: Target[] = [];
   const layouts = new Map<string, ClusterLayout>();
   for (const cluster of tree.clusters) {
+    if (options.skip?.has(cluster)) continue;
     const layout = clusterLayout(cluster, tree.manifests, tree.treePrefix);
     layouts.set(cluster, layout);
     const byDir = new Map<string, Target>([["", { cluster, dir: "", appliers: [ROOT_GROUP.label] }]]);
@@ -118,6 +121,7 @@ export async function checkKustomizations(tree: TreeView, options: KustomizeChec
   const inFailedBuild = (cluster: string, dir: string) => failed.has(`${cluster}/${layouts.get(cluster)?.groupOfDir(dir).dir ?? ""}`);
   const seen = new Set<string>();
   for (const manifest of tree.manifests) {
+    if (options.skip?.has(manifest.cluster)) continue;
     const key = `${manifest.cluster}\n${manifest.key}`;
     if (seen.has(key)) {
       problems.push(objectProblem("applied-once", manifest, "", "defined in more than one file of the cluster; keep one"));

@@ -3,7 +3,7 @@ import type { Manifest } from "../manifests/manifest.js";
 import type { TreeFiles } from "../tree/tree-files.js";
 
 /** The checks validate runs, named in every problem. */
-export type CheckName = "yaml" | "schema" | "kustomize" | "applied-once" | "depends-on" | "sources" | "identities" | "chart-values" | "images" | "secrets" | "fleet" | "render" | "tools";
+export type CheckName = "yaml" | "schema" | "kustomize" | "applied-once" | "depends-on" | "sources" | "identities" | "chart-values" | "images" | "secrets" | "fleet" | "render" | "tools" | "generated";
 
 /** One problem: the file (relative to the tree root), the object, the JSON path, what is wrong and how to fix it. */
 export interface ValidationProblem {

@@ -10,6 +10,7 @@ import { checkImageValues, type ExpectedImageValue } from "./image-values-check.
 import { kubectlKustomize, type KustomizeBuild } from "./kustomize-build.js";
 import { checkKustomizations } from "./kustomize-check.js";
 import { checkRenders, type ReleaseRenderer } from "./render-check.js";
+import { checkKustomizationFiles } from "./kustomization-files-check.js";
 import { checkSchemas } from "./schema-check.js";
 import { checkSecrets } from "./secrets-check.js";
 import { checkSources } from "./sources-check.js";
@@ -18,6 +19,8 @@ import type { TreeView, ValidationProblem } from "./types.js";
 export interface ValidateOptions {
   /** The tree's files (readTreeFiles). */
   files: TreeFiles;
+  /** Paths of the tree that are not regular files or directories (walkTree's `others`); default none. */
+  others?: ReadonlySet<string>;
   /** Absolute path of the tree on disk: kustomize builds its directories. */
   treeDir: string;
   /** Repository-relative directory of the tree (`clusters`). */
@@ -57,10 +60,18 @@ export async function validateTree(options: ValidateOptions): Promise<ValidateRe
   tree.renders = renders;
   // Loaded only when needed: @flotilla/workload-identity brings cdk8s, which `pnpm diff` has no use for.
   const identities = options.identities ? (await import("./identities-check.js")).checkIdentities(tree, options.identities) : [];
-  const kustomize = await checkKustomizations(tree, { treeDir: options.treeDir, build: options.build ?? kubectlKustomize, concurrency: options.concurrency ?? 4 });
+  // Nothing that could fetch or execute is ever handed to kustomize: such clusters are not built.
+  const files = checkKustomizationFiles(tree, options.others ?? new Set());
+  const kustomize = await checkKustomizations(tree, {
+    treeDir: options.treeDir,
+    build: options.build ?? kubectlKustomize,
+    concurrency: options.concurrency ?? 4,
+    skip: files.unsafe,
+  });
   const problems: ValidationProblem[] = [
     ...parsed.problems.map((problem) => ({ check: "yaml" as const, file: problem.file, object: "", path: problem.path, message: problem.message })),
     ...checkSchemas(tree, options.validator),
+    ...files.problems,
     ...kustomize.problems,
     ...checkDependsOn(tree),
     ...checkSources(tree),
