@@ -285,7 +285,7 @@ describe("pnpm validate on the example fleet", () => {
       expect.stringMatching(/clusters\/prod\/infrastructure\/namespace_stray\.yaml: Namespace stray: not applied by any Flux Kustomization: .* \[applied-once\]$/),
       // The hand edit of a generated file is also a change synth would not make.
       expect.stringMatching(new RegExp(`^.*clusters/dev/infrastructure/${accounts[0]!.replaceAll(".", "\\.")}: differs from what synth renders from the fleet: .* \\[generated\\]$`)),
-      expect.stringMatching(/^3 problem\(s\) \(2 cluster\(s\), .*\)\.$/),
+      expect.stringMatching(/^4 problem\(s\) \(2 cluster\(s\), .*\)\.$/),
     ]);
   });
 });
