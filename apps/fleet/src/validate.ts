@@ -1,6 +1,6 @@
 import { relative, resolve, sep, basename, join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import type { ObjectValidator } from "@flotilla/render";
+import { type ObjectValidator, walkTree } from "@flotilla/render";
 import { ChartValuesRegistry, formatProblem, kubectlKustomizeWith, validateTree, vendoredChartCheckers } from "@flotilla/review";
 import { checkTools, readVendoredArchives } from "@flotilla/helm";
 import type { LoadedCluster } from "@flotilla/fleet";
