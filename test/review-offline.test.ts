@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { flotillaMain } from "./support/flotilla-cli.js";
 
 const repoRoot = fileURLToPath(new URL("../", import.meta.url));
-const dist = join(repoRoot, "apps/fleet/dist");
 const netns = spawnSync("unshare", ["--net", "true"]).status === 0;
 if (!netns) console.warn("review-offline: `unshare --net` is not permitted here (needs root or user namespaces); the network-namespace tests are skipped");
 
@@ -59,7 +59,7 @@ describe.skipIf(!netns)("validate and diff inside a network namespace", () => {
   });
 
   it("validate refuses the remote resource and the generator without opening a connection", () => {
-    const run = offline([process.execPath, join(dist, "validate.js"), "--tree", join(work, "clusters")]);
+    const run = offline([process.execPath, flotillaMain, "validate", "--tree", join(work, "clusters")]);
     expect(run.connections).toBe(0);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('clusters/dev/kustomization.yaml: .resources[6]: resource "https://127.0.0.1:8443/remote.yaml" is remote');
@@ -69,7 +69,7 @@ describe.skipIf(!netns)("validate and diff inside a network namespace", () => {
   });
 
   it("diff reports the change, refuses the remote resource, and opens no connection", () => {
-    const run = offline([process.execPath, join(dist, "diff.js"), "--tree", join(work, "clusters"), "--base", "main"]);
+    const run = offline([process.execPath, flotillaMain, "diff", "--tree", join(work, "clusters"), "--base", "main"]);
     expect(run.connections).toBe(0);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("is remote: validate and diff never fetch");
