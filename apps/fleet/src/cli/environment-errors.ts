@@ -1,6 +1,8 @@
 /** One line of cause and fix for the failures of the machine, the network or the credentials flotilla meets; undefined for anything else. */
 export function describeEnvironmentError(error: unknown): string | undefined {
   if (!(error instanceof Error)) return undefined;
+  // A hostile tree (an alias bomb in clusters/): refused whole, like a broken environment.
+  if (error.name === "UnsafeYamlError") return error.message;
   const code = (error as NodeJS.ErrnoException).code;
   const where = (error as NodeJS.ErrnoException).path ?? (error as { hostname?: string }).hostname ?? "";
   const at = where ? ` (${where})` : "";

@@ -62,7 +62,7 @@ function parseFile(file: string, content: string, result: ParsedManifests): void
       result.problems.push({ file, path: "", message: `not valid YAML: ${document.errors[0]!.message.split("\n")[0]}` });
       return;
     }
-    const object: unknown = document.toJS({ maxAliasCount: 100 });
+    const object: unknown = toJsGuarded(file, () => document.toJS({ maxAliasCount: 100 }));
     if (object === null || object === undefined) return;
     if (typeof object !== "object" || Array.isArray(object)) {
       result.problems.push({ file, path: "", message: `document ${doc} is not a mapping (a Kubernetes object)` });
@@ -76,4 +76,25 @@ function parseFile(file: string, content: string, result: ParsedManifests): void
     }
     result.manifests.push({ file, cluster, dir, doc, object: record, key: objectKey(record), generated });
   });
+}
+
+/**
+ * A tree file whose YAML aliases expand past the limit (an "alias bomb", "billion laughs"): no
+ * check can read it without exhausting memory, so the whole run is refused (exit 2).
+ */
+export class UnsafeYamlError extends Error {
+  constructor(readonly file: string) {
+    super(`${file}: refused: its YAML aliases expand to more than 100 references each (an alias bomb, a resource exhaustion attack); flotilla never writes anchors or aliases: remove them, or run \`pnpm synth\``);
+    this.name = "UnsafeYamlError";
+  }
+}
+
+/** Runs a YAML-to-JS conversion, turning yaml's alias-count refusal into an UnsafeYamlError. */
+export function toJsGuarded<T>(file: string, convert: () => T): T {
+  try {
+    return convert();
+  } catch (error) {
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) throw new UnsafeYamlError(file);
+    throw error;
+  }
 }

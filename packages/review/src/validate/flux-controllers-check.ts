@@ -1,5 +1,6 @@
 import { parse } from "yaml";
 import { CLIENT_ID_ANNOTATION, type FluxControllerAccount } from "@flotilla/workload-identity";
+import { toJsGuarded } from "../manifests/manifest.js";
 import type { TreeView, ValidationProblem } from "./types.js";
 
 /** Directory of the Component that patches Flux's controllers, inside a cluster's tree. */
@@ -26,7 +27,7 @@ export function checkFluxControllers(tree: TreeView, expected: ReadonlyMap<strin
       if (accounts.length > 0) problem("", `Flux's ${accounts.map((a) => a.controller).join(", ")} have identities in the plan but the patches are not rendered; run \`pnpm synth\``);
       continue;
     }
-    const component = parse(content.toString()) as { patches?: InlinePatch[] } | null;
+    const component = toJsGuarded(file, () => parse(content.toString())) as { patches?: InlinePatch[] } | null;
     const annotated = new Map<string, unknown>();
     let labelled: RegExp | undefined;
     for (const entry of component?.patches ?? []) {

@@ -1,0 +1,59 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { cp, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { flotillaMain, repoRoot } from "./support/flotilla-cli.js";
+
+let work: string;
+const canMount = spawnSync("unshare", ["--mount", "true"]).status === 0;
+if (!canMount) console.warn("environment-errors: `unshare --mount` is not permitted here; the ENOSPC test is skipped");
+
+/** Aliases nested nine deep, nine each: 9^9 references once expanded. */
+function aliasBomb(): string {
+  let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb, namespace: default}\nextra:\n  a: &a [x, x, x, x, x, x, x, x, x]\n";
+  for (let level = 1; level < 9; level++) {
+    const name = String.fromCharCode(97 + level);
+    text += `  ${name}: &${name} [${Array(9).fill(`*${String.fromCharCode(96 + level)}`).join(", ")}]\n`;
+  }
+  return text;
+}
+
+function expectOneLine(result: { status: number | null; stderr: string }, pattern: RegExp): void {
+  expect(result.status).toBe(2);
+  expect(result.stderr.trim().split("\n")).toEqual([expect.stringMatching(pattern)]);
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), "flotilla-env-"));
+  await cp(join(repoRoot, "clusters"), join(work, "clusters"), { recursive: true });
+  const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: work });
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-q", "-m", "base");
+  await writeFile(join(work, "clusters/dev/infrastructure/configmap_default_bomb.yaml"), aliasBomb());
+});
+afterAll(async () => rm(work, { recursive: true, force: true }));
+
+describe("environment failures: one line of cause and fix, exit 2", () => {
+  it("an alias bomb in clusters/ stops validate", () => {
+    const result = spawnSync(process.execPath, [flotillaMain, "validate", "--tree", join(work, "clusters")], { encoding: "utf8", cwd: work });
+    expectOneLine(result, /^flotilla: dev\/infrastructure\/configmap_default_bomb\.yaml: refused: .*alias bomb.*remove them/);
+  });
+
+  it("an alias bomb in clusters/ stops diff", () => {
+    const result = spawnSync(process.execPath, [flotillaMain, "diff", "--tree", join(work, "clusters"), "--base", "main"], { encoding: "utf8", cwd: work });
+    expectOneLine(result, /^flotilla: dev\/infrastructure\/configmap_default_bomb\.yaml: refused: .*alias bomb/);
+  });
+
+  it.skipIf(!canMount)("a full disk (ENOSPC) while synth writes: one line, nothing half-written, no staging left", async () => {
+    const disk = join(work, "disk");
+    execFileSync("mkdir", ["-p", disk]);
+    const script = `mount -t tmpfs -o size=96k tmpfs "$1" && "$2" "$3" synth --out "$1/clusters" --cache-dir "$4"; code=$?; ls -A "$1"; exit $code`;
+    const result = spawnSync("unshare", ["--mount", "sh", "-c", script, "sh", disk, process.execPath, flotillaMain, join(work, "cache")], { encoding: "utf8", cwd: repoRoot });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^flotilla: no space left on the device.*free some space/)]);
+    expect(result.stdout.trim()).toBe(""); // neither clusters/ nor a staging directory on the full disk
+    expect(await readdir(disk)).toEqual([]);
+  });
+});
