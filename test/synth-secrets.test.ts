@@ -156,7 +156,7 @@ describe("secrets end to end", () => {
     }
 
     it("a referenced Secret that has no file", async () => {
-      await expectRefused(/alpha\.mjs: secrets\[0\]: Secret team\/db is required but .*secrets\/alpha\/team\/db\.sops\.yaml does not exist; create it with `pnpm secret set alpha team\/db --from-literal <key>=<value>`/);
+      await expectRefused(/alpha\.mjs: secrets\[0\]: Secret team\/db is required but .*secrets\/alpha\/team\/db\.sops\.yaml does not exist; create it with `pnpm secret set alpha team\/db --from-stdin \w+( --from-file \w+=<file>)*`/);
     });
 
     it("a plaintext file among the secrets, and a .sops.yaml file without a sops block", async () => {

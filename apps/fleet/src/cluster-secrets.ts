@@ -33,8 +33,14 @@ async function entries(dir: string): Promise<{ name: string; isDirectory: boolea
   return (await readDirIfExists(dir)).map((entry) => ({ name: entry.name, isDirectory: entry.isDirectory() }));
 }
 
-function setCommand(cluster: string, namespace: string, name: string): string {
-  return `pnpm secret set ${cluster} ${namespace}/${name} --from-literal <key>=<value>`;
+/**
+ * The command that stores every given key: the first from standard input (a hidden prompt), the
+ * others from files (never --from-literal, which leaves values in the shell history).
+ */
+function setCommand(cluster: string, namespace: string, name: string, keys: readonly string[]): string {
+  const [first, ...rest] = keys.length > 0 ? keys : ["<key>"];
+  const sources = [`--from-stdin ${first}`, ...rest.map((key) => `--from-file ${key}=<file>`)];
+  return `pnpm secret set ${cluster} ${namespace}/${name} ${sources.join(" ")}`;
 }
 
 /**
@@ -118,7 +124,7 @@ export async function readClusterSecrets(location: SecretsLocation, clusters: re
           result.problems.push({
             file: clusterFile,
             path: `secrets[${i}]`,
-            message: `Secret ${secret.namespace}/${secret.name} is required but ${location.displayName(path)} does not exist; create it with \`${setCommand(spec.name, secret.namespace, secret.name)}\``,
+            message: `Secret ${secret.namespace}/${secret.name} is required but ${location.displayName(path)} does not exist; create it with \`${setCommand(spec.name, secret.namespace, secret.name, secret.keys)}\``,
           });
         }
         return;
@@ -129,7 +135,7 @@ export async function readClusterSecrets(location: SecretsLocation, clusters: re
         result.problems.push({
           file: clusterFile,
           path: `secrets[${i}].keys`,
-          message: `Secret ${secret.namespace}/${secret.name} has no key ${absent.map((key) => JSON.stringify(key)).join(", ")} (it has ${[...keys].map((key) => JSON.stringify(key)).join(", ") || "none"}); add it with \`pnpm secret set ${spec.name} ${secret.namespace}/${secret.name} --from-literal ${absent[0]}=…\``,
+          message: `Secret ${secret.namespace}/${secret.name} has no key ${absent.map((key) => JSON.stringify(key)).join(", ")} (it has ${[...keys].map((key) => JSON.stringify(key)).join(", ") || "none"}); add ${absent.length > 1 ? "them" : "it"} (the other keys are kept) with \`${setCommand(spec.name, secret.namespace, secret.name, absent)}\``,
         });
       }
     });

@@ -47,6 +47,8 @@ export function fleetLocations(options: FleetCliOptions): {
   const fleet: FleetLocation = {
     ...(options.fleet ? { modulesDir: resolve(options.fleet), displayName: displayPath } : exampleFleet(repoRoot)),
     importTimeoutMs: importTimeoutMs(),
+    // A fleet outside the repository imports @flotilla/fleet/define from this app's dependencies.
+    packagesFrom: join(repoRoot, "apps/fleet"),
   };
   /** The option's directory, else `<fleet>/<name>` with --fleet, else the repository's default. */
   const inputDir = (value: string | undefined, option: string, name: string, repositoryDefault: string) =>

@@ -6,26 +6,37 @@ import type { Plugin } from "esbuild";
 /** A cluster file's own `import.meta.url` is its file, not the data: URL it runs from (spelt apart: bundlers rewrite the expression). */
 const IMPORT_META_URL = ["import", "meta", "url"].join(".");
 
-/** Bare imports (packages) stay imports, of the absolute file esbuild resolves them to: the module runs from a data: URL. */
-const packagesByLocation: Plugin = {
-  name: "packages-by-location",
-  setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, async (args) => {
-      if (args.pluginData === "resolving") return undefined;
-      if (isBuiltin(args.path)) return { path: args.path, external: true };
-      const resolved = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: "resolving" });
-      if (resolved.errors.length > 0) return { errors: resolved.errors };
-      return { path: pathToFileURL(resolved.path).href, external: true };
-    });
-  },
-};
+/**
+ * Bare imports (packages) stay imports, of the absolute file esbuild resolves them to (the module
+ * runs from a data: URL); a package the file's own directory cannot resolve (a fleet outside the
+ * repository importing @flotilla/fleet/define) is looked up from `packagesFrom`.
+ */
+function packagesByLocation(packagesFrom: string | undefined): Plugin {
+  return {
+    name: "packages-by-location",
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData === "resolving") return undefined;
+        if (isBuiltin(args.path)) return { path: args.path, external: true };
+        const from = (resolveDir: string) => build.resolve(args.path, { kind: args.kind, resolveDir, importer: args.importer, pluginData: "resolving" });
+        let resolved = await from(args.resolveDir);
+        if (resolved.errors.length > 0 && packagesFrom !== undefined) {
+          const fallback = await from(packagesFrom);
+          if (fallback.errors.length === 0) resolved = fallback;
+        }
+        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        return { path: pathToFileURL(resolved.path).href, external: true };
+      });
+    },
+  };
+}
 
 /**
  * One cluster file compiled to a single ES module (esbuild: TypeScript stripped, not type-checked;
  * its relative imports bundled; packages imported by absolute URL), with an inline source map.
  * A syntax error or an unresolvable import is returned with its location.
  */
-export async function bundleClusterFile(path: string): Promise<{ code: string } | { error: string }> {
+export async function bundleClusterFile(path: string, packagesFrom?: string): Promise<{ code: string } | { error: string }> {
   const { build } = await import("esbuild");
   try {
     const result = await build({
@@ -39,7 +50,7 @@ export async function bundleClusterFile(path: string): Promise<{ code: string } 
       sourcemap: "inline",
       logLevel: "silent",
       define: { [IMPORT_META_URL]: JSON.stringify(pathToFileURL(path).href) },
-      plugins: [packagesByLocation],
+      plugins: [packagesByLocation(packagesFrom)],
     });
     return { code: result.outputFiles[0]!.text };
   } catch (error) {

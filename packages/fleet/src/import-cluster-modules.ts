@@ -20,6 +20,12 @@ export interface FleetLocation {
    * @default 10000
    */
   importTimeoutMs?: number;
+  /**
+   * A directory whose node_modules resolve the packages a cluster file imports when its own
+   * directory cannot (a fleet kept outside the repository importing `@flotilla/fleet/define`).
+   * @default - only the file's own directory
+   */
+  packagesFrom?: string;
 }
 
 export interface ImportedFleet {
@@ -50,7 +56,7 @@ export async function importClusterModules(location: FleetLocation): Promise<Imp
   const paths = names.map((name) => join(location.modulesDir, name));
   const imported: ImportedFleet = { modules: [], problems: [] };
   const toImport: { index: number; code: string }[] = [];
-  const compiled = Promise.all(paths.map((path) => bundleClusterFile(path))).then((bundled) => {
+  const compiled = Promise.all(paths.map((path) => bundleClusterFile(path, location.packagesFrom))).then((bundled) => {
     bundled.forEach((result, index) => {
       if ("code" in result) toImport.push({ index, code: result.code });
       else imported.problems.push({ file: location.displayName(paths[index]!), path: "", message: `could not be compiled: ${result.error}` });
