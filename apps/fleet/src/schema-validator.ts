@@ -25,14 +25,17 @@ export async function readVendoredCrds(): Promise<unknown[]> {
 }
 
 /**
- * The schema validator of a cluster that runs `kubernetesVersion` (the spec's): synth checks what
+ * The schema validator of a cluster that runs `kubernetesVersion` (the spec's), with the vendored
+ * CRDs and `extraCrds` (those the cluster's charts install): synth checks what
  * it renders with it, validate checks the committed tree with it. Throws for a version whose
  * schema does not ship (the fleet spec refuses those first).
  */
-export async function createSchemaValidator(kubernetesVersion?: string): Promise<ObjectValidator> {
+export async function createSchemaValidator(kubernetesVersion?: string, extraCrds: readonly unknown[] = []): Promise<ObjectValidator> {
   // Loaded on demand: the CEL library and any compiling are most of the validator's cost, and a
   // synth whose objects are all known valid (the render cache) never needs them.
-  const [{ createValidator }, crds] = await Promise.all([import("@flotilla/render/validate"), readVendoredCrds()]);
+  const [{ createValidator }, vendored] = await Promise.all([import("@flotilla/render/validate"), readVendoredCrds()]);
+  // A CRD a chart installs replaces the vendored one of the same kind: the cluster has the chart's.
+  const crds = [...vendored, ...extraCrds];
   return createValidator({ crds, precompiled: precompiledUnits(), ...(kubernetesVersion === undefined ? {} : { kubernetesVersion }) });
 }
 

@@ -85,6 +85,7 @@ async function run(options: ValidateCliOptions): Promise<number> {
     treeDir,
     treePrefix: treePrefix(treeDir),
     validator: await treeValidators(kubernetesVersions),
+    releaseValidator: (cluster, releaseCrds) => createSchemaValidator(kubernetesVersions.get(cluster), releaseCrds),
     charts: registry,
     ...(images === undefined ? {} : { images: images.expected }),
     concurrency: options.concurrency,

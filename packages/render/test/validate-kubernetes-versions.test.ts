@@ -129,3 +129,22 @@ describe("core kinds are checked for the cluster's Kubernetes version", () => {
     expect(createValidator({ crds: [], kubernetesVersion: "1.34.2" }).validate(pod({ hostnameOverride: "t" }))).toEqual([]);
   });
 });
+
+describe("what the API server's decoding of built-in kinds allows", () => {
+  it("takes a null field as unset (charts render `key: null`), but not a null list item", () => {
+    const ingress = { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata, spec: { ingressClassName: null, rules: [{ host: null, http: null }] } };
+    expect(v134.validate(ingress)).toEqual([]);
+    expect(v134.validate({ ...pod({}), spec: { containers: [null] } })).toEqual([{ path: ".spec.containers[0]", message: "expected object, got null" }]);
+  });
+});
+
+describe("kubernetesApiVersions: Kubernetes' own APIs as Helm's Capabilities.APIVersions holds them", () => {
+  it("lists group/version and group/version/Kind of the version's built-in kinds", async () => {
+    const { kubernetesApiVersions } = await import("../src/validate/index.js");
+    const v134 = kubernetesApiVersions("1.34.1");
+    expect(v134).toEqual(expect.arrayContaining(["v1", "v1/Pod", "apps/v1/Deployment", "apiextensions.k8s.io/v1/CustomResourceDefinition", "resource.k8s.io/v1/DeviceClass"]));
+    expect(v134).not.toContain("v1/PodList");
+    expect(v134).not.toContain("apiextensions.k8s.io/v1beta1");
+    expect(kubernetesApiVersions("1.28")).not.toContain("resource.k8s.io/v1");
+  });
+});

@@ -11,6 +11,7 @@ import {
 import { fluxCrdsJsonFile } from "@flotilla/flux";
 import { karpenterCrdsJsonFile } from "@flotilla/karpenter";
 import { DEFAULT_KUBERNETES_VERSION } from "@flotilla/fleet";
+import { kubernetesApiVersions } from "@flotilla/render/validate";
 import { DiskRenderCache } from "./disk-render-cache.js";
 import pLimit from "p-limit";
 
@@ -61,7 +62,10 @@ export async function renderFleetReleases(clusters: readonly ClusterObjects[], o
         await renderClusterReleases(cluster.objects, {
           archives,
           kubeVersion: cluster.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
-          baseApiVersions: usesKarpenter ? [...flux, ...karpenter!] : flux,
+          // Kubernetes' own group/version/Kind entries too, as discovery gives helm-controller: Helm's
+          // defaults have only group/versions, so `.Capabilities.APIVersions.Has "apiextensions.k8s.io/v1/CustomResourceDefinition"`
+          // (flyte-core's CRD template) would be false and the chart would render a v1beta1 CRD.
+          baseApiVersions: [...kubernetesApiVersions(cluster.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION), ...flux, ...(usesKarpenter ? karpenter! : [])],
           helm: tools.helm as Tool,
           kubectl: tools.kubectl as Tool,
           ...(cache ? { cache } : {}),

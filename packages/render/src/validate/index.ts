@@ -7,3 +7,4 @@ export type { PrecompiledUnit } from "./types.js";
 export { kubernetesListType, type ListType, type ListTypeQuery } from "./list-types.js";
 export { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, type KubernetesVersion } from "../kubernetes-versions/index.js";
 export { schemaVersionOf } from "../kubernetes-versions/index.js";
+export { kubernetesApiVersions } from "./api-versions.js";

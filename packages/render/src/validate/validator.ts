@@ -15,6 +15,8 @@ interface Root {
   unit: string;
   /** A custom resource's openAPIV3Schema, whose CEL rules are evaluated after the schema checks. */
   openApiSchema?: unknown;
+  /** Whether the kind is a custom resource (checked as its CRD says, nulls included). */
+  customResource?: boolean;
 }
 
 /**
@@ -48,7 +50,7 @@ export function createValidator(options: ValidatorOptions): ObjectValidator {
     const customResource = customResources.served.get(key);
     if (customResource) {
       const { openApiSchema } = customResource;
-      return { unit: addCustomResourceUnits(openApiSchema, key, builtUnits), openApiSchema };
+      return { unit: addCustomResourceUnits(openApiSchema, key, builtUnits), openApiSchema, customResource: true };
     }
     const definition = findCoreDefinition(kubernetes(), gvk);
     if (definition) {
@@ -71,13 +73,22 @@ export function createValidator(options: ValidatorOptions): ObjectValidator {
       }
       if (!("unit" in root)) return [root];
       units ??= new SchemaUnits((unitKey) => builtUnits.get(unitKey) ?? kubernetesUnit(kubernetes(), unitKey), options.precompiled);
-      const errors = units.validate(root.unit, object);
-      const problems = errors.length === 0 ? [] : toSchemaProblems(errors, object);
+      // JSON null is "unset" to the API server's decoder of built-in types (and to server-side apply).
+      const checked = root.customResource === true ? object : withoutNullFields(object);
+      const errors = units.validate(root.unit, checked);
+      const problems = errors.length === 0 ? [] : toSchemaProblems(errors, checked);
       if (root.openApiSchema === undefined || errors.some((error) => BLOCKS_RULES.has(error.keyword))) return problems;
       const ruleProblems = checkValidationRules(root.openApiSchema, object);
       return ruleProblems.length === 0 ? problems : [...problems, ...ruleProblems].sort(byPath);
     },
   };
+}
+
+/** The object without the fields whose value is null, at any depth (list items stay: a null item is not unset). */
+function withoutNullFields(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNullFields);
+  if (!isRecord(value)) return value;
+  return Object.fromEntries(Object.entries(value).flatMap(([key, field]) => (field === null ? [] : [[key, withoutNullFields(field)]])));
 }
 
 function describeMissingGroupVersionKind(object: unknown): SchemaProblem[] {

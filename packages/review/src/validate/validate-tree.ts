@@ -9,6 +9,7 @@ import type { IdentityExpectations } from "./identities-check.js";
 import { checkImageValues, type ExpectedImageValue } from "./image-values-check.js";
 import { kubectlKustomize, type KustomizeBuild } from "./kustomize-build.js";
 import { checkKustomizations } from "./kustomize-check.js";
+import { checkReleaseSchemas, type ReleaseValidatorOf } from "./release-schema-check.js";
 import { checkRenders, type ReleaseRenderer } from "./render-check.js";
 import { checkKustomizationFiles } from "./kustomization-files-check.js";
 import { checkSchemas } from "./schema-check.js";
@@ -39,6 +40,8 @@ export interface ValidateOptions {
   concurrency?: number;
   /** Renders the HelmReleases (the `render` check); default none rendered. */
   render?: ReleaseRenderer;
+  /** The validator of what a cluster's releases render (its Kubernetes version, its CRDs and theirs); default: rendered objects are not schema-checked. */
+  releaseValidator?: ReleaseValidatorOf;
 }
 
 export interface ValidateResult {
@@ -81,6 +84,7 @@ export async function validateTree(options: ValidateOptions): Promise<ValidateRe
     ...checkSecrets(tree),
     ...toolProblems,
     ...checkRenders(tree, renders),
+    ...(options.releaseValidator ? await checkReleaseSchemas(tree, renders, options.releaseValidator) : []),
   ];
   const key = (problem: ValidationProblem) => `${problem.file}\n${problem.object}\n${problem.path}\n${problem.check}`;
   problems.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
