@@ -100,12 +100,13 @@ describe("adopted credentials", () => {
     expect(identity.tags["flotilla-fic-analytics-sa-1"]).toBe("adopted");
 
     // The fleet stops planning it: flotilla did not create it, so prune keeps it.
-    const without = clusterWith("dev", [{ name: "analytics", roles: [{ role: "Storage Blob Data Reader", scope: CONTAINER }] }]);
+    // (An identity needs some credential: it keeps another ServiceAccount.)
+    const without = clusterWith("dev", [{ name: "analytics", serviceAccounts: serviceAccounts("analytics", 1, "other"), roles: [{ role: "Storage Blob Data Reader", scope: CONTAINER }] }]);
     await writeFile(join(fleet, "dev.mjs"), `export default ${JSON.stringify(without)};\n`);
     const pruned = await bootstrapInProcess(["apply", "--fleet", fleet, "--outputs-dir", outputs, "--prune", "--yes"], { server });
     expect(pruned.code).toBe(0);
     expect(pruned.stdout).toContain("0 to delete.");
-    expect([...server.state.getIdentity("rg-dev", "id-dev-analytics", sub)!.fics.keys()]).toEqual(["analytics-sa-1"]);
+    expect([...server.state.getIdentity("rg-dev", "id-dev-analytics", sub)!.fics.keys()].sort()).toEqual(["analytics-other-1", "analytics-sa-1"]);
   });
 });
 

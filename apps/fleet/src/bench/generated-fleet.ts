@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { importClusterModules } from "@flotilla/fleet";
 import { repoRoot } from "../repo-paths.js";
 
 interface IdentityOutputsFile {
@@ -17,8 +17,7 @@ interface IdentityOutputsFile {
  * resource group, issuer, storage accounts and client IDs, so every cluster's Helm values differ.
  */
 export async function writeGeneratedFleet(dir: string, count: number): Promise<void> {
-  const dev = (await import(pathToFileURL(join(repoRoot, "apps/fleet/dist/clusters/dev.js")).href)) as { default: Record<string, unknown> };
-  const devJson = JSON.stringify(dev.default);
+  const devJson = JSON.stringify(await exampleDevSpec());
   const outputs = JSON.parse(await readFile(join(repoRoot, "apps/fleet/identity-outputs/dev.json"), "utf8")) as IdentityOutputsFile;
   const images = await readFile(join(repoRoot, "apps/fleet/images/dev/images.yaml"), "utf8");
   await mkdir(join(dir, "identity-outputs"), { recursive: true });
@@ -50,4 +49,13 @@ export async function writeGeneratedFleet(dir: string, count: number): Promise<v
     await writeFile(join(dir, "images", name, "images.yaml"), images.replace("name: dev", `name: ${name}`).replace("of cluster dev", `of cluster ${name}`));
   }
   execFileSync("git", ["init", "-q", "-b", "main"], { cwd: dir });
+}
+
+/** The example `dev` cluster's definition, read from its source file as synth reads it. */
+async function exampleDevSpec(): Promise<unknown> {
+  const modulesDir = join(repoRoot, "apps/fleet/src/clusters");
+  const { modules, problems } = await importClusterModules({ modulesDir, displayName: (file) => file, packagesFrom: repoRoot });
+  const dev = modules.find((module) => module.file.endsWith("/dev.ts"));
+  if (dev === undefined) throw new Error(`the example dev cluster could not be read: ${problems.map((problem) => problem.message).join("; ")}`);
+  return dev.exported;
 }
