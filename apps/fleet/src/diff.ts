@@ -1,8 +1,12 @@
 import { join, resolve } from "node:path";
+import { DEFAULT_KUBERNETES_VERSION } from "@flotilla/fleet";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { checkKustomizationFiles, DEFAULT_BASE_REFS, formatProblem, DiffInputError, diffTrees, formatJson, formatMarkdown, formatText, GITHUB_COMMENT_LIMIT, GitError, loadDiffInput } from "@flotilla/review";
+import { addRenderedChanges, checkKustomizationFiles, DEFAULT_BASE_REFS, formatProblem, DiffInputError, diffTrees, formatJson, formatMarkdown, formatText, GITHUB_COMMENT_LIMIT, GitError, loadDiffInput } from "@flotilla/review";
+import { archiveRegistry, checkTools, renderClusterReleases } from "@flotilla/helm";
 import { EXIT } from "./cli/exit-codes.js";
-import { repoRoot } from "./repo-paths.js";
+import { archivesAt } from "./helm/side-archives.js";
+import { vendoredChartDirs } from "./review/chart-dirs.js";
+import { displayPath, repoRoot } from "./repo-paths.js";
 import { writeOutput } from "./review/write-output.js";
 
 interface DiffCliOptions {
@@ -15,6 +19,8 @@ interface DiffCliOptions {
   maxChars: number;
   output?: string;
   exitCode?: boolean;
+  render: boolean;
+  cacheDir: string;
 }
 
 /** `flotilla diff`: its action reports the exit code to `done`. */
@@ -33,6 +39,8 @@ export function diffCommand(done: (code: number) => void): Command {
     .option("--tree <dir>", "the rendered tree", join(repoRoot, "clusters"))
     .option("--max-chars <n>", `size budget of the markdown output (at most ${GITHUB_COMMENT_LIMIT})`, parseMaxChars, 60_000)
     .option("--output <file>", "write the report to a file instead of stdout")
+    .option("--no-render", "do not render changed HelmReleases (their rendered objects are left out)")
+    .option("--cache-dir <dir>", "where the pinned helm/kubectl and the Helm render cache are kept", join(repoRoot, "node_modules/.cache/flotilla"))
     .option("--exit-code", "exit 1 when the rendered manifests changed (as `git diff --exit-code`)")
     .action(async (options: DiffCliOptions) => done(await run(options)));
 }
@@ -60,6 +68,25 @@ async function run(options: DiffCliOptions): Promise<number> {
     throw error;
   }
   const report = diffTrees(input);
+  if (options.render && report.clusters.some((cluster) => cluster.groups.some((group) => group.objects.some((object) => object.kind === "HelmRelease")))) {
+    const cacheDir = resolve(options.cacheDir);
+    const { tools, problems } = await checkTools(["helm", "kubectl"], { cacheDir });
+    if (problems.length > 0) {
+      for (const problem of problems) console.error(`diff: ${problem}`);
+      return EXIT.usage;
+    }
+    const dirs = await vendoredChartDirs(repoRoot);
+    const archives = {
+      base: archiveRegistry(archivesAt(resolve(options.tree), input.base.side.commit, dirs, displayPath)),
+      head: archiveRegistry(archivesAt(resolve(options.tree), input.head.side.commit, dirs, displayPath)),
+    };
+    const { DiskRenderCache } = await import("./helm/disk-render-cache.js");
+    const { baseApiVersionsFor } = await import("./helm/fleet-renders.js");
+    const cache = new DiskRenderCache(cacheDir);
+    await addRenderedChanges(report, input, (side, _cluster, objects) =>
+      renderClusterReleases(objects, { archives: archives[side], kubeVersion: DEFAULT_KUBERNETES_VERSION, baseApiVersions: baseApiVersionsFor(objects), helm: tools.helm!, kubectl: tools.kubectl!, cache }),
+    );
+  }
   for (const note of report.notes) console.error(`diff: left out ${note}`);
   const color = options.color ?? (process.stdout.isTTY === true && options.output === undefined && !process.env.NO_COLOR);
   const text =

@@ -21,3 +21,4 @@ export { formatProblem } from "./validate/problem.js";
 export type { CheckName, ValidationProblem } from "./validate/types.js";
 export { validateTree, type ValidateOptions, type ValidateResult } from "./validate/validate-tree.js";
 export { checkRenders, type ReleaseRenderer } from "./validate/render-check.js";
+export { addRenderedChanges, type SideRenderer } from "./diff/rendered-diff.js";

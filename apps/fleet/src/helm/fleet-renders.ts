@@ -79,6 +79,13 @@ export async function renderFleetReleases(clusters: readonly ClusterObjects[], o
   return { ok: true, renders, stats: { releases: all.length, cached: all.filter((render) => render.result.cached).length } };
 }
 
+/** The API versions every cluster has (the vendored Flux CRDs), plus Karpenter's where the objects use it. */
+export function baseApiVersionsFor(objects: readonly unknown[]): string[] {
+  const flux = apiVersionsOfCrds(readCrds(fluxCrdsJsonFile()));
+  const usesKarpenter = objects.some((object) => /^karpenter\.(sh|azure\.com)\//.test(String((object as { apiVersion?: unknown })?.apiVersion)));
+  return usesKarpenter ? [...flux, ...apiVersionsOfCrds(readCrds(karpenterCrdsJsonFile()))] : flux;
+}
+
 function readCrds(file: string): unknown[] {
   return JSON.parse(readFileSync(file, "utf8")) as unknown[];
 }

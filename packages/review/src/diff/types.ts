@@ -64,6 +64,23 @@ export interface ObjectDiff {
   encrypted: boolean;
   /** Field-level changes of a changed object; empty for added and removed objects. */
   fields: FieldChange[];
+  /**
+   * For a HelmRelease: what changes in the objects it renders (each side rendered with its own
+   * chart archive, as helm-controller would install it), grouped by object; only changed objects.
+   */
+  rendered?: RenderedObjectDiff[];
+  /** For a HelmRelease: why a side could not be rendered (`base: …`, `head: …`). */
+  renderNotes?: string[];
+}
+
+/** One object a HelmRelease renders, added, removed or changed between the two sides. */
+export interface RenderedObjectDiff {
+  kind: string;
+  apiVersion: string;
+  namespace?: string;
+  name: string;
+  change: ChangeKind;
+  fields: FieldChange[];
 }
 
 export interface FieldChange {

@@ -134,8 +134,18 @@ function groupNodes(group: GroupDiff, detail: Detail) {
 
 function objectNodes(object: ObjectDiff, detail: Detail) {
   const line = paragraph(strong(text(object.change)), text(" "), code(objectTitle(object)), text(object.encrypted ? " (SOPS-encrypted)" : ""));
-  if (detail !== "full" || object.fields.length === 0) return [line];
-  return [line, codeBlock("diff", object.fields.flatMap(fieldLines).join("\n"))];
+  const rendered = object.rendered ?? [];
+  const notes = object.renderNotes ?? [];
+  if (detail !== "full" || (object.fields.length === 0 && rendered.length === 0 && notes.length === 0)) return [line];
+  const nodes = object.fields.length > 0 ? [line, codeBlock("diff", object.fields.flatMap(fieldLines).join("\n"))] : [line];
+  if (rendered.length > 0 || notes.length > 0) {
+    const lines = [
+      ...notes.map((note) => `! not rendered: ${note}`),
+      ...rendered.flatMap((entry) => [`${entry.change === "added" ? "+" : entry.change === "removed" ? "-" : "~"} ${objectTitle(entry)} (${entry.change})`, ...entry.fields.flatMap(fieldLines).map((text) => `  ${text}`)]),
+    ];
+    nodes.push(paragraph(text("Rendered objects (as helm-controller would install them):")), codeBlock("diff", lines.join("\n")));
+  }
+  return nodes;
 }
 
 function truncationNotice(report: DiffReport, omitted: { fields: string[]; clusters: string[]; graphClusters: number; notes: number }, command: string): string | undefined {

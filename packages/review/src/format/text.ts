@@ -35,6 +35,15 @@ export function formatText(report: DiffReport, options: TextOptions): string {
             lines.push(`        ${paint(kind, line)}`);
           }
         }
+        for (const note of object.renderNotes ?? []) lines.push(`        ${paint("!", `! not rendered: ${note}`)}`);
+        if (object.rendered && object.rendered.length > 0) lines.push(`        ${c.dim("rendered objects (as helm-controller would install them):")}`);
+        for (const rendered of object.rendered ?? []) {
+          const marker = rendered.change === "added" ? "+" : rendered.change === "removed" ? "-" : "~";
+          lines.push(`        ${paint(rendered.change, `${marker} ${objectTitle(rendered)}`)}`);
+          for (const field of rendered.fields) {
+            for (const line of fieldLines(field)) lines.push(`            ${paint(line.startsWith("+") ? "added" : line.startsWith("-") ? "removed" : "!", line)}`);
+          }
+        }
       }
     }
     const downstream = cluster.graph.nodes.filter((node) => node.status === "downstream").map((node) => node.label);

@@ -11,7 +11,7 @@ export function showValue(value: unknown): string {
 }
 
 /** `Kind namespace/name` (or `Kind name` when cluster-scoped). */
-export function objectTitle(object: ObjectDiff): string {
+export function objectTitle(object: Pick<ObjectDiff, "kind" | "namespace" | "name">): string {
   return `${object.kind} ${object.namespace ? `${object.namespace}/` : ""}${object.name}`;
 }
 
