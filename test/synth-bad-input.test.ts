@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -30,6 +30,14 @@ async function synthFleet(modules: Record<string, unknown>) {
 }
 
 describe("synth with bad fleet input", () => {
+  it("rejects a git.path other than where synth writes the cluster (Flux would look elsewhere), naming the field", async () => {
+    await mkdir(join(work, ".git")); // out is inside a repository: clusters/dev of it
+    const result = await synthFleet({ "dev.mjs": { ...validCluster("dev"), git: { ...validCluster("dev").git, path: "deploy/dev" } } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("git.path");
+    expect(result.stderr).toContain('"deploy/dev" is not where synth writes this cluster\'s tree (clusters/dev in the repository)');
+  });
+
   it("reports every problem in every file at once, exits non-zero and leaves clusters/ byte-for-byte unchanged", async () => {
     const badName = { ...validCluster("Bad_Name") };
     const badUrl = { ...validCluster("badurl"), git: { url: "git@github.com:contoso/ml-fleet.git" } };
@@ -57,6 +65,7 @@ describe("synth with bad fleet input", () => {
     httpIssuer.azure.oidcIssuerUrl = "http://westeurope.oic.prod-aks.azure.com/x/y/";
     const { git, ...noGit } = validCluster("prod", "00000000-0000-4000-8000-000000000002");
     void git;
+    await mkdir(join(work, ".git")); // out is inside a repository: clusters/dev of it
     const result = await synthFleet({ "dev.mjs": httpIssuer, "prod.mjs": noGit });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/dev\.mjs: azure\.oidcIssuerUrl: .*https/);

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { App } from "cdk8s";
 import { ClusterChart, clusterDocuments, FLUX_SYSTEM_PATCHES_DIR, fluxControllerPatches, type PlatformValue } from "@flotilla/cluster";
 import { automatedImages, type FleetLocation, type FleetProblem, type LoadedCluster, type PlatformRegistry } from "@flotilla/fleet";
@@ -107,6 +107,10 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   const pathProblems = automates && "problem" in tagsPath ? [tagsPath.problem] : [];
   const imageProblems = [...pathProblems, ...images.problems, ...imageValues.problems];
   if (imageProblems.length > 0) return { kind: "invalid-fleet", problems: imageProblems };
+
+  // git.path is where Flux looks for the cluster's tree: it must be where synth writes it.
+  const gitPathProblems = misplacedGitPaths(fleet.clusters, options.outDir);
+  if (gitPathProblems.length > 0) return { kind: "invalid-fleet", problems: gitPathProblems };
 
   const rendered = renderClusters(fleet.clusters, options.outDir, platforms, {
     identitiesOf: (cluster) => ({ plan: plans.get(cluster)!, outputs: outputs.get(cluster)! }),
@@ -218,4 +222,32 @@ function renderClusters(loaded: LoadedCluster[], outDir: string, platforms: Plat
 function fluxSystemEntry(outDir: string, cluster: string, bootstrap: string): string[] {
   const bootstrapped = existsSync(join(outDir, cluster, "flux-system", "kustomization.yaml"));
   return bootstrap === "flux-cli" && bootstrapped ? ["flux-system"] : [];
+}
+
+/**
+ * Synth writes a cluster's tree to `<out>/<name>`, and its Flux Kustomizations point at `git.path`:
+ * the two must be the same directory of the Git repository holding `<out>`, or Flux would look
+ * where no file is. An `<out>` in no Git repository (an export, a scratch directory) is not checked.
+ */
+function misplacedGitPaths(loaded: LoadedCluster[], outDir: string): FleetProblem[] {
+  const repository = gitWorkTreeOf(outDir);
+  if (repository === undefined) return [];
+  const prefix = relative(repository, outDir).split(sep).join("/");
+  return loaded.flatMap(({ file, spec }) => {
+    const written = prefix ? `${prefix}/${spec.name}` : spec.name;
+    if (spec.git.path === written) return [];
+    return [{
+      file,
+      path: "git.path",
+      message: `${JSON.stringify(spec.git.path)} is not where synth writes this cluster's tree (${written} in the repository): Flux would look for ./${spec.git.path} while the files land in ${written}; remove git.path (it defaults to clusters/<name>) or set it to ${JSON.stringify(written)}`,
+    }];
+  });
+}
+
+/** The nearest directory at or above `dir` that holds `.git`, or undefined. */
+function gitWorkTreeOf(dir: string): string | undefined {
+  for (let at = dir; ; at = dirname(at)) {
+    if (existsSync(join(at, ".git"))) return at;
+    if (dirname(at) === at) return undefined;
+  }
 }
