@@ -59,9 +59,9 @@ describe("flotilla conventions", () => {
   });
 
   it("relative paths resolve from the current directory", async () => {
-    const result = flotilla(["synth", "--fleet", "fleet", "--out", "rendered", "--cache-dir", "cache"], { cwd: work });
+    const result = flotilla(["synth", "--fleet", "fleet", "--out", "clusters", "--cache-dir", "cache"], { cwd: work });
     expect(result.code, result.stderr).toBe(0);
-    expect((await readdir(join(work, "rendered"))).sort()).toEqual(["dev", "prod"]);
+    expect((await readdir(join(work, "clusters"))).sort()).toEqual(["dev", "prod"]);
   });
 
   it("reads cluster files as they are: a new, renamed or deleted cluster takes effect at once; a deleted cluster's tree is removed as stale", async () => {

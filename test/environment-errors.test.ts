@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { cp, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { flotillaMain, repoRoot } from "./support/flotilla-cli.js";
 
 let work: string;
@@ -47,11 +47,12 @@ describe("environment failures: one line of cause and fix, exit 2", () => {
   });
 
   it.skipIf(!canMount)("a full disk (ENOSPC) while synth writes: one line, nothing half-written, no staging left", async () => {
-    const disk = join(work, "disk");
-    execFileSync("mkdir", ["-p", disk]);
+    // Outside the test's Git repository (where git.path would have to name it).
+    const disk = await mkdtemp(join(tmpdir(), "flotilla-disk-"));
+    onTestFinished(() => rm(disk, { recursive: true, force: true }));
     const script = `mount -t tmpfs -o size=96k tmpfs "$1" && "$2" "$3" synth --out "$1/clusters" --cache-dir "$4"; code=$?; ls -A "$1"; exit $code`;
     const result = spawnSync("unshare", ["--mount", "sh", "-c", script, "sh", disk, process.execPath, flotillaMain, join(work, "cache")], { encoding: "utf8", cwd: repoRoot });
-    expect(result.status).toBe(2);
+    expect(result.status, result.stderr).toBe(2);
     expect(result.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^flotilla: no space left on the device.*free some space/)]);
     expect(result.stdout.trim()).toBe(""); // neither clusters/ nor a staging directory on the full disk
     expect(await readdir(disk)).toEqual([]);
