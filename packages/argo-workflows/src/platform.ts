@@ -2,6 +2,7 @@ import type { Platform, SchemaOutput } from "@flotilla/fleet/platform";
 import { ArgoWorkflows } from "./argo-workflows.js";
 import { ARGO_WORKFLOWS_CHART } from "./model/chart.js";
 import { ARGO_WORKFLOWS_IDENTITY, argoWorkflowsIdentityRequirements } from "./model/identities.js";
+import { argoWorkflowsWorkloads } from "./model/workloads.js";
 import {
   ARGO_WORKFLOWS_DEFAULTS,
   ARGO_WORKFLOWS_KEY,
@@ -35,6 +36,7 @@ export const argoWorkflowsPlatform: Platform<ArgoWorkflowsSpec, ArgoWorkflowsCon
   },
   chart: ARGO_WORKFLOWS_CHART,
   identities: (argo) => argoWorkflowsIdentityRequirements(argo),
+  workloads: (argo) => argoWorkflowsWorkloads(argo),
   render: (scope, { spec: argo, clientId, clientIdAnnotation, podLabels, contributions }) =>
     new ArgoWorkflows(scope, "argo-workflows", {
       argo,

@@ -85,5 +85,6 @@ export {
   type PlatformRegistry,
   platformSection,
 } from "./platform/platform.js";
+export type { AzureWorkload, ConfigSetting, PlatformWorkloads, RunTimeObject, RunTimePod } from "./platform-workloads.js";
 export { secretNamespaces } from "./secret-namespaces.js";
 export { automatedImages, IMAGE_TAGS_DIR, IMAGE_TAGS_FILE, IMAGE_TAGS_KIND, imagePolicyMarker, imageRepositoryOf } from "./image-tags.js";

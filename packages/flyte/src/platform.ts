@@ -3,6 +3,7 @@ import { podSchedulingFor } from "@flotilla/karpenter/model";
 import { Flyte } from "./flyte.js";
 import { FLYTE_CHART } from "./model/chart.js";
 import { FLYTE_BACKEND_IDENTITY, FLYTE_TASKS_IDENTITY, flyteIdentityRequirements } from "./model/identities.js";
+import { flyteWorkloads } from "./model/workloads.js";
 import { checkFlyteSpec, FLYTE_DEFAULTS, flyteDefaults, flyteSecrets, flyteSpecSchema } from "./model/spec.js";
 
 /** Flyte as a flotilla platform (`platforms.flyte`), registered in `@flotilla/platforms`. */
@@ -19,6 +20,7 @@ export const flytePlatform = definePlatform({
   },
   chart: FLYTE_CHART,
   identities: (flyte) => flyteIdentityRequirements(flyte),
+  workloads: (flyte) => flyteWorkloads(flyte),
   render(scope, { spec: flyte, cluster, clientId, clientIdAnnotation, podLabels }) {
     let gpuTolerations;
     if (flyte.gpuNodePool !== undefined) {

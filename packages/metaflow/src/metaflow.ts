@@ -24,14 +24,11 @@ export interface MetaflowProps extends MetaflowValuesProps {
   readonly interval?: string;
 }
 
-/** A JSON6902 path segment: `~` and `/` escaped. */
-const pointer = (segment: string) => segment.replace(/~/g, "~0").replace(/\//g, "~1");
-
 /**
  * Metaflow (chart metaflow 0.1.2) on AKS: the chart's HelmRepository, a HelmRelease with the Azure
- * values of `metaflowValues` and a post-renderer that labels every Deployment's pods for workload
- * identity (the chart has no podLabels value), and the ConfigMap `metaflow-config` holding the
- * client configuration (`config.json`) for this cluster.
+ * values of `metaflowValues` (no post-renderers: kustomize cannot parse this chart's output, see
+ * the README), and the ConfigMap `metaflow-config` holding the client configuration
+ * (`config.json`) for this cluster, which labels flow pods for workload identity.
  *
  * @see https://docs.metaflow.org/getting-started/infrastructure
  */
@@ -47,11 +44,6 @@ export class Metaflow extends Construct {
     super(scope, id);
     const namespace = props.fluxNamespace ?? DEFAULT_FLUX_NAMESPACE;
     this.repository = new HelmRepositorySource(this, { id: "repository", name: "metaflow", namespace, url: METAFLOW_CHART.url, interval: "1h" });
-    const labelPatches = Object.entries(props.podLabels).map(([key, value]) => ({
-      op: "add",
-      path: `/spec/template/metadata/labels/${pointer(key)}`,
-      value,
-    }));
     this.release = new HelmReleaseFor(this, {
       id: "release",
       name: METAFLOW_CHART.releaseName,
@@ -62,7 +54,6 @@ export class Metaflow extends Construct {
       interval: props.interval ?? "30m",
       timeout: "10m",
       values: metaflowValues(props),
-      postRenderers: [{ patch: JSON.stringify(labelPatches), target: { kind: "Deployment" } }],
     });
     this.clientConfig = new k8s.KubeConfigMap(this, "client-config", {
       metadata: { name: "metaflow-config", namespace: props.metaflow.namespace },

@@ -3,7 +3,8 @@ import type { ClusterSpec } from "@flotilla/fleet";
 import type { Platform, SchemaOutput } from "@flotilla/fleet/platform";
 import { Metaflow } from "./metaflow.js";
 import { METAFLOW_CHART, METAFLOW_SERVICE_ACCOUNTS } from "./model/chart.js";
-import { METAFLOW_IDENTITY, metaflowIdentityRequirements } from "./model/identities.js";
+import { metaflowIdentityRequirements } from "./model/identities.js";
+import { metaflowWorkloads } from "./model/workloads.js";
 import { METAFLOW_DEFAULTS, metaflowDefaults, metaflowSecrets, type MetaflowSpec, metaflowSpecSchema } from "./model/spec.js";
 
 /** The cluster's Argo Workflows, which Metaflow requires (the fleet schema checks it is enabled). */
@@ -36,12 +37,6 @@ export const metaflowPlatform: Platform<MetaflowSpec, never, SchemaOutput<typeof
     const contribution: ArgoWorkflowsContribution = { workflowServiceAccount: { namespace: argoOf(cluster).namespace, name: METAFLOW_SERVICE_ACCOUNTS.tasks } };
     return { [ARGO_WORKFLOWS_KEY]: [contribution] };
   },
-  render: (scope, { spec: metaflow, cluster, clientId, clientIdAnnotation, podLabels }) =>
-    new Metaflow(scope, "metaflow", {
-      metaflow,
-      argo: argoOf(cluster),
-      clientId: clientId(METAFLOW_IDENTITY),
-      clientIdAnnotation,
-      podLabels,
-    }),
+  workloads: (metaflow, cluster) => metaflowWorkloads(metaflow, argoOf(cluster)),
+  render: (scope, { spec: metaflow, cluster, podLabels }) => new Metaflow(scope, "metaflow", { metaflow, argo: argoOf(cluster), podLabels }),
 };

@@ -62,6 +62,27 @@ export default defineCluster({
     { name: "analytics-prod", labels: { "contoso.com/team": "analytics" }, nodePool: "analytics" },
     { name: "analytics-staging", labels: { "contoso.com/team": "analytics" } },
   ],
+  // The same three ML platforms as dev, in production shape: Flyte for two teams' projects with GPU
+  // tasks on the A100 pool, Argo Workflows (also where Metaflow's flows run) and Metaflow. Database
+  // passwords are SOPS Secrets in each platform's namespace (flyte/flyte-db, argo/argo-db,
+  // metaflow/metaflow-db), encrypted for the Key Vault key below; the identities (flyte-backend,
+  // flyte-tasks, argo-workflows, metaflow) come from `pnpm bootstrap apply --cluster prod`.
+  platforms: {
+    flyte: {
+      storage: { account: "stmlprodflyte", container: "flyte" },
+      database: { host: "psql-ml-prod.postgres.database.azure.com" },
+      projects: ["forecasting", "recommendations"],
+      gpuNodePool: "gpu",
+    },
+    argoWorkflows: {
+      storage: { account: "stmlprodargo", container: "artifacts" },
+      database: { host: "psql-ml-prod.postgres.database.azure.com" },
+    },
+    metaflow: {
+      storage: { account: "stmlprodmetaflow", container: "metaflow" },
+      database: { host: "psql-ml-prod.postgres.database.azure.com" },
+    },
+  },
   // Secrets are SOPS-encrypted with the Key Vault key kv-ml-prod/sops; kustomize-controller decrypts
   // them with its own workload identity (flux-kustomize-controller in the identity plan), which gets
   // Key Vault Crypto User on that key.

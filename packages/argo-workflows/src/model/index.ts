@@ -12,3 +12,4 @@ export {
   argoWorkflowsSpecSchema,
   checkArgoWorkflowsSpec,
 } from "./spec.js";
+export { argoWorkflowsWorkloads } from "./workloads.js";

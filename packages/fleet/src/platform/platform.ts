@@ -2,6 +2,7 @@ import type { Construct } from "constructs";
 import type { HelmReleaseFor } from "@flotilla/flux";
 import type * as z from "zod";
 import type { PlatformIdentityRequirement } from "../platform-types.js";
+import type { PlatformWorkloads } from "../platform-workloads.js";
 import type { AzureSpec, ClusterSpec, SecretRef } from "../types.js";
 
 /** What every validated platform section has: the namespace the cluster renders for it (its control plane runs there). */
@@ -113,6 +114,11 @@ export interface Platform<Spec extends PlatformSpecBase = PlatformSpecBase, Cont
    * task ServiceAccount to Argo Workflows' workflow ServiceAccounts. @default - nothing
    */
   contributions?(spec: Spec, cluster: ClusterSpec): PlatformContributions;
+  /**
+   * Which of its workloads need Azure, the pods and objects its programs create at run time, each
+   * with the reason (pure): read by the checks over rendered releases. @default - none declared
+   */
+  workloads?(spec: Spec, cluster: ClusterSpec): PlatformWorkloads;
   /** Its objects, into `scope` (the platform's layer): the chart's source and HelmRelease, and anything else it renders itself. */
   render(scope: Construct, context: PlatformRenderContext<Spec, Contribution>): PlatformRelease;
 }

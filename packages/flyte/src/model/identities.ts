@@ -8,11 +8,12 @@ export const FLYTE_TASKS_IDENTITY = "flyte-tasks";
 
 /**
  * The chart's ServiceAccounts that reach Blob Storage and so carry the backend identity's client
- * ID. flytescheduler only gets the pod label (it uses flyteadmin's configuration, no storage).
+ * ID. flytescheduler needs neither: its configuration has no storage (deploy-flyte labels it anyway,
+ * but a labelled pod whose ServiceAccount has no client ID gets no usable identity).
  */
 export const FLYTE_BACKEND_SERVICE_ACCOUNTS = ["flyteadmin", "flytepropeller", "datacatalog"] as const;
-/** Components whose pods get the workload identity label. */
-export const FLYTE_LABELLED_COMPONENTS = ["flyteadmin", "flytepropeller", "datacatalog", "flytescheduler"] as const;
+/** Components whose pods get the workload identity label: those whose ServiceAccount has the backend identity. */
+export const FLYTE_LABELLED_COMPONENTS = FLYTE_BACKEND_SERVICE_ACCOUNTS;
 /** The ServiceAccount task pods run as in each project-domain namespace (annotated by the cluster resource templates). */
 export const FLYTE_TASK_SERVICE_ACCOUNT = "default";
 

@@ -19,3 +19,4 @@ export {
   type FlyteSpecInput,
   flyteSpecSchema,
 } from "./spec.js";
+export { flyteWorkloads } from "./workloads.js";

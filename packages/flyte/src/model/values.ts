@@ -37,8 +37,8 @@ export interface FlyteValuesProps {
  * The flyte-core values for Azure, as unionai-oss/deploy-flyte's AKS values (see
  * ../shared/charts/AZURE-NOTES.md) but derived from the spec: Blob Storage through stow with
  * workload identity (no keys), PostgreSQL with `sslmode=require` and the password from the
- * SOPS-encrypted Secret, the backend identity on flyteadmin, flytepropeller and datacatalog, the
- * pod label on those and flytescheduler, and the task identity on the `default` ServiceAccount of
+ * SOPS-encrypted Secret, the backend identity and the pod label on flyteadmin, flytepropeller and
+ * datacatalog (flytescheduler needs no Azure: its config has no storage), and the task identity on the `default` ServiceAccount of
  * each project-domain namespace (cluster resource templates) with task-pod default labels and env.
  */
 export function flyteValues(props: FlyteValuesProps): Record<string, unknown> {
@@ -62,14 +62,15 @@ export function flyteValues(props: FlyteValuesProps): Record<string, unknown> {
     flyteadmin: { ...component("flyteadmin"), initialProjects: [...flyte.projects] },
     flytepropeller: component("flytepropeller"),
     datacatalog: component("datacatalog"),
-    flytescheduler: component("flytescheduler"),
     // The Secret is SOPS-encrypted in Git (key pass.txt); the chart only mounts it.
     common: { databaseSecret: { name: flyte.database.passwordSecret, secretManifest: {} } },
     storage: {
       type: "custom",
+      // The chart writes `enable-multicontainer` after storage.custom from this value: setting it
+      // inside custom as well wrote the key twice, and Flyte read the chart's `false`.
+      enableMultiContainer: true,
       custom: {
         container: flyte.storage.container,
-        "enable-multicontainer": true,
         connection: {},
         type: "stow",
         stow: { kind: "azure", config: { account: flyte.storage.account } },

@@ -3,13 +3,13 @@ import type { PlatformIdentityRequirement } from "@flotilla/fleet/platform";
 import type { MetaflowSpec } from "./spec.js";
 import { METAFLOW_SERVICE_ACCOUNTS } from "./chart.js";
 
-/** The identity of Metaflow (UI backend and task pods): `id-<cluster>-metaflow`. */
+/** The identity of Metaflow's task pods: `id-<cluster>-metaflow`. */
 export const METAFLOW_IDENTITY = "metaflow";
 
 /**
- * One identity instead of the reference's service principal secret: the UI backend's
- * ServiceAccount (created by the chart) and the task ServiceAccount `metaflow-tasks` in the Argo
- * namespace (rendered by synth; flows run there as Argo Workflows). "Storage Blob Data
+ * One identity instead of the reference's service principal secret, for the task ServiceAccount
+ * `metaflow-tasks` in the Argo namespace (rendered by synth; flows run there as Argo Workflows).
+ * The UI backend is not federated: the chart cannot label its pods (see the README). "Storage Blob Data
  * Contributor" on the datastore container, and on Argo's artifact container because the Argo
  * executor of those task pods archives their logs there.
  */
@@ -22,7 +22,7 @@ export function metaflowIdentityRequirements(metaflow: MetaflowSpec, argo: ArgoW
       platform: "metaflow",
       key: METAFLOW_IDENTITY,
       purpose: "Metaflow: datastore in Blob Storage",
-      serviceAccounts: [{ namespace: metaflow.namespace, name: METAFLOW_SERVICE_ACCOUNTS.ui }],
+      serviceAccounts: [],
       renderedServiceAccounts: [{ namespace: argo.namespace, name: METAFLOW_SERVICE_ACCOUNTS.tasks }],
       serviceAccountsField: "namespace",
       roles: containers.map((storage) => ({ role: "Storage Blob Data Contributor", scope: { storageContainer: { ...storage } } })),

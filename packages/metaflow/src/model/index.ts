@@ -11,3 +11,4 @@ export {
   type MetaflowSpecInput,
   metaflowSpecSchema,
 } from "./spec.js";
+export { metaflowWorkloads } from "./workloads.js";

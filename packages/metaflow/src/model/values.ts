@@ -5,10 +5,6 @@ import { METAFLOW_SERVICE_ACCOUNTS } from "./chart.js";
 export interface MetaflowValuesProps {
   /** The validated `platforms.metaflow` of the cluster. */
   readonly metaflow: MetaflowSpec;
-  /** Client ID of the `metaflow` identity, from the identity outputs. */
-  readonly clientId: string;
-  /** The workload identity annotation on ServiceAccounts (`azure.workload.identity/client-id`). */
-  readonly clientIdAnnotation: string;
 }
 
 /** The datastore root: `<container>/<sysrootPrefix>` (Metaflow's `METAFLOW_DATASTORE_SYSROOT_AZURE`). */
@@ -27,8 +23,8 @@ export function metaflowBlobEndpoint(metaflow: Pick<MetaflowSpec, "storage">): s
  * and the password from the SOPS Secret through `env[].valueFrom` (which, unlike `envFrom`, also
  * reaches the db-migrations init container; `metadatadb.password` stays empty), the UI backend on
  * the Azure datastore (its sysroot and endpoint through `env`, which `metaflowDefaultDatastore`
- * does not add), the UI's ServiceAccount annotated with the identity, no ingress. The pod label is
- * added by the HelmRelease post-renderer: the chart has no podLabels value.
+ * does not add; `METAFLOW_DEFAULT_METADATA` the chart sets itself), no ingress. The UI gets no
+ * workload identity: the chart cannot label its pods (see the package README).
  */
 export function metaflowValues(props: MetaflowValuesProps): Record<string, unknown> {
   const { metaflow } = props;
@@ -47,7 +43,7 @@ export function metaflowValues(props: MetaflowValuesProps): Record<string, unkno
     },
     "metaflow-ui": {
       ingress: { enabled: false },
-      serviceAccount: { create: true, name: METAFLOW_SERVICE_ACCOUNTS.ui, annotations: { [props.clientIdAnnotation]: props.clientId } },
+      serviceAccount: { create: true, name: METAFLOW_SERVICE_ACCOUNTS.ui },
       uiBackend: {
         metadatadb,
         metaflowDefaultDatastore: "azure",
@@ -55,7 +51,6 @@ export function metaflowValues(props: MetaflowValuesProps): Record<string, unkno
         metaflowDatastoreSysRootS3: metaflowSysroot(metaflow),
         env: [
           ...dbEnv,
-          { name: "METAFLOW_DEFAULT_METADATA", value: "service" },
           { name: "METAFLOW_DATASTORE_SYSROOT_AZURE", value: metaflowSysroot(metaflow) },
           { name: "METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT", value: metaflowBlobEndpoint(metaflow) },
         ],

@@ -1,0 +1,96 @@
+import type { KubeObject } from "@flotilla/render";
+import { clusterObjects } from "./cluster-objects.js";
+import { configFileDuplicateKeys, manifestDuplicateKeys } from "./duplicate-keys.js";
+import { crdSchemas, listTypeResolver } from "./list-types.js";
+import { objectLabel, releaseLabel } from "./pod-templates.js";
+import { checkReferences } from "./references.js";
+import { duplicateListEntries } from "./server-side-apply.js";
+import type { RenderedCluster, RenderedProblem } from "./types.js";
+import { checkWorkloadIdentity } from "./workload-identity.js";
+
+export interface RenderedCheckOptions {
+  /** CRDs the clusters have besides those their releases install (the vendored Flux and Karpenter CRDs). */
+  crds?: readonly KubeObject[];
+}
+
+/**
+ * The checks of what each cluster would run, over the rendered releases and flotilla's own
+ * objects: server-side apply accepts every object, no key is written twice where a program must
+ * parse it, workload identity works end to end, every reference resolves. Sorted; none stops the others.
+ */
+export function checkRenderedClusters(clusters: readonly RenderedCluster[], options: RenderedCheckOptions = {}): RenderedProblem[] {
+  const problems = clusters.flatMap((cluster) => checkRenderedCluster(cluster, options));
+  const key = (problem: RenderedProblem) => [problem.cluster, problem.release, problem.object, problem.path, problem.check, problem.message].join("\n");
+  return problems.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+function checkRenderedCluster(cluster: RenderedCluster, options: RenderedCheckOptions): RenderedProblem[] {
+  const objects = clusterObjects(cluster);
+  const releaseCrds = cluster.releases.flatMap((release) => release.objects.filter((object) => object.kind === "CustomResourceDefinition"));
+  const resolver = listTypeResolver(crdSchemas([...(options.crds ?? []), ...releaseCrds]));
+  const problems: RenderedProblem[] = [];
+
+  for (const { object, release } of objects.all) {
+    for (const duplicate of duplicateListEntries(object, resolver)) {
+      const keyed = duplicate.keyFields.length > 0 ? `key ${duplicate.keyFields.join("+")}` : "value";
+      problems.push({
+        check: "server-side-apply",
+        cluster: cluster.cluster,
+        release,
+        object: objectLabel(object),
+        path: `${duplicate.path}${duplicate.key}`,
+        message:
+          `two entries of ${duplicate.path} have the same ${keyed} ${duplicate.key}: server-side apply (Flux's default) rejects the object ("duplicate entries for key"). ` +
+          (release === "" ? `Remove the repeated entry from ${cluster.source}` : `Remove the entry from the release's values in ${cluster.source} (the chart already sets it, or set it through the chart's own value)`),
+      });
+    }
+    if (object.kind === "ConfigMap") {
+      for (const [where, keys] of grouped(configFileDuplicateKeys(object), (duplicate) => `${duplicate.file}\n${duplicate.path}`)) {
+        const [file, path] = where.split("\n") as [string, string];
+        problems.push({
+          check: "duplicate-keys",
+          cluster: cluster.cluster,
+          release,
+          object: objectLabel(object),
+          path: `.data[${JSON.stringify(file)}]${path === "." ? "" : path}`,
+          message:
+            `${file} writes ${keys.map((key) => JSON.stringify(key)).join(", ")} twice under ${path}: the program reads only one of the values, maybe not the one meant. ` +
+            `In ${cluster.source}, set it through the chart's own value instead of a second copy in free-form config`,
+        });
+      }
+    }
+  }
+
+  for (const release of cluster.releases) {
+    if (release.manifest === undefined) continue;
+    for (const [where, keys] of grouped(manifestDuplicateKeys(release.manifest, release.namespace), (duplicate) => `${duplicate.object}\n${duplicate.path}`)) {
+      const [object, path] = where.split("\n") as [string, string];
+      problems.push({
+        check: "duplicate-keys",
+        cluster: cluster.cluster,
+        release: releaseLabel(release.helmRelease),
+        object,
+        path,
+        message:
+          `the chart writes ${keys.map((key) => JSON.stringify(key)).join(", ")} twice under ${path}; kustomize, which runs the release's post-renderers, refuses such YAML ("mapping key already defined"), so the release never installs. ` +
+          `In ${cluster.source}, set values that avoid the template that repeats them, or reach the setting without post-renderers`,
+      });
+    }
+  }
+
+  problems.push(...checkWorkloadIdentity(cluster, objects), ...checkReferences(cluster, objects));
+  return problems;
+}
+
+/** The keys of duplicates grouped by where they are. */
+function grouped<T extends { key: string }>(duplicates: T[], where: (duplicate: T) => string): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const duplicate of duplicates) groups.set(where(duplicate), [...(groups.get(where(duplicate)) ?? []), duplicate.key]);
+  return groups;
+}
+
+/** `cluster: HelmRelease ns/name: object: path: message [check]`, one line. */
+export function formatRenderedProblem(problem: RenderedProblem): string {
+  const release = problem.release === "" ? "" : `HelmRelease ${problem.release}`;
+  return `${[problem.cluster, release, problem.object, problem.path, problem.message].filter(Boolean).join(": ")} [${problem.check}]`;
+}
