@@ -156,9 +156,11 @@ describe("platforms.flyte", () => {
     expect(release.spec.upgrade.remediation.retries).toBeGreaterThan(0);
     const values = release.spec.values as Json;
     // Blob Storage through stow, account and container from the spec, no key.
+    // enable-multicontainer through the chart's own value: inside custom the chart wrote it twice.
     expect(values.storage).toEqual({
       type: "custom",
-      custom: { container: "flyte", "enable-multicontainer": true, connection: {}, type: "stow", stow: { kind: "azure", config: { account: "stmlalphaflyte" } } },
+      enableMultiContainer: true,
+      custom: { container: "flyte", connection: {}, type: "stow", stow: { kind: "azure", config: { account: "stmlalphaflyte" } } },
     });
     expect(JSON.stringify([values.storage, values.db])).not.toMatch(/"(key|secretKey|accessKey|password)"/);
     expect(values.configmap.core.propeller["rawoutput-prefix"]).toBe("abfs://flyte/propeller");
@@ -174,14 +176,14 @@ describe("platforms.flyte", () => {
       });
     }
     expect(values.common.databaseSecret).toEqual({ name: "flyte-db", secretManifest: {} });
-    // Backend identity on the three ServiceAccounts, pod label on them and flytescheduler.
+    // Backend identity and pod label on the three ServiceAccounts; flytescheduler needs no Azure (no label).
     for (const component of ["flyteadmin", "flytepropeller", "datacatalog"]) {
       expect(values[component].serviceAccount).toEqual({ create: true, annotations: { [CLIENT_ID]: BACKEND } });
     }
-    expect(values.flytescheduler.serviceAccount).toBeUndefined();
-    for (const component of ["flyteadmin", "flytepropeller", "datacatalog", "flytescheduler"]) {
+    for (const component of ["flyteadmin", "flytepropeller", "datacatalog"]) {
       expect(values[component].podLabels).toEqual({ "azure.workload.identity/use": "true" });
     }
+    expect(values.flytescheduler).toBeUndefined();
     // Task pods: label and env by default, `default` ServiceAccount annotated per namespace.
     expect(values.configmap.k8s.plugins.k8s["default-labels"]).toEqual({ "azure.workload.identity/use": "true" });
     expect(values.configmap.k8s.plugins.k8s["default-env-vars"]).toEqual([{ AZURE_STORAGE_ACCOUNT_NAME: "stmlalphaflyte" }]);

@@ -1,7 +1,8 @@
 import { relative, resolve, sep, basename, join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { type ObjectValidator, walkTree } from "@flotilla/render";
-import { ChartValuesRegistry, formatProblem, kubectlKustomizeWith, validateTree, vendoredChartCheckers } from "@flotilla/review";
+import { type KubeObject, type ObjectValidator, walkTree } from "@flotilla/render";
+import { ChartValuesRegistry, formatProblem, kubectlKustomizeWith, parseManifests, validateTree, vendoredChartCheckers } from "@flotilla/review";
+import { checkRenderedClusters, formatRenderedProblem } from "@flotilla/review/rendered";
 import { checkTools, readVendoredArchives } from "@flotilla/helm";
 import type { LoadedCluster } from "@flotilla/fleet";
 import { type ClusterIdentityPlan, type FluxControllerAccount, fluxControllerAccounts, type IdentityOutputs } from "@flotilla/workload-identity";
@@ -13,8 +14,10 @@ import { displayPath, repoRoot } from "./repo-paths.js";
 import { vendoredChartDirs } from "./review/chart-dirs.js";
 import { imageValueExpectations } from "./review/image-expectations.js";
 import { clusterSchemaValidators, createSchemaValidator } from "./schema-validator.js";
-import { renderFleetReleases } from "./helm/fleet-renders.js";
+import { renderFleetReleases, vendoredCrds } from "./helm/fleet-renders.js";
 import { generatedDrift } from "./review/generated-drift.js";
+import { renderedClusters } from "./review/rendered-clusters.js";
+import { PLATFORMS } from "@flotilla/platforms";
 
 interface ValidateCliOptions {
   tree: string;
@@ -112,6 +115,13 @@ async function run(options: ValidateCliOptions): Promise<number> {
   // Generated files change only the way synth changes them.
   const drift = fleet.ok ? await generatedDrift(locations, treeDir) : undefined;
   lines.push(...(drift ?? []).map((problem) => formatProblem(problem, shownTree)));
+  // What each cluster would run: server-side apply, duplicate keys, workload identity end to end, references.
+  if (fleet.ok) {
+    const objects = new Map<string, KubeObject[]>();
+    for (const manifest of parseManifests(walked.files).manifests) objects.set(manifest.cluster, [...(objects.get(manifest.cluster) ?? []), manifest.object as KubeObject]);
+    const clusters = renderedClusters({ clusters: fleet.clusters, platforms: PLATFORMS, objects, renders: result.renders, plans: fleet.plans, outputs: fleet.outputs });
+    lines.push(...checkRenderedClusters(clusters, { crds: vendoredCrds() }).map(formatRenderedProblem));
+  }
 
   const { stats } = result;
   const scope = `${stats.clusters} cluster(s), ${stats.objects} object(s) in ${stats.files} file(s), ${stats.builds} kustomize build(s), ${stats.releases} Helm release render(s), ${registry.size} vendored chart(s); ${((performance.now() - started) / 1000).toFixed(1)} s`;

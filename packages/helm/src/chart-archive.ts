@@ -114,17 +114,33 @@ export function chartDefaults(archive: ChartArchive): unknown {
 function defaultsOf(files: ReadonlyMap<string, Buffer>, dir: string, source: string): unknown {
   const valuesText = files.get(`${dir}values.yaml`)?.toString("utf8");
   const values = (valuesText === undefined ? {} : (parse(valuesText) as unknown)) ?? {};
-  const chart = parse(files.get(`${dir}Chart.yaml`)?.toString("utf8") ?? "{}") as { dependencies?: { name?: unknown; alias?: unknown }[] };
+  const chart = parse(files.get(`${dir}Chart.yaml`)?.toString("utf8") ?? "{}") as { dependencies?: { name?: unknown; alias?: unknown; condition?: unknown }[] };
   if (!Array.isArray(chart.dependencies) || !isMap(values)) return values;
   const merged: Record<string, unknown> = { ...values };
   for (const dependency of chart.dependencies) {
     if (typeof dependency?.name !== "string") continue;
-    const sub = subchartFiles(files, dir, dependency.name, source);
-    if (!sub) continue;
     const key = typeof dependency.alias === "string" ? dependency.alias : dependency.name;
-    merged[key] = mergeValues(defaultsOf(sub.files, sub.dir, source), merged[key]);
+    const sub = subchartFiles(files, dir, dependency.name, source);
+    if (sub) merged[key] = mergeValues(defaultsOf(sub.files, sub.dir, source), merged[key]);
+    // A dependency's `condition` (e.g. metaflow-ui.enabled) is a value of the parent: Helm enables
+    // the dependency when the path is absent, so its default is true.
+    for (const path of typeof dependency.condition === "string" ? dependency.condition.split(",") : []) setDefault(merged, path.trim().split("."), true);
   }
   return merged;
+}
+
+function setDefault(values: Record<string, unknown>, path: string[], value: unknown): void {
+  const [head, ...rest] = path;
+  if (head === undefined || head === "") return;
+  if (rest.length === 0) {
+    if (values[head] === undefined) values[head] = value;
+    return;
+  }
+  const child = values[head];
+  if (child !== undefined && !isMap(child)) return;
+  const next: Record<string, unknown> = { ...(child ?? {}) };
+  values[head] = next;
+  setDefault(next, rest, value);
 }
 
 function subchartFiles(files: ReadonlyMap<string, Buffer>, dir: string, name: string, source: string): { files: ReadonlyMap<string, Buffer>; dir: string } | undefined {

@@ -11,7 +11,7 @@ export interface ChartFacts {
   apiVersions: string[];
 }
 
-const FACTS_VERSION = 1;
+const FACTS_VERSION = 2;
 const memo = new Map<string, ChartFacts>();
 
 /**

@@ -32,9 +32,7 @@ export default defineCluster({
       { name: "analytics-runner", repository: "analytics/runner", semver: ">=1.0.0 <2.0.0" },
       // Metaflow's metadata service image, mirrored into crmldev. Flux moves it to the newest 2.4.x
       // patch by editing apps/fleet/images/dev/images.yaml; synth sets that image into the metaflow
-      // HelmRelease twice, so the service and the UI backend (which runs the same image) always run
-      // one version: metaflow-service.image (repository + tag) and metaflow-ui.uiBackend.image
-      // (name + tag). The UI's static image still comes from the chart's default registry.
+      // HelmRelease at metaflow-service.image (repository + tag).
       {
         name: "metaflow-metadata",
         repository: "mirror/outerbounds/metaflow_metadata_service",
@@ -42,7 +40,6 @@ export default defineCluster({
         automate: {
           values: [
             { platform: "metaflow", path: "metaflow-service.image" },
-            { platform: "metaflow", path: "metaflow-ui.uiBackend.image" },
           ],
         },
       },
@@ -84,7 +81,8 @@ export default defineCluster({
       storage: { account: "stmldevargo", container: "artifacts" },
       database: { host: "psql-ml-dev.postgres.database.azure.com" },
     },
-    // Metaflow's metadata service and UI; flows run on Argo Workflows as argo/metaflow-tasks.
+    // Metaflow's metadata service (the chart's UI cannot be installed by helm-controller: see
+    // packages/metaflow/README.md); flows run on Argo Workflows as argo/metaflow-tasks.
     // Client settings: kubectl -n metaflow get configmap metaflow-config -o jsonpath='{.data.config\.json}'.
     metaflow: {
       storage: { account: "stmldevmetaflow", container: "metaflow" },

@@ -13,6 +13,7 @@ import { karpenterCrdsJsonFile } from "@flotilla/karpenter";
 import { DEFAULT_KUBERNETES_VERSION } from "@flotilla/fleet";
 import { kubernetesApiVersions } from "@flotilla/render/validate";
 import { DiskRenderCache } from "./disk-render-cache.js";
+import type { KubeObject } from "@flotilla/render";
 import pLimit from "p-limit";
 
 /** One cluster's objects, as synth renders them or validate reads them. */
@@ -84,6 +85,11 @@ export function baseApiVersionsFor(objects: readonly unknown[]): string[] {
   const flux = apiVersionsOfCrds(readCrds(fluxCrdsJsonFile()));
   const usesKarpenter = objects.some((object) => /^karpenter\.(sh|azure\.com)\//.test(String((object as { apiVersion?: unknown })?.apiVersion)));
   return usesKarpenter ? [...flux, ...apiVersionsOfCrds(readCrds(karpenterCrdsJsonFile()))] : flux;
+}
+
+/** The vendored Flux and Karpenter CRDs: every cluster has them (their list types count for server-side apply). */
+export function vendoredCrds(): KubeObject[] {
+  return [...readCrds(fluxCrdsJsonFile()), ...readCrds(karpenterCrdsJsonFile())] as KubeObject[];
 }
 
 function readCrds(file: string): unknown[] {

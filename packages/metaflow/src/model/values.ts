@@ -21,10 +21,8 @@ export function metaflowBlobEndpoint(metaflow: Pick<MetaflowSpec, "storage">): s
  * metaflow 0.1.2 values for Azure (see ../shared/charts/AZURE-NOTES.md, "Chart gaps"): the bundled
  * PostgreSQL off, both services on Azure Database for PostgreSQL with `MF_METADATA_DB_SSL_MODE=require`
  * and the password from the SOPS Secret through `env[].valueFrom` (which, unlike `envFrom`, also
- * reaches the db-migrations init container; `metadatadb.password` stays empty), the UI backend on
- * the Azure datastore (its sysroot and endpoint through `env`, which `metaflowDefaultDatastore`
- * does not add; `METAFLOW_DEFAULT_METADATA` the chart sets itself), no ingress. The UI gets no
- * workload identity: the chart cannot label its pods (see the package README).
+ * reaches the db-migrations init container; `metadatadb.password` stays empty), and the UI
+ * subchart off: helm-controller cannot install this chart's UI (see the package README).
  */
 export function metaflowValues(props: MetaflowValuesProps): Record<string, unknown> {
   const { metaflow } = props;
@@ -41,20 +39,9 @@ export function metaflowValues(props: MetaflowValuesProps): Record<string, unkno
       env: dbEnv,
       serviceAccount: { create: true, name: METAFLOW_SERVICE_ACCOUNTS.service },
     },
-    "metaflow-ui": {
-      ingress: { enabled: false },
-      serviceAccount: { create: true, name: METAFLOW_SERVICE_ACCOUNTS.ui },
-      uiBackend: {
-        metadatadb,
-        metaflowDefaultDatastore: "azure",
-        // The chart derives MF_DATASTORE_ROOT from this value, whatever the datastore.
-        metaflowDatastoreSysRootS3: metaflowSysroot(metaflow),
-        env: [
-          ...dbEnv,
-          { name: "METAFLOW_DATASTORE_SYSROOT_AZURE", value: metaflowSysroot(metaflow) },
-          { name: "METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT", value: metaflowBlobEndpoint(metaflow) },
-        ],
-      },
-    },
+    // Off: the metaflow-ui 0.3.2 subchart repeats label keys in its static UI templates, and
+    // helm-controller always post-renders with kustomize (its origin labels), which refuses such
+    // YAML, so the whole release would never install (see the README).
+    "metaflow-ui": { enabled: false },
   };
 }

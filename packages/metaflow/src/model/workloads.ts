@@ -10,11 +10,9 @@ const USE_LABEL = "azure.workload.identity/use";
  * (the client and tasks use DefaultAzureCredential against the Blob datastore) and the
  * metaflow-tools charts (shared/charts/AZURE-NOTES.md).
  *
- * The metadata service keeps only metadata in PostgreSQL and needs no Azure. The UI backend reads
- * artifacts, logs and cards from the datastore, but the chart cannot give it workload identity
- * (no pod labels, no volumes, and its static UI repeats label keys, so kustomize post-renderers
- * cannot parse the chart's output): see the package README. It is therefore not listed, and the
- * UI shows runs from the metadata service only.
+ * The metadata service keeps only metadata in PostgreSQL and needs no Azure. The UI (whose backend
+ * would read artifacts and logs from the datastore) is not installed: helm-controller cannot
+ * install the chart's UI subchart (see the package README).
  */
 export function metaflowWorkloads(metaflow: MetaflowSpec, argo: ArgoWorkflowsSpec): PlatformWorkloads {
   const setting = (name: string, equals: string) => ({ configMap: { namespace: metaflow.namespace, name: "metaflow-config" }, key: "config.json", path: [name], equals });

@@ -1,0 +1,137 @@
+/**
+ * The checks over what a cluster would run (@flotilla/review/rendered), each failing on a case
+ * built on the real chart: the example fleet's dev HelmReleases with one value changed, rendered by
+ * the real Helm 4 from the vendored archives the way helm-controller renders them.
+ */
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { KubeObject } from "@flotilla/render";
+import { readVendoredArchives } from "@flotilla/helm";
+import { PLATFORMS } from "@flotilla/platforms";
+import { checkRenderedClusters, formatRenderedProblem, type RenderedProblem, valuesEffect } from "@flotilla/review/rendered";
+import { renderFleetReleases, vendoredCrds } from "../apps/fleet/src/helm/fleet-renders.js";
+// The built modules: the example fleet is found relative to apps/fleet/dist.
+import { loadFleetInputs } from "../apps/fleet/dist/fleet-inputs.js";
+import { fleetLocations } from "../apps/fleet/dist/fleet-options.js";
+import { vendoredChartDirs } from "../apps/fleet/src/review/chart-dirs.js";
+import { renderedClusters } from "../apps/fleet/src/review/rendered-clusters.js";
+import { repoRoot } from "./support/synth-cli.js";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let cacheDir: string;
+let tree: KubeObject[];
+let fleet: Extract<Awaited<ReturnType<typeof loadFleetInputs>>, { ok: true }>;
+let archives: ReturnType<typeof readVendoredArchives>;
+
+beforeAll(async () => {
+  cacheDir = await mkdtemp(join(tmpdir(), "flotilla-rendered-checks-"));
+  const loaded = await loadFleetInputs(fleetLocations({}).fleet, fleetLocations({}).identityOutputs);
+  if (!loaded.ok) throw new Error("the example fleet does not load");
+  fleet = loaded;
+  expect(fleet.clusters.map(({ spec }) => spec.name)).toEqual(["dev", "prod"]);
+  archives = readVendoredArchives(await vendoredChartDirs(repoRoot));
+  tree = [];
+  const root = join(repoRoot, "clusters", "dev");
+  for (const file of (await readdir(root, { recursive: true })).sort()) {
+    if (!file.endsWith(".yaml") || file.endsWith("kustomization.yaml")) continue;
+    for (const document of parseAllDocuments(await readFile(join(root, file), "utf8"))) {
+      const object = document.toJS() as KubeObject | null;
+      if (object?.kind) tree.push(object);
+    }
+  }
+});
+afterAll(async () => {
+  await rm(cacheDir, { recursive: true, force: true });
+});
+
+/** The dev cluster with the HelmRelease `name`'s values changed, rendered and checked. */
+async function check(name: string, change: (values: Json) => void, objects: (tree: KubeObject[]) => KubeObject[] = (all) => all): Promise<RenderedProblem[]> {
+  const changed = objects(tree).map((object) => {
+    if (object.kind !== "HelmRelease" || object.metadata.name !== name) return object;
+    const copy = structuredClone(object) as Json;
+    change(copy.spec.values);
+    return copy as KubeObject;
+  });
+  const renders = await renderFleetReleases([{ cluster: "dev", objects: changed }], { archives, cacheDir });
+  if (!renders.ok) throw new Error(renders.toolProblems.join("\n"));
+  const clusters = renderedClusters({
+    clusters: fleet.clusters.filter(({ spec }) => spec.name === "dev"),
+    platforms: PLATFORMS,
+    objects: new Map([["dev", changed]]),
+    renders: renders.renders,
+    plans: fleet.plans,
+    outputs: fleet.outputs,
+  });
+  for (const render of renders.renders.get("dev") ?? []) expect(render.result.problems).toEqual([]);
+  return checkRenderedClusters(clusters, { crds: vendoredCrds() });
+}
+
+describe("checks over rendered releases, on the real charts", () => {
+  it("pass on the example dev cluster as it is", async () => {
+    expect((await check("none", () => {})).map(formatRenderedProblem)).toEqual([]);
+  }, 120_000);
+
+  it("server-side apply: a values entry that repeats an env name the chart already sets", async () => {
+    const problems = await check("metaflow", (values) => values["metaflow-service"].env.push({ name: "MF_METADATA_DB_NAME", value: "other" }));
+    expect(problems.map((problem) => [problem.check, problem.release, problem.object, problem.path])).toEqual([
+      ["server-side-apply", "flux-system/metaflow", "Deployment metaflow/metaflow-metaflow-service", '.spec.template.spec.containers[name="metaflow-service"].env[name="MF_METADATA_DB_NAME"]'],
+      ["server-side-apply", "flux-system/metaflow", "Deployment metaflow/metaflow-metaflow-service", '.spec.template.spec.initContainers[name="db-migrations"].env[name="MF_METADATA_DB_NAME"]'],
+    ]);
+    expect(problems[0]!.message).toMatch(/server-side apply .* rejects the object .*apps\/fleet\/src\/clusters\/dev\.ts/);
+  }, 120_000);
+
+  it("workload identity: an annotated ServiceAccount whose pods carry no label", async () => {
+    const problems = await check("argo-workflows", (values) => delete values.server.podLabels);
+    expect(problems.map(formatRenderedProblem)).toEqual([
+      expect.stringMatching(/^dev: HelmRelease flux-system\/argo-workflows: Deployment argo\/argo-workflows-server: \.spec\.template\.metadata\.labels\["azure\.workload\.identity\/use"\]: Deployment argo\/argo-workflows-server needs Azure .* are not labelled/),
+      expect.stringMatching(/^dev: HelmRelease flux-system\/argo-workflows: ServiceAccount argo\/argo-workflows-server: \.metadata\.annotations\["azure\.workload\.identity\/client-id"\]: ServiceAccount argo\/argo-workflows-server is given an identity, but no pod labelled .* \[workload-identity\]$/),
+    ]);
+  }, 120_000);
+
+  it("workload identity: a labelled pod whose ServiceAccount has no client ID", async () => {
+    const problems = await check("flyte-core", (values) => (values.flytescheduler = { podLabels: { "azure.workload.identity/use": "true" } }));
+    expect(problems.map((problem) => [problem.check, problem.object, problem.path])).toEqual([
+      ["workload-identity", "Deployment flyte/flytescheduler", '.spec.template.metadata.labels["azure.workload.identity/use"]'],
+    ]);
+  }, 120_000);
+
+  it("duplicate keys: a ConfigMap config file with a repeated key", async () => {
+    const problems = await check("flyte-core", (values) => (values.storage.custom["enable-multicontainer"] = true));
+    expect(problems.map((problem) => [problem.check, problem.object, problem.path])).toEqual(
+      ["ConfigMap flyte/datacatalog-config", "ConfigMap flyte/flyte-admin-base-config", "ConfigMap flyte/flyte-propeller-config"].map((object) => ["duplicate-keys", object, '.data["storage.yaml"].storage']),
+    );
+    expect(problems[0]!.message).toMatch(/storage\.yaml writes "enable-multicontainer" twice under \.storage/);
+  }, 120_000);
+
+  it("references: a release that reads a Secret nothing creates", async () => {
+    const problems = await check("flyte-core", (values) => (values.common.databaseSecret.name = "flyte-db-typo"));
+    expect(new Set(problems.map((problem) => `${problem.check} ${problem.object} ${problem.path}`))).toEqual(
+      new Set(["Deployment flyte/datacatalog", "Deployment flyte/flyteadmin", "Deployment flyte/flytescheduler", "Deployment flyte/syncresources"].map((object) => `references ${object} .spec.template.spec.volumes[name="flyte-db-typo"].secret.secretName`)),
+    );
+    expect(problems[0]!.message).toMatch(/uses Secret flyte\/flyte-db-typo, which nothing creates/);
+  }, 120_000);
+
+  it("values effect: a value that changes nothing is found, one that equals the chart's default is named so", async () => {
+    const release = tree.find((object) => object.kind === "HelmRelease" && object.metadata.name === "metaflow")! as Json;
+    const effects = await valuesEffect({
+      values: { postgresql: { enabled: false }, "metaflow-service": { replicaCount: 1 }, "metaflow-ui": { enabled: false, uiBackend: { replicaCount: 3 } } },
+      defaults: (await import("@flotilla/helm")).chartDefaults(archives.find((archive) => archive.name === "metaflow")!) as Json,
+      render: async (values: Json) => {
+        const objects = tree.map((object) => (object === (release as KubeObject) ? ({ ...release, spec: { ...release.spec, values } } as unknown as KubeObject) : object));
+        const renders = await renderFleetReleases([{ cluster: "dev", objects }], { archives, cacheDir });
+        if (!renders.ok) throw new Error(renders.toolProblems.join("\n"));
+        return JSON.stringify(renders.renders.get("dev")!.find((render) => render.name === "metaflow")!.result.objects.map((entry) => entry.object));
+      },
+    });
+    expect(effects).toEqual([
+      { path: ["postgresql", "enabled"], effect: "changes-output" },
+      { path: ["metaflow-service", "replicaCount"], effect: "chart-default" },
+      { path: ["metaflow-ui", "enabled"], effect: "changes-output" },
+      { path: ["metaflow-ui", "uiBackend", "replicaCount"], effect: "no-effect" },
+    ]);
+  }, 240_000);
+});
