@@ -17,6 +17,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    globalSetup: ["./test/support/run-temp-dir.ts"],
     reporters: ["default", "./test/support/summary-reporter.ts"],
   },
 });

@@ -10,7 +10,8 @@ let cacheDir: string | undefined;
 /** The render cache of this test process's synth runs: tests never read or grow the developer's cache. */
 function testCacheDir(): string {
   if (cacheDir === undefined) {
-    const dir = mkdtempSync(join(tmpdir(), "flotilla-test-cache-"));
+    // Inside the run's directory (vitest's global setup removes it) when there is one.
+    const dir = mkdtempSync(join(process.env.FLOTILLA_TEST_RUN_DIR ?? tmpdir(), "flotilla-test-cache-"));
     process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
     cacheDir = dir;
   }
