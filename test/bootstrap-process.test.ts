@@ -5,7 +5,7 @@
  * source, against the local ARM server through the test hooks. Every child runs with a preload that
  * refuses and records any non-loopback connection (test/support/loopback-only.mjs).
  */
-import type { ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -17,6 +17,7 @@ import { apply } from "../apps/bootstrap/src/bootstrap.js";
 import { loadFleetPlan } from "../apps/bootstrap/src/fleet-plan.js";
 import type { ArmServer } from "./support/arm-server/index.js";
 import { bootstrapProcess, caFile, fakeAzureCli, repoRoot } from "./support/bootstrap-cli.js";
+import { flotillaMain } from "./support/flotilla-cli.js";
 import { FAST_RETRY, isWrite, normalisedState, sessionFor, startServerFor } from "./support/bootstrap-harness.js";
 
 const TOKEN = "flotilla-test-token-7Qm2pX9vLr4sK8dW";
@@ -217,5 +218,52 @@ describe("the built CLI", () => {
     const resumed = await bootstrapProcess(["apply", ...args], env);
     expect(resumed.code).toBe(0);
     expect(normalisedState(server)).toEqual(reference);
+  });
+});
+
+describe("the built CLI on a terminal", () => {
+  /**
+   * `flotilla bootstrap apply > <file>` under a real pseudo-terminal (util-linux `script`): stdin
+   * and stderr are the terminal, stdout the file. Answers `answer` once the question appears.
+   */
+  async function applyOnTerminal(answer: string, args: string[], env: Record<string, string>, stdoutFile: string) {
+    const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+    const command = [process.execPath, flotillaMain, "bootstrap", "apply", ...args].map(quote).join(" ");
+    const child = spawn("script", ["-q", "-e", "-c", `${command} > ${quote(stdoutFile)}`, "/dev/null"], {
+      env: { ...env, SHELL: "/bin/sh", TERM: "dumb" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let terminal = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      terminal += chunk;
+      if (terminal.includes("[y/N]") && child.stdin.writable && !child.stdin.writableEnded) child.stdin.end(`${answer}\n`);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    return { code, terminal, stdout: await readFile(stdoutFile, "utf8") };
+  }
+
+  it("apply asks on the terminal through stderr; stdout (redirected) carries the plan and results, never the question", async () => {
+    const server = await exampleServer();
+    const { env, outputs } = await childEnv(server);
+    const args = ["--ca", await caFile(server), "--outputs-dir", outputs];
+    const stdoutFile = join(outputs, "..", `apply-stdout-${Date.now()}.txt`);
+    try {
+      const declined = await applyOnTerminal("n", args, env, stdoutFile);
+      expect(declined.code).toBe(1);
+      expect(declined.terminal).toMatch(/Make these \d+ change\(s\) in Azure\? \[y\/N\] /);
+      expect(declined.terminal).toContain("Apply cancelled; nothing was changed.");
+      expect(declined.stdout).toMatch(/^Plan: \d+ to create/m);
+      expect(declined.stdout).not.toContain("[y/N]");
+      expect(server.requests.filter(isWrite)).toEqual([]);
+
+      const accepted = await applyOnTerminal("y", args, env, stdoutFile);
+      expect(accepted.code).toBe(0);
+      expect(accepted.terminal).toContain("[y/N]");
+      expect(accepted.stdout).not.toContain("[y/N]");
+      expect(summary(accepted.stdout)).toMatchObject({ failed: 0 });
+      expect((await readdir(outputs)).sort()).toEqual(["dev.json", "prod.json"]);
+    } finally {
+      await rm(stdoutFile, { force: true });
+    }
   });
 });

@@ -17,7 +17,7 @@ export interface CliEnvironment {
   env: Record<string, string | undefined>;
   /** The repository root: default fleet and outputs locations, and how paths are shown. */
   repoRoot: string;
-  /** stdin is a terminal: `apply --prune` may ask before deleting. */
+  /** stdin and stderr are a terminal: apply may ask for confirmation (on stderr, never stdout). */
   interactive: boolean;
   confirm: (question: string) => Promise<boolean>;
   /** Aborted on Ctrl-C: apply starts no new write. */

@@ -11,8 +11,9 @@ import { runCli } from "./cli.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
+/** Asks on stderr, so stdout carries only the plan and the results (`apply > log` still asks). */
 async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question(question)).trim());
   } finally {
@@ -36,7 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     stderr: (line) => process.stderr.write(`${line}\n`),
     env: process.env,
     repoRoot,
-    interactive: process.stdin.isTTY === true && process.stdout.isTTY === true,
+    interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
     confirm,
     abortSignal: interrupt.signal,
   });
