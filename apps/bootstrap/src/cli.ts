@@ -6,18 +6,10 @@
  * call it as `runBootstrap(argv, io)`.
  */
 import { Command, CommanderError, Option } from "commander";
+import { collectClusterNames } from "@flotilla/fleet";
 import { runApply } from "./command-apply.js";
 import { type CliEnvironment, EXIT, UsageError } from "./command-context.js";
 import { runPlan } from "./command-plan.js";
-
-/** `--cluster a --cluster b` and `--cluster a,b` alike. */
-const collectClusters = (value: string, previous: string[] | undefined) => [
-  ...(previous ?? []),
-  ...value
-    .split(",")
-    .map((name) => name.trim())
-    .filter((name) => name !== ""),
-];
 
 /** `flotilla bootstrap …`: the same as {@link runCli}, under the name the one CLI calls. */
 export const runBootstrap = (argv: readonly string[], environment: CliEnvironment): Promise<number> => runCli(argv, environment);
@@ -35,7 +27,7 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
 
   const common = (command: Command) =>
     command
-      .option("--cluster <name>", "only this cluster (repeatable, or a comma-separated list); default: every cluster", collectClusters)
+      .option("--cluster <name>", "only this cluster (repeatable, or a comma-separated list); default: every cluster", collectClusterNames)
       .option("--fleet <dir>", "directory of compiled cluster modules to use instead of the example fleet")
       // Test hook (test-hooks.ts): a CA for FLOTILLA_ARM_ENDPOINT. Not shown in --help.
       .addOption(new Option("--ca <file>").hideHelp());

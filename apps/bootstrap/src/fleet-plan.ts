@@ -1,6 +1,6 @@
 /** The identity plan of the fleet: import the cluster modules, validate them (loadFleet), derive
  * the plan (planIdentities), keep the selected clusters. */
-import { type FleetLocation, formatFleetProblems, importClusterModules, loadFleet } from "@flotilla/fleet";
+import { type FleetLocation, formatFleetProblems, importClusterModules, loadFleet, selectClusters } from "@flotilla/fleet";
 import { PLATFORMS } from "@flotilla/platforms";
 import { type IdentityPlan, planIdentities } from "@flotilla/workload-identity";
 
@@ -20,12 +20,9 @@ export async function loadFleetPlan(source: FleetSource, selected: readonly stri
   const fleetProblems = [...imported.problems, ...(fleet.ok ? [] : fleet.problems)];
   if (fleetProblems.length > 0 || !fleet.ok) return { ok: false, message: formatFleetProblems(fleetProblems) };
 
-  const known = fleet.clusters.map((c) => c.spec.name);
-  const unknown = selected.filter((name) => !known.includes(name));
-  if (unknown.length > 0) {
-    return { ok: false, usage: true, message: `unknown cluster(s) ${unknown.join(", ")}; the fleet has: ${known.join(", ") || "(no clusters)"}` };
-  }
-  const wanted = selected.length > 0 ? new Set(selected) : new Set(known);
+  const selection = selectClusters(fleet.clusters.map((c) => c.spec.name), selected);
+  if (!selection.ok) return { ok: false, usage: true, message: selection.message };
+  const wanted = new Set(selection.names);
   const specs = fleet.clusters.filter((c) => wanted.has(c.spec.name)).map((c) => c.spec);
   const { plan, problems } = planIdentities(specs, PLATFORMS);
   if (problems.length > 0) {
@@ -33,5 +30,5 @@ export async function loadFleetPlan(source: FleetSource, selected: readonly stri
     const lines = problems.map((p) => `${fileOf.get(p.cluster) ?? p.cluster}: ${p.path}: ${p.message}`);
     return { ok: false, message: `${lines.join("\n")}\n${problems.length} problem(s) in the identity plan` };
   }
-  return { ok: true, plan, clusters: [...wanted].sort() };
+  return { ok: true, plan, clusters: selection.names };
 }

@@ -49,11 +49,13 @@ function setCommand(cluster: string, namespace: string, name: string, keys: read
  * in a namespace the cluster renders, encrypted for exactly the cluster's recipients (a file
  * encrypted for another cluster's recipients is named as such); every Secret the spec lists in
  * `secrets` must exist with its keys. Anything else in the directory (a plaintext file, a
- * directory of an unknown cluster) is a problem too.
+ * directory of an unknown cluster) is a problem too. Only the secrets of `clusters` are read;
+ * `fleet` (every cluster, when `clusters` is a `--cluster` selection) decides which directories
+ * belong to a cluster and whose recipients a misplaced file has.
  */
-export async function readClusterSecrets(location: SecretsLocation, clusters: readonly LoadedCluster[]): Promise<ClusterSecrets> {
+export async function readClusterSecrets(location: SecretsLocation, clusters: readonly LoadedCluster[], fleet: readonly LoadedCluster[] = clusters): Promise<ClusterSecrets> {
   const result: ClusterSecrets = { files: new Map(), problems: [] };
-  const byName = new Map(clusters.map((cluster) => [cluster.spec.name, cluster]));
+  const byName = new Map(fleet.map((cluster) => [cluster.spec.name, cluster]));
   const report = (path: string, message: string, field = "") => result.problems.push({ file: location.displayName(path), path: field, message });
 
   for (const top of await entries(location.dir)) {
@@ -103,7 +105,7 @@ export async function readClusterSecrets(location: SecretsLocation, clusters: re
         } else {
           const { missing, extra } = recipientMismatch(info.metadata, spec);
           if (missing.length > 0 || extra.length > 0) {
-            const owners = clusters.filter((other) => other.spec.name !== spec.name && other.spec.sops !== undefined).filter((other) => {
+            const owners = fleet.filter((other) => other.spec.name !== spec.name && other.spec.sops !== undefined).filter((other) => {
               const theirs = recipientMismatch(info.metadata, other.spec);
               return theirs.missing.length === 0 && theirs.extra.length === 0;
             });

@@ -1,15 +1,17 @@
 import { join, resolve } from "node:path";
-import { DEFAULT_KUBERNETES_VERSION } from "@flotilla/fleet";
+import { collectClusterNames, DEFAULT_KUBERNETES_VERSION } from "@flotilla/fleet";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { addRenderedChanges, checkKustomizationFiles, DEFAULT_BASE_REFS, formatProblem, DiffInputError, diffTrees, formatJson, formatMarkdown, formatText, GITHUB_COMMENT_LIMIT, GitError, loadDiffInput } from "@flotilla/review";
 import { archiveRegistry, checkTools, renderClusterReleases } from "@flotilla/helm";
 import { EXIT } from "./cli/exit-codes.js";
 import { archivesAt } from "./helm/side-archives.js";
 import { vendoredChartDirs } from "./review/chart-dirs.js";
+import { filesWithin, selectTreeClusters } from "./review/cluster-scope.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
 import { writeOutput } from "./review/write-output.js";
 
 interface DiffCliOptions {
+  cluster?: string[];
   base?: string;
   head?: string;
   mergeBase: boolean;
@@ -32,6 +34,7 @@ export function diffCommand(done: (code: number) => void): Command {
     )
     .option("--base <ref>", `base commit, branch or tag (default: the first of ${DEFAULT_BASE_REFS.join(", ")} that exists)`)
     .option("--head <ref>", "compare with this ref instead of the working tree")
+    .option("--cluster <name>", "only this cluster (repeatable, or a comma-separated list; a cluster of either side); default: every cluster", collectClusterNames)
     .option("--no-merge-base", "compare with the base's tip instead of its merge base with the head (the merge base is what a pull request shows)")
     .addOption(new Option("--format <format>", "text (terminal), markdown (pull-request comment) or json").choices(["text", "markdown", "json"]).default("text"))
     .option("--color", "colour the text output (default: when stdout is a terminal and NO_COLOR is not set)")
@@ -66,6 +69,18 @@ async function run(options: DiffCliOptions): Promise<number> {
       return EXIT.usage;
     }
     throw error;
+  }
+  if (options.cluster?.length) {
+    const selection = selectTreeClusters([input.base.files.keys(), input.head.files.keys()], options.cluster);
+    if (!selection.ok) {
+      console.error(`diff: ${selection.message}`);
+      return EXIT.usage;
+    }
+    input = {
+      ...input,
+      base: { ...input.base, files: filesWithin(input.base.files, selection.names) },
+      head: { ...input.head, files: filesWithin(input.head.files, selection.names) },
+    };
   }
   const report = diffTrees(input);
   if (options.render && report.clusters.some((cluster) => cluster.groups.some((group) => group.objects.some((object) => object.kind === "HelmRelease")))) {

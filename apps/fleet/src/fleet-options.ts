@@ -15,6 +15,8 @@ export interface FleetCliOptions {
   secrets?: string;
 }
 
+export const CLUSTER_OPTION_HELP = "only this cluster (repeatable, or a comma-separated list); default: every cluster";
+
 export const FLEET_OPTION_HELP = "directory of cluster files (<name>.ts, or .mts/.js/.mjs) to use instead of apps/fleet/src/clusters";
 
 /**

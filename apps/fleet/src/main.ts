@@ -1,9 +1,10 @@
 import { join, resolve } from "node:path";
 import { Command } from "commander";
-import { formatFleetProblems } from "@flotilla/fleet";
+import { collectClusterNames, formatFleetProblems } from "@flotilla/fleet";
 import { LockBusyError } from "@flotilla/lock";
 import { hasChanges, TreeConflictError, type RenderProblem, type TreeChanges } from "@flotilla/render";
 import {
+  CLUSTER_OPTION_HELP,
   FLEET_OPTION_HELP,
   type FleetCliOptions,
   fleetLocations,
@@ -12,6 +13,7 @@ import {
   SECRETS_OPTION_HELP,
 } from "./fleet-options.js";
 import { EXIT } from "./cli/exit-codes.js";
+import { UsageError } from "./cli/usage-error.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
 import { synth } from "./synth.js";
 
@@ -24,6 +26,7 @@ export function synthCommand(done: (code: number) => void): Command {
   return new Command("synth")
     .description("Render every cluster of the fleet into clusters/<name>/ for Flux.")
     .option("--check", "compare the committed tree with what the fleet renders; change nothing, exit 1 on drift")
+    .option("--cluster <name>", CLUSTER_OPTION_HELP, collectClusterNames)
     .option("--out <dir>", "output directory", join(repoRoot, "clusters"))
     .option("--fleet <dir>", FLEET_OPTION_HELP)
     .option("--identity-outputs <dir>", IDENTITY_OUTPUTS_OPTION_HELP)
@@ -36,6 +39,7 @@ export function synthCommand(done: (code: number) => void): Command {
 
 interface SynthCliOptions extends FleetCliOptions {
   check?: boolean;
+  cluster?: string[];
   out: string;
   cache: boolean;
   cacheDir: string;
@@ -49,6 +53,7 @@ async function run(options: SynthCliOptions): Promise<number> {
       ...fleetLocations(options),
       outDir,
       check: options.check ?? false,
+      clusters: options.cluster ?? [],
       ...(options.cache ? { renderCache: join(resolve(options.cacheDir), RENDER_CACHE_FILE) } : {}),
       lockWaitMs: lockWaitMs(),
       onLockWait: (holder) => console.error(`synth: waiting for ${shownOut}/, locked by ${holder}`),
@@ -79,13 +84,17 @@ async function run(options: SynthCliOptions): Promise<number> {
         return EXIT.ok;
     }
   } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`synth: ${error.message}`);
+      return EXIT.usage;
+    }
     if (error instanceof TreeConflictError) {
       console.error(`synth: ${error.message}`);
       return EXIT.findings;
     }
     if (error instanceof LockBusyError) {
       console.error(`synth: ${error.message} (FLOTILLA_LOCK_WAIT_SECONDS sets the wait.) ${shownOut}/ was not changed.`);
-      return 2;
+      return EXIT.usage;
     }
     throw error;
   }

@@ -7,6 +7,7 @@ import {
   compareTree,
   planTree,
   readTree,
+  treeWithin,
   writeTree,
   type ClusterDocuments,
   type KubeObject,
@@ -45,6 +46,13 @@ export interface SynthOptions {
   outDir: string;
   /** Compare with the tree on disk instead of writing it. */
   check: boolean;
+  /**
+   * Only these clusters (`--cluster`): their trees are rendered and written or checked; the
+   * other clusters' trees are left as they are (never stale). A name the fleet does not have
+   * throws a UsageError.
+   * @default - every cluster of the fleet
+   */
+  clusters?: readonly string[];
   /**
    * Directories of vendored charts (`<dir>/<chart>-<version>/values.yaml`) the HelmRelease values are checked against.
    * @default - every `packages/<name>/charts` of the repository
@@ -88,16 +96,16 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   // The identity plan is the single source of both sides: bootstrap creates its credentials,
   // synth renders its ServiceAccounts (and validate checks them).
   const platforms = options.platforms ?? PLATFORMS;
-  const fleet = await loadFleetInputs(options.fleet, options.identityOutputs, platforms);
+  const fleet = await loadFleetInputs(options.fleet, options.identityOutputs, platforms, options.clusters);
   if (!fleet.ok || fleet.problems.length > 0) return { kind: "invalid-fleet", problems: fleet.problems };
   const { plans, outputs } = fleet;
   // Encrypted secrets are checked without any key and placed byte for byte.
-  const secrets = await readClusterSecrets(options.secrets, fleet.clusters);
+  const secrets = await readClusterSecrets(options.secrets, fleet.clusters, fleet.fleet);
   if (secrets.problems.length > 0) return { kind: "invalid-fleet", problems: secrets.problems };
   // Automated images: their current tags (which Flux updates) go into the platforms' values,
   // shaped after the chart's values at each path.
   const charts = vendoredChartValues(options.chartDirs);
-  const images = await readImageTags(options.images, fleet.clusters);
+  const images = await readImageTags(options.images, fleet.clusters, fleet.fleet);
   const automates = fleet.clusters.some((cluster) => automatedImages(cluster.spec).length > 0);
   const imageValues = automates
     ? resolveImageValues(fleet.clusters, images.tags, await charts(), platforms)
@@ -130,12 +138,13 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   if (plan.problems.length > 0) return { kind: "invalid-output", problems: plan.problems };
 
   const clusters = fleet.clusters.map((cluster) => cluster.spec.name);
+  const within = options.clusters?.length ? clusters : undefined;
   if (options.check) {
-    return { kind: "checked", changes: compareTree(plan.files, await readTree(options.outDir)), clusters };
+    return { kind: "checked", changes: compareTree(plan.files, treeWithin(await readTree(options.outDir), within)), clusters };
   }
   // One writer at a time: the tree is read and replaced under its lock (.clusters.lock beside it).
   const lock = { operation: "synth", waitMs: options.lockWaitMs, onWait: (holder: ProcessIdentity) => options.onLockWait?.(describeHolder(holder)) };
-  const changes = await withLock(options.outDir, lock, () => writeTree(options.outDir, plan.files));
+  const changes = await withLock(options.outDir, lock, () => writeTree(options.outDir, plan.files, { ...(within ? { within } : {}) }));
   return { kind: "written", changes, clusters };
 }
 

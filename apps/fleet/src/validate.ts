@@ -4,12 +4,14 @@ import { type KubeObject, type ObjectValidator, walkTree } from "@flotilla/rende
 import { ChartValuesRegistry, formatProblem, kubectlKustomizeWith, parseManifests, validateTree, vendoredChartCheckers } from "@flotilla/review";
 import { checkRenderedClusters, formatRenderedProblem } from "@flotilla/review/rendered";
 import { checkTools, readVendoredArchives } from "@flotilla/helm";
-import type { LoadedCluster } from "@flotilla/fleet";
+import { collectClusterNames, type LoadedCluster } from "@flotilla/fleet";
 import { type ClusterIdentityPlan, type FluxControllerAccount, fluxControllerAccounts, type IdentityOutputs } from "@flotilla/workload-identity";
 import { identityOutputsFile } from "./identity-outputs.js";
-import { FLEET_OPTION_HELP, fleetLocations, IDENTITY_OUTPUTS_OPTION_HELP, IMAGES_OPTION_HELP, SECRETS_OPTION_HELP } from "./fleet-options.js";
+import { CLUSTER_OPTION_HELP, FLEET_OPTION_HELP, fleetLocations, IDENTITY_OUTPUTS_OPTION_HELP, IMAGES_OPTION_HELP, SECRETS_OPTION_HELP } from "./fleet-options.js";
 import { loadFleetInputs } from "./fleet-inputs.js";
 import { EXIT } from "./cli/exit-codes.js";
+import { UsageError } from "./cli/usage-error.js";
+import { selectTreeClusters, walkedWithin } from "./review/cluster-scope.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
 import { vendoredChartDirs } from "./review/chart-dirs.js";
 import { imageValueExpectations } from "./review/image-expectations.js";
@@ -21,6 +23,7 @@ import { PLATFORMS } from "@flotilla/platforms";
 
 interface ValidateCliOptions {
   tree: string;
+  cluster?: string[];
   fleet?: string;
   identityOutputs?: string;
   images?: string;
@@ -39,6 +42,7 @@ export function validateCommand(done: (code: number) => void): Command {
         "dependsOn and sources, workload identities against the plan and outputs, chart values, automated images against images.yaml, no plaintext Secret. One line per problem; exit 1 if any.",
     )
     .option("--tree <dir>", "the rendered tree", join(repoRoot, "clusters"))
+    .option("--cluster <name>", CLUSTER_OPTION_HELP, collectClusterNames)
     .option("--fleet <dir>", FLEET_OPTION_HELP)
     .option("--identity-outputs <dir>", IDENTITY_OUTPUTS_OPTION_HELP)
     .option("--images <dir>", IMAGES_OPTION_HELP)
@@ -70,7 +74,23 @@ async function run(options: ValidateCliOptions): Promise<number> {
   }
 
   const locations = fleetLocations(options);
-  const fleet = await loadFleetInputs(locations.fleet, locations.identityOutputs);
+  const selected = options.cluster ?? [];
+  let fleet;
+  try {
+    fleet = await loadFleetInputs(locations.fleet, locations.identityOutputs, PLATFORMS, selected);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`validate: ${error.message}`);
+    return EXIT.usage;
+  }
+  // --cluster: only those clusters' trees (checked against the tree's clusters when the fleet did not load).
+  const walkedTree = await walkTree(treeDir);
+  const selection = selected.length === 0 ? undefined : fleet.ok ? { ok: true as const, names: fleet.clusters.map(({ spec }) => spec.name) } : selectTreeClusters([walkedTree.files.keys()], selected);
+  if (selection !== undefined && !selection.ok) {
+    console.error(`validate: ${selection.message}`);
+    return EXIT.usage;
+  }
+  const scope = selection?.names;
   for (const problem of fleet.problems) lines.push(`${[problem.file, problem.path, problem.message].filter(Boolean).join(": ")} [fleet]`);
 
   const registry = new ChartValuesRegistry();
@@ -78,10 +98,10 @@ async function run(options: ValidateCliOptions): Promise<number> {
   const archives = readVendoredArchives(chartDirs, displayPath);
   for (const checker of vendoredChartCheckers(archives, { cacheDir })) registry.register(checker);
   const kubernetesVersions = new Map(fleet.ok ? fleet.clusters.map(({ spec }) => [spec.name, spec.kubernetesVersion]) : []);
-  const images = fleet.ok ? await imageValueExpectations(fleet.clusters, locations.images, registry) : undefined;
+  const images = fleet.ok ? await imageValueExpectations(fleet.clusters, locations.images, registry, fleet.fleet) : undefined;
   for (const problem of images?.problems ?? []) lines.push(`${[problem.file, problem.path, problem.message].filter(Boolean).join(": ")} [images]`);
 
-  const walked = await walkTree(treeDir);
+  const walked = walkedWithin(walkedTree, scope);
   const result = await validateTree({
     files: walked.files,
     others: walked.others,
@@ -113,7 +133,7 @@ async function run(options: ValidateCliOptions): Promise<number> {
   });
   lines.push(...result.problems.map((problem) => formatProblem(problem, shownTree)));
   // Generated files change only the way synth changes them.
-  const drift = fleet.ok ? await generatedDrift(locations, treeDir) : undefined;
+  const drift = fleet.ok ? await generatedDrift({ ...locations, clusters: selected }, treeDir) : undefined;
   lines.push(...(drift ?? []).map((problem) => formatProblem(problem, shownTree)));
   // What each cluster would run: server-side apply, duplicate keys, workload identity end to end, references.
   if (fleet.ok) {
@@ -124,13 +144,13 @@ async function run(options: ValidateCliOptions): Promise<number> {
   }
 
   const { stats } = result;
-  const scope = `${stats.clusters} cluster(s), ${stats.objects} object(s) in ${stats.files} file(s), ${stats.builds} kustomize build(s), ${stats.releases} Helm release render(s), ${registry.size} vendored chart(s); ${((performance.now() - started) / 1000).toFixed(1)} s`;
+  const summary = `${stats.clusters} cluster(s), ${stats.objects} object(s) in ${stats.files} file(s), ${stats.builds} kustomize build(s), ${stats.releases} Helm release render(s), ${registry.size} vendored chart(s); ${((performance.now() - started) / 1000).toFixed(1)} s`;
   if (lines.length === 0) {
-    console.log(`${shownTree}/ is valid (${scope}).`);
+    console.log(`${shownTree}/ is valid (${summary}).`);
     return EXIT.ok;
   }
   console.error(lines.join("\n"));
-  console.error(`${lines.length} problem(s) (${scope}).${fleet.ok ? "" : " The fleet did not load, so workload identities were not checked."}`);
+  console.error(`${lines.length} problem(s) (${summary}).${fleet.ok ? "" : " The fleet did not load, so workload identities were not checked."}`);
   return EXIT.findings;
 }
 

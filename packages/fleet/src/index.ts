@@ -7,6 +7,7 @@ export {
   SCOPE_KIND_NOUNS,
 } from "./azure-roles.js";
 export { defineCluster } from "./define-cluster.js";
+export { type ClusterSelection, collectClusterNames, selectClusters } from "./cluster-selection.js";
 export { formatFleetProblems } from "./format-problems.js";
 export { type ClusterModule, type FleetResult, type LoadedCluster, loadFleet } from "./load-fleet.js";
 export { clusterFiles, DEFAULT_IMPORT_TIMEOUT_MS, type FleetLocation, type ImportedFleet, importClusterModules } from "./import-cluster-modules.js";

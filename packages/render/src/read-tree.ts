@@ -18,3 +18,13 @@ export async function readTree(root: string): Promise<ExistingTree> {
   }
   return tree;
 }
+
+/**
+ * The part of `tree` below the top-level directories `dirs` (the clusters a command is scoped to,
+ * `--cluster`); the whole tree when `dirs` is undefined.
+ */
+export function treeWithin(tree: ExistingTree, dirs: readonly string[] | undefined): ExistingTree {
+  if (dirs === undefined) return tree;
+  const inside = (path: string) => dirs.some((dir) => path.startsWith(`${dir}/`));
+  return { generated: new Map([...tree.generated].filter(([path]) => inside(path))), foreign: new Set([...tree.foreign].filter(inside)) };
+}

@@ -4,7 +4,7 @@ import { basename, dirname, join } from "node:path";
 import { currentProcess, mayBeRunning, parseProcessIdentity, syncDirectory, writeSynced } from "@flotilla/lock";
 import { compareTree, hasChanges, type TreeChanges } from "./compare-tree.js";
 import { isGenerated } from "./header.js";
-import { readTree } from "./read-tree.js";
+import { readTree, treeWithin } from "./read-tree.js";
 
 export class TreeConflictError extends Error {
   constructor(readonly conflicts: string[]) {
@@ -21,6 +21,12 @@ export type WriteStep = "staged" | "committing" | "replaced";
 export interface WriteTreeOptions {
   /** Called after each step (after every single file replaced or removed for "replaced"). */
   onStep?: (step: WriteStep, path?: string) => void;
+  /**
+   * The top-level directories (clusters) `planned` covers: only files below them are compared,
+   * replaced or removed as stale; the rest of the tree is left as it is.
+   * @default - the whole tree
+   */
+  within?: readonly string[];
 }
 
 /** What a commit does, recorded in the staging directory before the first file in the tree changes. */
@@ -55,7 +61,7 @@ const OWNER_FILE = "owner.json";
  */
 export async function writeTree(root: string, planned: Map<string, string>, options: WriteTreeOptions = {}): Promise<TreeChanges> {
   await recoverInterruptedWrites(root);
-  const existing = await readTree(root);
+  const existing = treeWithin(await readTree(root), options.within);
   const changes = compareTree(planned, existing);
   if (changes.conflicts.length > 0) throw new TreeConflictError(changes.conflicts);
   if (!hasChanges(changes)) return changes;

@@ -9,7 +9,7 @@ import { synth, type SynthOptions } from "../synth.js";
  * reported by the fleet checks).
  */
 export async function generatedDrift(
-  locations: Pick<SynthOptions, "fleet" | "identityOutputs" | "secrets" | "images">,
+  locations: Pick<SynthOptions, "fleet" | "identityOutputs" | "secrets" | "images" | "clusters">,
   treeDir: string,
 ): Promise<ValidationProblem[] | undefined> {
   const outcome = await synth({ ...locations, outDir: treeDir, check: true });

@@ -7,14 +7,16 @@ import { platformChart } from "../platform-charts.js";
 
 /**
  * For `pnpm validate`: by cluster, the HelmRelease values the automated images must have in the
- * tree, from the clusters' images.yaml (read and checked as synth does).
+ * tree, from the clusters' images.yaml (read and checked as synth does; `fleet`: every cluster,
+ * when `clusters` is a `--cluster` selection).
  */
 export async function imageValueExpectations(
   clusters: readonly LoadedCluster[],
   location: ImageTagsLocation,
   charts: ChartValuesRegistry,
+  fleet: readonly LoadedCluster[] = clusters,
 ): Promise<{ expected: Map<string, ExpectedImageValue[]>; problems: FleetProblem[] }> {
-  const tags = await readImageTags(location, clusters);
+  const tags = await readImageTags(location, clusters, fleet);
   const resolved = resolveImageValues(clusters, tags.tags, charts);
   const expected = new Map<string, ExpectedImageValue[]>();
   for (const [cluster, values] of resolved.values) {
