@@ -147,7 +147,7 @@ describe("synth with the example fleet's images.yaml", () => {
     expect(await failingSynth(content)).toMatch(message);
   });
 
-  it("picks up a tag changed on the marked line (as Flux or a person does) into the HelmRelease values", async () => {
+  it("picks up a tag changed on the marked line (as Flux or a person does) into the HelmRelease values and the Metaflow UI backend", async () => {
     const file = join(images, "dev", "images.yaml");
     const text = await readFile(file, "utf8");
     const changed = text.replace(`${REPOSITORY}:v2.4.13 # ${MARKER}`, `${REPOSITORY}:v2.4.14 # ${MARKER}`);
@@ -155,9 +155,14 @@ describe("synth with the example fleet's images.yaml", () => {
     await writeFile(file, changed);
     const result = synthCli("--images", images, "--out", out);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^1 drifted, 0 missing, 0 stale:\n {2}drifted .*clusters\/dev\/platform-metaflow\/helmrelease_flux-system_metaflow\.yaml\n/);
+    // The UI backend flotilla renders runs the metadata service's image, so it moves too.
+    expect(result.stdout).toMatch(
+      /^2 drifted, 0 missing, 0 stale:\n {2}drifted .*clusters\/dev\/platform-metaflow\/deployment_metaflow_metaflow-metaflow-ui\.yaml\n {2}drifted .*clusters\/dev\/platform-metaflow\/helmrelease_flux-system_metaflow\.yaml\n/,
+    );
     const release = parse(await readFile(join(out, "dev/platform-metaflow/helmrelease_flux-system_metaflow.yaml"), "utf8")) as Json;
     expect(release.spec.values["metaflow-service"].image).toMatchObject({ repository: REPOSITORY, tag: "v2.4.14" });
+    const backend = parse(await readFile(join(out, "dev/platform-metaflow/deployment_metaflow_metaflow-metaflow-ui.yaml"), "utf8")) as Json;
+    expect(backend.spec.template.spec.containers[0].image).toBe(`${REPOSITORY}:v2.4.14`);
     expect(synthCli("--images", images, "--out", out, "--check").code).toBe(0);
     expect(synthCli("--out", out, "--check").code).toBe(1);
   });

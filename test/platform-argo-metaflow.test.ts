@@ -33,7 +33,7 @@ function spec(platforms: Record<string, unknown>): ClusterSpec {
   return result.data;
 }
 
-const clientIdOf = (key: string) => `11111111-0000-4000-8000-${key === "metaflow" ? "000000000002" : "000000000001"}`;
+const clientIdOf = (key: string) => `11111111-0000-4000-8000-${{ metaflow: "000000000002", "metaflow-ui": "000000000003" }[key] ?? "000000000001"}`;
 
 function render(cluster: ClusterSpec) {
   const { plan, problems } = planClusterIdentities(cluster, PLATFORMS);
@@ -115,7 +115,7 @@ describe("platforms.metaflow", () => {
     expect(JSON.stringify(result.error?.issues)).toContain("add platforms.argoWorkflows too");
   });
 
-  it("renders the metaflow 0.1.2 chart on PostgreSQL without its UI (helm-controller cannot install it), flows with workload identity, after Argo", async () => {
+  it("renders the metaflow 0.1.2 chart on PostgreSQL, its UI beside it (helm-controller cannot install the chart's), flows with workload identity, after Argo", async () => {
     const { find, plan, objects } = render(spec({ argoWorkflows: ARGO, metaflow: METAFLOW }));
     const release = find("HelmRelease", "metaflow")!.object;
     expect(release.spec.chart.spec).toMatchObject({ chart: "metaflow", version: "0.1.2" });
@@ -125,8 +125,14 @@ describe("platforms.metaflow", () => {
     expect(values["metaflow-service"].env).toContainEqual({ name: "MF_METADATA_DB_SSL_MODE", value: "require" });
     expect(values["metaflow-service"].env).toContainEqual(passwordEnv);
     expect(values["metaflow-service"].metadatadb).toMatchObject({ host: "psql-alpha.postgres.database.azure.com", password: "" });
-    // The UI subchart repeats label keys, which kustomize (helm-controller's post-render) refuses.
+    // The UI subchart repeats label keys, which kustomize (helm-controller's post-render) refuses:
+    // flotilla renders the UI in the same layer instead (test/metaflow-ui.test.ts compares it with the chart).
     expect(values["metaflow-ui"]).toEqual({ enabled: false });
+    for (const name of ["metaflow-metaflow-ui", "metaflow-metaflow-ui-static"]) {
+      expect(find("Deployment", name)?.dir, name).toBe("platform-metaflow");
+      expect(find("Service", name)?.dir, name).toBe("platform-metaflow");
+    }
+    expect(find("ServiceAccount", "metaflow-ui")!.object.metadata.annotations[CLIENT_ID]).toBe(clientIdOf("metaflow-ui"));
     expect(JSON.stringify(values)).not.toContain("AZURE_CLIENT_SECRET");
     expect(release.spec.postRenderers).toBeUndefined();
     expect((await checkerFor("metaflow", "0.1.2")).check(values)).toEqual([]);
@@ -164,6 +170,8 @@ describe("platforms.metaflow", () => {
     expect(dirs).not.toContain("platform-metaflow");
     expect(find("HelmRelease", "metaflow")).toBeUndefined();
     expect(find("ServiceAccount", "metaflow-tasks")).toBeUndefined();
+    expect(find("Deployment", "metaflow-metaflow-ui")).toBeUndefined();
+    expect(find("ServiceAccount", "metaflow-ui")).toBeUndefined();
     expect(plan.identities.map((identity) => identity.key)).toEqual(["argo-workflows"]);
     expect(find("HelmRelease", "argo-workflows")!.object.spec.values.workflow.rbac).toBeUndefined();
   });

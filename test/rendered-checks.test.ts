@@ -92,6 +92,40 @@ describe("checks over rendered releases, on the real charts", () => {
     ]);
   }, 120_000);
 
+  /** The tree with flotilla's own UI backend Deployment changed. */
+  const withUiBackend = (change: (deployment: Json) => void) => (all: KubeObject[]) =>
+    all.map((object) => {
+      if (object.kind !== "Deployment" || object.metadata.name !== "metaflow-metaflow-ui") return object;
+      const copy = structuredClone(object) as Json;
+      change(copy);
+      return copy as KubeObject;
+    });
+
+  it("workload identity: the Metaflow UI backend flotilla renders, without its label", async () => {
+    const problems = await check("none", () => {}, withUiBackend((deployment) => delete deployment.spec.template.metadata.labels["azure.workload.identity/use"]));
+    expect(problems.map(formatRenderedProblem)).toEqual([
+      expect.stringMatching(/^dev: Deployment metaflow\/metaflow-metaflow-ui: \.spec\.template\.metadata\.labels\["azure\.workload\.identity\/use"\]: Deployment metaflow\/metaflow-metaflow-ui needs Azure \(the UI backend reads .*\) but its pods are not labelled/),
+      expect.stringMatching(/^dev: ServiceAccount metaflow\/metaflow-ui: .*ServiceAccount metaflow\/metaflow-ui is given an identity, but no pod labelled/),
+    ]);
+  }, 120_000);
+
+  it("references and server-side apply: the Metaflow UI backend reading a Secret nothing creates, with an env name twice", async () => {
+    const problems = await check(
+      "none",
+      () => {},
+      withUiBackend((deployment) => {
+        const env = deployment.spec.template.spec.containers[0].env as Json[];
+        env.find((entry) => entry.name === "MF_METADATA_DB_PSWD")!.valueFrom.secretKeyRef.name = "metaflow-db-typo";
+        env.push({ name: "LOGLEVEL", value: "INFO" });
+      }),
+    );
+    expect(problems.map((problem) => [problem.check, problem.release, problem.object, problem.path])).toEqual([
+      ["server-side-apply", "", "Deployment metaflow/metaflow-metaflow-ui", '.spec.template.spec.containers[name="metaflow-ui"].env[name="LOGLEVEL"]'],
+      ["references", "", "Deployment metaflow/metaflow-metaflow-ui", '.spec.template.spec.containers[name="metaflow-ui"].env[name="MF_METADATA_DB_PSWD"].valueFrom.secretKeyRef'],
+    ]);
+    expect(problems[1]!.message).toMatch(/uses Secret metaflow\/metaflow-db-typo, which nothing creates/);
+  }, 120_000);
+
   it("workload identity: a labelled pod whose ServiceAccount has no client ID", async () => {
     const problems = await check("flyte-core", (values) => (values.flytescheduler = { podLabels: { "azure.workload.identity/use": "true" } }));
     expect(problems.map((problem) => [problem.check, problem.object, problem.path])).toEqual([

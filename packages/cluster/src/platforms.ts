@@ -46,6 +46,7 @@ export function renderPlatforms(scope: Construct, context: PlatformContext): Lay
       clientIdAnnotation: CLIENT_ID_ANNOTATION,
       podLabels: workloadIdentityPodLabels(),
       contributions: contributions.get(platform.key) ?? [],
+      values: context.values.filter((value) => value.platform === platform.key),
     });
     setPlatformValues(release, platform.key, context.values);
     layer.kustomization.addHealthCheck(release);

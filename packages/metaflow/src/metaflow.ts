@@ -1,7 +1,9 @@
 import { k8s } from "cdk8s-plus-28";
 import { Construct } from "constructs";
 import type { ArgoWorkflowsSpec } from "@flotilla/argo-workflows/model";
+import type { PlatformReleaseValue } from "@flotilla/fleet/platform";
 import { DEFAULT_FLUX_NAMESPACE, HelmReleaseFor, HelmRepositorySource } from "@flotilla/flux";
+import { MetaflowUi } from "./metaflow-ui.js";
 import { METAFLOW_CHART } from "./model/chart.js";
 import { metaflowClientConfig } from "./model/client-config.js";
 import { metaflowValues, type MetaflowValuesProps } from "./model/values.js";
@@ -12,6 +14,12 @@ export interface MetaflowProps extends MetaflowValuesProps {
   readonly argo: ArgoWorkflowsSpec;
   /** The workload identity pod labels (`workloadIdentityPodLabels()` of `@flotilla/workload-identity`). */
   readonly podLabels: Readonly<Record<string, string>>;
+  /**
+   * The values the cluster sets into the HelmRelease after it is rendered (automated images): the
+   * UI backend follows `metaflow-service.image`.
+   * @default - none
+   */
+  readonly values?: readonly PlatformReleaseValue[];
   /**
    * Namespace of the HelmRepository and HelmRelease.
    * @default "flux-system"
@@ -25,10 +33,11 @@ export interface MetaflowProps extends MetaflowValuesProps {
 }
 
 /**
- * Metaflow (chart metaflow 0.1.2) on AKS: the chart's HelmRepository, a HelmRelease with the Azure
- * values of `metaflowValues` (no post-renderers: kustomize cannot parse this chart's output, see
- * the README), and the ConfigMap `metaflow-config` holding the client configuration
- * (`config.json`) for this cluster, which labels flow pods for workload identity.
+ * Metaflow (chart metaflow 0.1.2) on AKS: the chart's HelmRepository, a HelmRelease of the
+ * metadata service with the Azure values of `metaflowValues`, the UI ({@link MetaflowUi}, which
+ * flotilla renders because helm-controller cannot install the chart's UI subchart: see the
+ * README), and the ConfigMap `metaflow-config` holding the client configuration (`config.json`)
+ * for this cluster, which labels flow pods for workload identity.
  *
  * @see https://docs.metaflow.org/getting-started/infrastructure
  */
@@ -39,6 +48,8 @@ export class Metaflow extends Construct {
   public readonly release: HelmReleaseFor;
   /** The client configuration ConfigMap. */
   public readonly clientConfig: k8s.KubeConfigMap;
+  /** The UI: backend and static UI. */
+  public readonly ui: MetaflowUi;
 
   public constructor(scope: Construct, id: string, props: MetaflowProps) {
     super(scope, id);
@@ -59,5 +70,6 @@ export class Metaflow extends Construct {
       metadata: { name: "metaflow-config", namespace: props.metaflow.namespace },
       data: { "config.json": `${JSON.stringify(metaflowClientConfig(props.metaflow, props.argo, props.podLabels), null, 2)}\n` },
     });
+    this.ui = new MetaflowUi(this, "ui", { metaflow: props.metaflow, values: props.values ?? [], podLabels: props.podLabels });
   }
 }

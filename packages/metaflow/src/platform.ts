@@ -38,5 +38,5 @@ export const metaflowPlatform: Platform<MetaflowSpec, never, SchemaOutput<typeof
     return { [ARGO_WORKFLOWS_KEY]: [contribution] };
   },
   workloads: (metaflow, cluster) => metaflowWorkloads(metaflow, argoOf(cluster)),
-  render: (scope, { spec: metaflow, cluster, podLabels }) => new Metaflow(scope, "metaflow", { metaflow, argo: argoOf(cluster), podLabels }),
+  render: (scope, { spec: metaflow, cluster, podLabels, values }) => new Metaflow(scope, "metaflow", { metaflow, argo: argoOf(cluster), podLabels, values }),
 };

@@ -32,7 +32,8 @@ export default defineCluster({
       { name: "analytics-runner", repository: "analytics/runner", semver: ">=1.0.0 <2.0.0" },
       // Metaflow's metadata service image, mirrored into crmldev. Flux moves it to the newest 2.4.x
       // patch by editing apps/fleet/images/dev/images.yaml; synth sets that image into the metaflow
-      // HelmRelease at metaflow-service.image (repository + tag).
+      // HelmRelease at metaflow-service.image (repository + tag), and the UI backend flotilla
+      // renders runs the same image, so both always run one version.
       {
         name: "metaflow-metadata",
         repository: "mirror/outerbounds/metaflow_metadata_service",
@@ -66,7 +67,7 @@ export default defineCluster({
   namespaces: [{ name: "analytics-dev", labels: { "contoso.com/team": "analytics" }, nodePool: "spot" }],
   // ML platforms, each in its own Flux Kustomization (platform-<name>). Database passwords are SOPS
   // Secrets in the platform's namespace, e.g. `pnpm secret set dev flyte/flyte-db --from-stdin pass.txt`;
-  // their identities (flyte-backend, flyte-tasks, argo-workflows, metaflow) come from `pnpm bootstrap apply --cluster dev`.
+  // their identities (flyte-backend, flyte-tasks, argo-workflows, metaflow, metaflow-ui) come from `pnpm bootstrap apply --cluster dev`.
   platforms: {
     flyte: {
       storage: { account: "stmldevflyte", container: "flyte" },
@@ -81,8 +82,10 @@ export default defineCluster({
       storage: { account: "stmldevargo", container: "artifacts" },
       database: { host: "psql-ml-dev.postgres.database.azure.com" },
     },
-    // Metaflow's metadata service (the chart's UI cannot be installed by helm-controller: see
-    // packages/metaflow/README.md); flows run on Argo Workflows as argo/metaflow-tasks.
+    // Metaflow's metadata service (HelmRelease) and UI (rendered by flotilla: helm-controller cannot
+    // install the chart's UI, see packages/metaflow/README.md); flows run on Argo Workflows as
+    // argo/metaflow-tasks. UI: kubectl -n metaflow port-forward svc/metaflow-metaflow-ui 8083 and
+    // svc/metaflow-metaflow-ui-static 3000, then open http://localhost:3000.
     // Client settings: kubectl -n metaflow get configmap metaflow-config -o jsonpath='{.data.config\.json}'.
     metaflow: {
       storage: { account: "stmldevmetaflow", container: "metaflow" },

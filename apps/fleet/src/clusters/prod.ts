@@ -66,7 +66,7 @@ export default defineCluster({
   // tasks on the A100 pool, Argo Workflows (also where Metaflow's flows run) and Metaflow. Database
   // passwords are SOPS Secrets in each platform's namespace (flyte/flyte-db, argo/argo-db,
   // metaflow/metaflow-db), encrypted for the Key Vault key below; the identities (flyte-backend,
-  // flyte-tasks, argo-workflows, metaflow) come from `pnpm bootstrap apply --cluster prod`.
+  // flyte-tasks, argo-workflows, metaflow, metaflow-ui) come from `pnpm bootstrap apply --cluster prod`.
   platforms: {
     flyte: {
       storage: { account: "stmlprodflyte", container: "flyte" },

@@ -75,6 +75,18 @@ export interface PlatformRenderContext<Spec, Contribution> {
   readonly podLabels: Readonly<Record<string, string>>;
   /** What other platforms on the cluster contribute to this one (see `Platform.contributions`), in registry order. */
   readonly contributions: readonly Contribution[];
+  /**
+   * The values the cluster sets into the returned HelmRelease after `render` (automated images,
+   * `flux.images[].automate.values`), so that objects the platform renders itself can follow them
+   * (e.g. Metaflow's UI backend runs the metadata service's image).
+   */
+  readonly values: readonly PlatformReleaseValue[];
+}
+
+/** A value set into a platform's HelmRelease at `path` (keys from the values root). */
+export interface PlatformReleaseValue {
+  readonly path: readonly string[];
+  readonly value: unknown;
 }
 
 /** Contributions to other platforms, by their key: each target's `render` gets them as `contributions`. */

@@ -15,7 +15,7 @@ export const METAFLOW_CHART = {
 export const METAFLOW_SERVICE_ACCOUNTS = {
   /** The metadata service (PostgreSQL only). */
   service: "metaflow-service",
-  /** The UI backend: reads the datastore (cards, logs), so it carries the identity. */
+  /** The UI backend (rendered by flotilla, like the ServiceAccount): reads the datastore (artifacts, logs, cards), so it carries the `metaflow-ui` identity. */
   ui: "metaflow-ui",
   /** Task pods of flows run on Argo Workflows (`METAFLOW_KUBERNETES_SERVICE_ACCOUNT`), rendered by synth in the Argo namespace. */
   tasks: "metaflow-tasks",

@@ -22,7 +22,8 @@ export function metaflowBlobEndpoint(metaflow: Pick<MetaflowSpec, "storage">): s
  * PostgreSQL off, both services on Azure Database for PostgreSQL with `MF_METADATA_DB_SSL_MODE=require`
  * and the password from the SOPS Secret through `env[].valueFrom` (which, unlike `envFrom`, also
  * reaches the db-migrations init container; `metadatadb.password` stays empty), and the UI
- * subchart off: helm-controller cannot install this chart's UI (see the package README).
+ * subchart off: helm-controller cannot install it, so flotilla renders the UI itself
+ * (`MetaflowUi`, see the package README).
  */
 export function metaflowValues(props: MetaflowValuesProps): Record<string, unknown> {
   const { metaflow } = props;
@@ -41,7 +42,7 @@ export function metaflowValues(props: MetaflowValuesProps): Record<string, unkno
     },
     // Off: the metaflow-ui 0.3.2 subchart repeats label keys in its static UI templates, and
     // helm-controller always post-renders with kustomize (its origin labels), which refuses such
-    // YAML, so the whole release would never install (see the README).
+    // YAML, so the whole release would never install. MetaflowUi renders the UI instead (README).
     "metaflow-ui": { enabled: false },
   };
 }
