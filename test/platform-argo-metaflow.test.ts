@@ -138,6 +138,12 @@ describe("platforms.metaflow", () => {
     expect((await checkerFor("metaflow", "0.1.2")).check(values)).toEqual([]);
     // Flux: after Argo Workflows.
     expect(find("Kustomization", "platform-metaflow")!.object.spec.dependsOn).toEqual([{ name: "infrastructure" }, { name: "platform-argo-workflows" }]);
+    // Flux waits for the release and for the UI Deployments, which the release does not cover.
+    expect(find("Kustomization", "platform-metaflow")!.object.spec.healthChecks).toEqual([
+      { apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", name: "metaflow", namespace: "flux-system" },
+      { apiVersion: "apps/v1", kind: "Deployment", name: "metaflow-metaflow-ui", namespace: "metaflow" },
+      { apiVersion: "apps/v1", kind: "Deployment", name: "metaflow-metaflow-ui-static", namespace: "metaflow" },
+    ]);
     // Task pods: a synth-rendered ServiceAccount in the Argo namespace, bound to the workflow Role.
     const tasks = find("ServiceAccount", "metaflow-tasks")!;
     expect(tasks.dir).toBe("infrastructure");

@@ -39,7 +39,7 @@ export function renderPlatforms(scope: Construct, context: PlatformContext): Lay
       if (requiredLayer === undefined) throw new Error(`ClusterChart ${spec.name}: platforms.${platform.key} needs platforms.${required.platform}`);
       layer.kustomization.addDependency(requiredLayer.kustomization);
     }
-    const { release } = platform.render(layer, {
+    const { release, healthChecks = [] } = platform.render(layer, {
       spec: section,
       cluster: spec,
       clientId: (identity: string) => clientId(context, identity),
@@ -49,7 +49,7 @@ export function renderPlatforms(scope: Construct, context: PlatformContext): Lay
       values: context.values.filter((value) => value.platform === platform.key),
     });
     setPlatformValues(release, platform.key, context.values);
-    layer.kustomization.addHealthCheck(release);
+    layer.kustomization.addHealthCheck(release, ...healthChecks);
     layers.set(platform.key, layer);
   }
   for (const value of context.values) {

@@ -2,7 +2,7 @@ import { k8s } from "cdk8s-plus-28";
 import { Construct } from "constructs";
 import type { ArgoWorkflowsSpec } from "@flotilla/argo-workflows/model";
 import type { PlatformReleaseValue } from "@flotilla/fleet/platform";
-import { DEFAULT_FLUX_NAMESPACE, HelmReleaseFor, HelmRepositorySource } from "@flotilla/flux";
+import { DEFAULT_FLUX_NAMESPACE, HelmReleaseFor, HelmRepositorySource, type KustomizationHealthCheck } from "@flotilla/flux";
 import { MetaflowUi } from "./metaflow-ui.js";
 import { METAFLOW_CHART } from "./model/chart.js";
 import { metaflowClientConfig } from "./model/client-config.js";
@@ -50,6 +50,8 @@ export class Metaflow extends Construct {
   public readonly clientConfig: k8s.KubeConfigMap;
   /** The UI: backend and static UI. */
   public readonly ui: MetaflowUi;
+  /** The UI's Deployments, for the platform layer to wait for (the HelmRelease does not cover them). */
+  public readonly healthChecks: readonly KustomizationHealthCheck[];
 
   public constructor(scope: Construct, id: string, props: MetaflowProps) {
     super(scope, id);
@@ -71,5 +73,11 @@ export class Metaflow extends Construct {
       data: { "config.json": `${JSON.stringify(metaflowClientConfig(props.metaflow, props.argo, props.podLabels), null, 2)}\n` },
     });
     this.ui = new MetaflowUi(this, "ui", { metaflow: props.metaflow, values: props.values ?? [], podLabels: props.podLabels });
+    this.healthChecks = [this.ui.backend, this.ui.staticUi].map((deployment) => ({
+      apiVersion: deployment.apiVersion,
+      kind: deployment.kind,
+      name: deployment.name,
+      namespace: props.metaflow.namespace,
+    }));
   }
 }

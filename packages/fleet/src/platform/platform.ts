@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import type { HelmReleaseFor } from "@flotilla/flux";
+import type { HelmReleaseFor, KustomizationHealthCheck } from "@flotilla/flux";
 import type * as z from "zod";
 import type { PlatformIdentityRequirement } from "../platform-types.js";
 import type { PlatformWorkloads } from "../platform-workloads.js";
@@ -59,6 +59,12 @@ export interface PlatformSpecDefinition<Spec extends PlatformSpecBase, Parsed> {
 /** What a platform's `render` returns: its HelmRelease (health-checked by its layer; automated image values are set into it). */
 export interface PlatformRelease {
   readonly release: HelmReleaseFor;
+  /**
+   * More objects its layer waits for: workloads the platform renders itself (e.g. Metaflow's UI
+   * Deployments), which the HelmRelease's own health check does not cover.
+   * @default - none
+   */
+  readonly healthChecks?: readonly KustomizationHealthCheck[];
 }
 
 /** What `render` gets from the cluster. */
