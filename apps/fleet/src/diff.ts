@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { addRenderedChanges, checkKustomizationFiles, DEFAULT_BASE_REFS, formatProblem, DiffInputError, diffTrees, formatJson, formatMarkdown, formatText, GITHUB_COMMENT_LIMIT, GitError, loadDiffInput } from "@flotilla/review";
 import { archiveRegistry, checkTools, renderClusterReleases } from "@flotilla/helm";
 import { EXIT } from "./cli/exit-codes.js";
+import { recordedKubernetesVersion } from "./helm/recorded-kubernetes-version.js";
 import { archivesAt } from "./helm/side-archives.js";
 import { vendoredChartDirs } from "./review/chart-dirs.js";
 import { filesWithin, selectTreeClusters } from "./review/cluster-scope.js";
@@ -98,9 +99,12 @@ async function run(options: DiffCliOptions): Promise<number> {
     const { DiskRenderCache } = await import("./helm/disk-render-cache.js");
     const { baseApiVersionsFor } = await import("./helm/fleet-renders.js");
     const cache = new DiskRenderCache(cacheDir);
-    await addRenderedChanges(report, input, (side, _cluster, objects) =>
-      renderClusterReleases(objects, { archives: archives[side], kubeVersion: DEFAULT_KUBERNETES_VERSION, baseApiVersions: baseApiVersionsFor(objects), helm: tools.helm!, kubectl: tools.kubectl!, cache }),
-    );
+    // Each side for the Kubernetes version its tree records (a side from before flotilla recorded
+    // it: the other side's, else the default).
+    await addRenderedChanges(report, input, (side, _cluster, objects, otherSide) => {
+      const kubeVersion = recordedKubernetesVersion(objects) ?? recordedKubernetesVersion(otherSide) ?? DEFAULT_KUBERNETES_VERSION;
+      return renderClusterReleases(objects, { archives: archives[side], kubeVersion, baseApiVersions: baseApiVersionsFor(objects, kubeVersion), helm: tools.helm!, kubectl: tools.kubectl!, cache });
+    });
   }
   for (const note of report.notes) console.error(`diff: left out ${note}`);
   const color = options.color ?? (process.stdout.isTTY === true && options.output === undefined && !process.env.NO_COLOR);

@@ -1,8 +1,8 @@
 import { Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-28";
 import type { Construct } from "constructs";
-import { GitRepositorySource } from "@flotilla/flux";
-import { type ClusterSpec, NO_PLATFORMS, type PlatformRegistry } from "@flotilla/fleet";
+import { GitRepositorySource, HelmReleaseFor } from "@flotilla/flux";
+import { type ClusterSpec, KUBERNETES_VERSION_ANNOTATION, NO_PLATFORMS, type PlatformRegistry } from "@flotilla/fleet";
 import {
   type ClusterIdentityPlan,
   type IdentityOutputs,
@@ -132,6 +132,9 @@ export class ClusterChart extends Chart {
     });
     // Last: the Alerts list the namespaces of every HelmRelease rendered above.
     renderNotifications(this, this.infrastructure, spec);
+    for (const release of this.node.findAll()) {
+      if (release instanceof HelmReleaseFor) release.apiObject.metadata.addAnnotation(KUBERNETES_VERSION_ANNOTATION, spec.kubernetesVersion);
+    }
   }
 
   /** The layers in the order Flux applies them. */

@@ -6,7 +6,7 @@
 import { App } from "cdk8s";
 import { Construct } from "constructs";
 import { describe, expect, it } from "vitest";
-import { type AnyPlatform, type ClusterSpec, clusterSpecSchemaFor, definePlatforms } from "@flotilla/fleet";
+import { type AnyPlatform, type ClusterSpec, clusterSpecSchemaFor, DEFAULT_KUBERNETES_VERSION, definePlatforms, KUBERNETES_VERSION_ANNOTATION } from "@flotilla/fleet";
 import { checkedString, strictObject } from "@flotilla/fleet/platform";
 import { DEFAULT_FLUX_NAMESPACE, HelmReleaseFor, HelmRepositorySource } from "@flotilla/flux";
 import { type IdentityOutputs, planClusterIdentities } from "@flotilla/workload-identity";
@@ -54,8 +54,9 @@ const dependent = testPlatform("dependent", {
 });
 const REGISTRY = definePlatforms([base, dependent]);
 
-function spec(platforms: Record<string, unknown>): ClusterSpec {
+function spec(platforms: Record<string, unknown>, extra: Record<string, unknown> = {}): ClusterSpec {
   return clusterSpecSchemaFor(REGISTRY).parse({
+    ...extra,
     name: "dev",
     azure: {
       tenantId: TENANT,
@@ -80,7 +81,7 @@ function chartOf(cluster: ClusterSpec, platforms = REGISTRY): ClusterChart {
   return new ClusterChart(new App(), cluster, { platforms, identities: { plan, outputs } });
 }
 
-type Json = { kind: string; metadata: { name: string }; spec: Record<string, unknown> };
+type Json = { kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec: Record<string, unknown> };
 
 describe("ClusterChart over the registered platforms", () => {
   it("one layer per enabled platform in registry order; a required platform's layer comes first; contributions reach their target", () => {
@@ -103,5 +104,14 @@ describe("ClusterChart over the registered platforms", () => {
     const registry = definePlatforms([base, stray]);
     const strayOnly = clusterSpecSchemaFor(registry).parse({ ...spec({}), platforms: { stray: {} } });
     expect(() => chartOf(strayOnly, registry)).toThrow(/platforms\.stray contributes to platforms\.base, which the cluster does not enable/);
+  });
+
+  it("every HelmRelease records the cluster's Kubernetes version (what its chart is rendered for)", () => {
+    for (const [extra, version] of [[{}, DEFAULT_KUBERNETES_VERSION], [{ kubernetesVersion: "1.35" }, "1.35"]] as const) {
+      const objects = clusterDocuments(chartOf(spec({ dependent: {}, base: {} }, extra))).documents.map((document) => document.object as Json);
+      const releases = objects.filter((object) => object.kind === "HelmRelease");
+      expect(releases.map((release) => release.metadata.name)).toEqual(["base", "dependent"]);
+      for (const release of releases) expect(release.metadata.annotations).toEqual({ [KUBERNETES_VERSION_ANNOTATION]: version });
+    }
   });
 });

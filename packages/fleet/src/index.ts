@@ -66,7 +66,7 @@ export type {
   SelfHostedKarpenterSpecInput,
 } from "./node-pool-types.js";
 export { CLUSTER_NAME_MAX_LENGTH, RESERVED_NAMESPACES } from "./validators/dns-label.js";
-export { DEFAULT_KUBERNETES_VERSION, MIN_KUBERNETES_MINOR } from "./validators/kubernetes-version.js";
+export { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSION_ANNOTATION, MIN_KUBERNETES_MINOR } from "./validators/kubernetes-version.js";
 export { ACCEPTED_GIT_URL_FORMS, type GitRepositoryUrl, parseGitUrl } from "./validators/git-url.js";
 export type * from "./flux-azure-types.js";
 export { FLUX_NAMESPACE, GIT_SECRET_KEYS, NOTIFICATION_SECRET_KEY } from "./flux-azure-schema.js";

@@ -50,23 +50,17 @@ export async function renderFleetReleases(clusters: readonly ClusterObjects[], o
   if (problems.length > 0) return { ok: false, toolProblems: problems };
   const cache = options.cache === false ? undefined : new DiskRenderCache(options.cacheDir);
   const archives = archiveRegistry(options.archives);
-  const flux = apiVersionsOfCrds(readCrds(fluxCrdsJsonFile()));
-  let karpenter: string[] | undefined;
   // One queue for the fleet: a cluster's releases and the next cluster's run side by side.
   const limit = pLimit(options.concurrency ?? 4);
   await Promise.all(
     withReleases.map(async (cluster) => {
-      const usesKarpenter = cluster.objects.some((object) => /^karpenter\.(sh|azure\.com)\//.test(String((object as { apiVersion?: unknown })?.apiVersion)));
-      if (usesKarpenter) karpenter ??= apiVersionsOfCrds(readCrds(karpenterCrdsJsonFile()));
+      const kubernetesVersion = cluster.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
       renders.set(
         cluster.cluster,
         await renderClusterReleases(cluster.objects, {
           archives,
-          kubeVersion: cluster.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
-          // Kubernetes' own group/version/Kind entries too, as discovery gives helm-controller: Helm's
-          // defaults have only group/versions, so `.Capabilities.APIVersions.Has "apiextensions.k8s.io/v1/CustomResourceDefinition"`
-          // (flyte-core's CRD template) would be false and the chart would render a v1beta1 CRD.
-          baseApiVersions: [...kubernetesApiVersions(cluster.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION), ...flux, ...(usesKarpenter ? karpenter! : [])],
+          kubeVersion: kubernetesVersion,
+          baseApiVersions: baseApiVersionsFor(cluster.objects, kubernetesVersion),
           helm: tools.helm as Tool,
           kubectl: tools.kubectl as Tool,
           ...(cache ? { cache } : {}),
@@ -80,12 +74,23 @@ export async function renderFleetReleases(clusters: readonly ClusterObjects[], o
   return { ok: true, renders, stats: { releases: all.length, cached: all.filter((render) => render.result.cached).length } };
 }
 
-/** The API versions every cluster has (the vendored Flux CRDs), plus Karpenter's where the objects use it. */
-export function baseApiVersionsFor(objects: readonly unknown[]): string[] {
-  const flux = apiVersionsOfCrds(readCrds(fluxCrdsJsonFile()));
+/**
+ * What Helm's `--api-versions` starts from for a cluster of `kubernetesVersion` running `objects`:
+ * Kubernetes' own group/version/Kind entries, as discovery gives helm-controller (Helm's defaults
+ * have only group/versions, so `.Capabilities.APIVersions.Has "apiextensions.k8s.io/v1/CustomResourceDefinition"`,
+ * flyte-core's CRD template, would be false and the chart would render a v1beta1 CRD), the
+ * vendored Flux CRDs, and Karpenter's where the objects use it.
+ */
+export function baseApiVersionsFor(objects: readonly unknown[], kubernetesVersion: string): string[] {
   const usesKarpenter = objects.some((object) => /^karpenter\.(sh|azure\.com)\//.test(String((object as { apiVersion?: unknown })?.apiVersion)));
-  return usesKarpenter ? [...flux, ...apiVersionsOfCrds(readCrds(karpenterCrdsJsonFile()))] : flux;
+  fluxApiVersions ??= apiVersionsOfCrds(readCrds(fluxCrdsJsonFile()));
+  if (usesKarpenter) karpenterApiVersions ??= apiVersionsOfCrds(readCrds(karpenterCrdsJsonFile()));
+  return [...kubernetesApiVersions(kubernetesVersion), ...fluxApiVersions, ...(usesKarpenter ? karpenterApiVersions! : [])];
 }
+
+/** The vendored CRDs' API versions, each read on first use. */
+let fluxApiVersions: string[] | undefined;
+let karpenterApiVersions: string[] | undefined;
 
 /** The vendored Flux and Karpenter CRDs: every cluster has them (their list types count for server-side apply). */
 export function vendoredCrds(): KubeObject[] {

@@ -8,6 +8,13 @@ import { showString } from "../describe-value.js";
  */
 export const DEFAULT_KUBERNETES_VERSION = "1.34";
 
+/**
+ * The annotation synth puts on every HelmRelease: the cluster's `kubernetesVersion`, which Helm
+ * renders the chart for (`--kube-version`). The tree records it so that a review (`diff`) renders
+ * each side of a change for the version that side runs, and an upgrade shows in the diff.
+ */
+export const KUBERNETES_VERSION_ANNOTATION = "flotilla.dev/kubernetes-version";
+
 /** The oldest minor Flux 2.9 runs on. */
 export const MIN_KUBERNETES_MINOR = 34;
 

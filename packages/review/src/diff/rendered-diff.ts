@@ -5,8 +5,11 @@ import type { DiffInput } from "./diff-trees.js";
 import { fieldChanges } from "./field-changes.js";
 import type { DiffReport, RenderedObjectDiff } from "./types.js";
 
-/** Renders a cluster's HelmReleases on one side of the diff (with that side's chart archives). */
-export type SideRenderer = (side: "base" | "head", cluster: string, objects: readonly unknown[]) => Promise<readonly ReleaseRender[]>;
+/**
+ * Renders a cluster's HelmReleases on one side of the diff (with that side's chart archives);
+ * `otherSide` is the cluster's objects on the other side (what a side that lacks a setting may fall back on).
+ */
+export type SideRenderer = (side: "base" | "head", cluster: string, objects: readonly unknown[], otherSide: readonly unknown[]) => Promise<readonly ReleaseRender[]>;
 
 /**
  * Adds to every added, removed or changed HelmRelease of the report the change to the objects it
@@ -18,10 +21,11 @@ export async function addRenderedChanges(report: DiffReport, input: DiffInput, r
   for (const cluster of report.clusters) {
     const releases = cluster.groups.flatMap((group) => group.objects).filter((object) => object.kind === "HelmRelease" && object.apiVersion.startsWith("helm.toolkit.fluxcd.io/"));
     if (releases.length === 0) continue;
+    const sides = { base: objectsOf(input.base.files, cluster.name), head: objectsOf(input.head.files, cluster.name) };
     const [base, head] = await Promise.all(
       (["base", "head"] as const).map(async (side) => {
-        const objects = objectsOf(side === "base" ? input.base.files : input.head.files, cluster.name);
-        return objects.length === 0 ? [] : render(side, cluster.name, objects);
+        const objects = sides[side];
+        return objects.length === 0 ? [] : render(side, cluster.name, objects, sides[side === "base" ? "head" : "base"]);
       }),
     );
     for (const release of releases) {
