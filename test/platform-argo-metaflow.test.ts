@@ -60,7 +60,7 @@ async function checkerFor(chart: string, version: string) {
 describe("platforms.argoWorkflows", () => {
   it("renders the 0.47.5 chart (Argo v3.7) with Blob artifacts by SDK credentials, workload identity and the PostgreSQL archive", async () => {
     const cluster = spec({ argoWorkflows: ARGO });
-    expect(cluster.secrets).toEqual([{ namespace: "argo", name: "argo-db", keys: ["password", "username"] }]);
+    expect(cluster.secrets).toEqual([{ namespace: "argo", name: "argo-db", keys: ["password", "username"], origin: "platforms.argoWorkflows.database" }]);
     const { find, plan } = render(cluster);
     const release = find("HelmRelease", "argo-workflows")!.object;
     expect(release.spec.chart.spec).toMatchObject({ chart: "argo-workflows", version: "0.47.5" });

@@ -79,7 +79,7 @@ describe("platforms.flyte", () => {
       domains: ["development", "staging", "production"],
     });
     expect(renderedNamespaces(cluster)).toContain("flyte");
-    expect(cluster.secrets).toEqual([{ namespace: "flyte", name: "flyte-db", keys: ["pass.txt"] }]);
+    expect(cluster.secrets).toEqual([{ namespace: "flyte", name: "flyte-db", keys: ["pass.txt"], origin: "platforms.flyte.database" }]);
   });
 
   it("needs sops recipients and reports unknown fields with their path", () => {

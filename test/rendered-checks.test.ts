@@ -24,13 +24,13 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 let cacheDir: string;
 let tree: KubeObject[];
-let fleet: Extract<Awaited<ReturnType<typeof loadFleetInputs>>, { ok: true }>;
+let fleet: Awaited<ReturnType<typeof loadFleetInputs>>;
 let archives: ReturnType<typeof readVendoredArchives>;
 
 beforeAll(async () => {
   cacheDir = await mkdtemp(join(tmpdir(), "flotilla-rendered-checks-"));
   const loaded = await loadFleetInputs(fleetLocations({}).fleet, fleetLocations({}).identityOutputs);
-  if (!loaded.ok) throw new Error("the example fleet does not load");
+  if (loaded.problems.length > 0) throw new Error(`the example fleet does not load: ${JSON.stringify(loaded.problems)}`);
   fleet = loaded;
   expect(fleet.clusters.map(({ spec }) => spec.name)).toEqual(["dev", "prod"]);
   archives = readVendoredArchives(await vendoredChartDirs(repoRoot));

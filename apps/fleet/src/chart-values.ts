@@ -1,5 +1,5 @@
 import type { FleetProblem } from "@flotilla/fleet";
-import type { ClusterDocuments } from "@flotilla/render";
+import { type ClusterDocuments, describeObject, isKubeObject } from "@flotilla/render";
 import type { ChartValuesRegistry, Manifest } from "@flotilla/review/charts";
 import { vendoredChartDirs } from "./review/chart-dirs.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
@@ -26,7 +26,8 @@ export function vendoredChartValues(chartDirs?: readonly string[], cacheDir?: st
  * version's vendored archive (`packages/*\/charts/<chart>-<version>.tgz`, with the package's
  * `<chart>-<version>.free-form.yaml`): the same
  * checker as `pnpm validate`. Helm ignores unknown keys, so a typo would otherwise deploy silently.
- * Each problem names the cluster file, the HelmRelease, the value path and the nearest valid key.
+ * Each problem names the cluster file, the setting that renders the release (when known), the
+ * HelmRelease, the value path and the nearest valid key.
  */
 export async function checkRenderedChartValues(clusters: readonly ClusterDocuments[], charts: () => Promise<ChartValuesRegistry>): Promise<FleetProblem[]> {
   if (!clusters.some((cluster) => cluster.documents.some((document) => (document.object as { kind?: unknown }).kind === "HelmRelease"))) return [];
@@ -46,8 +47,15 @@ export async function checkRenderedChartValues(clusters: readonly ClusterDocumen
         generated: true,
       }),
     );
+    // A release's problem is the setting's that renders it (`platforms.flyte`), which the user wrote.
+    const origins = new Map(cluster.documents.flatMap((document) => (document.origin === undefined || !isKubeObject(document.object) ? [] : [[describeObject(document.object), document.origin] as const])));
     for (const problem of checkChartValues({ manifests }, registry)) {
-      problems.push({ file: cluster.source, path: `${problem.object} ${problem.path}`, message: problem.message });
+      const origin = origins.get(problem.object);
+      problems.push(
+        origin === undefined
+          ? { file: cluster.source, path: `${problem.object} ${problem.path}`, message: problem.message }
+          : { file: cluster.source, path: origin, message: `${problem.object} ${problem.path}: ${problem.message}` },
+      );
     }
   }
   return problems;

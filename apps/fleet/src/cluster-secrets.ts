@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type FleetProblem, type LoadedCluster, secretNamespaces, secretPathSegments } from "@flotilla/fleet";
+import { type FleetProblem, type LoadedCluster, secretNamespaces, secretPathSegments, type SecretRef } from "@flotilla/fleet";
 import { inspectEncryptedSecret, type SecretFileInfo } from "@flotilla/sops";
 import { readDirIfExists } from "./read-if-exists.js";
 import { recipientMismatch } from "./recipients.js";
@@ -43,26 +43,39 @@ function setCommand(cluster: string, namespace: string, name: string, keys: read
   return `pnpm secret set ${cluster} ${namespace}/${name} ${sources.join(" ")}`;
 }
 
+/** The Secret as problems name it: with the platform setting that reads it when the cluster file does not list it. */
+function readBy(secret: SecretRef): string {
+  return `Secret ${secret.namespace}/${secret.name}${secret.origin === undefined ? "" : ` (read by ${secret.origin.split(".").slice(0, 2).join(".")})`}`;
+}
+
 /**
  * Reads and checks every cluster's encrypted Secrets without decrypting them: each file must be
  * a SOPS-encrypted Secret (see `inspectEncryptedSecret`) whose name and namespace match its path,
  * in a namespace the cluster renders, encrypted for exactly the cluster's recipients (a file
  * encrypted for another cluster's recipients is named as such); every Secret the spec lists in
  * `secrets` must exist with its keys. Anything else in the directory (a plaintext file, a
- * directory of an unknown cluster) is a problem too. Only the secrets of `clusters` are read;
- * `fleet` (every cluster, when `clusters` is a `--cluster` selection) decides which directories
- * belong to a cluster and whose recipients a misplaced file has.
+ * directory of a cluster not in the fleet) is a problem too. Only the secrets of `clusters` are
+ * read; `fleet` (every cluster that loaded, when `clusters` is a `--cluster` selection) decides
+ * which directories belong to a cluster and whose recipients a misplaced file has; `rejected`
+ * names clusters of the fleet whose files have problems (their secrets are not checked, nor
+ * reported as foreign).
  */
-export async function readClusterSecrets(location: SecretsLocation, clusters: readonly LoadedCluster[], fleet: readonly LoadedCluster[] = clusters): Promise<ClusterSecrets> {
+export async function readClusterSecrets(
+  location: SecretsLocation,
+  clusters: readonly LoadedCluster[],
+  fleet: readonly LoadedCluster[] = clusters,
+  rejected: readonly string[] = [],
+): Promise<ClusterSecrets> {
   const result: ClusterSecrets = { files: new Map(), problems: [] };
   const byName = new Map(fleet.map((cluster) => [cluster.spec.name, cluster]));
+  const inFleet = new Set([...byName.keys(), ...rejected]);
   const report = (path: string, message: string, field = "") => result.problems.push({ file: location.displayName(path), path: field, message });
 
   for (const top of await entries(location.dir)) {
     const path = join(location.dir, top.name);
     if (top.name === "README.md") continue;
     if (!top.isDirectory) report(path, `unexpected file: secrets live in ${location.displayName(join(location.dir, "<cluster>", "<namespace>", "<name>.sops.yaml"))}`);
-    else if (!byName.has(top.name)) report(path, `secrets of cluster "${top.name}", which is not in the fleet (${[...byName.keys()].sort().join(", ") || "no clusters"}); move or delete them`);
+    else if (!inFleet.has(top.name)) report(path, `secrets of cluster "${top.name}", which is not in the fleet (${[...inFleet].sort().join(", ") || "no clusters"}); move or delete them`);
   }
 
   for (const { file: clusterFile, spec } of clusters) {
@@ -125,8 +138,8 @@ export async function readClusterSecrets(location: SecretsLocation, clusters: re
         if (!exists) {
           result.problems.push({
             file: clusterFile,
-            path: `secrets[${i}]`,
-            message: `Secret ${secret.namespace}/${secret.name} is required but ${location.displayName(path)} does not exist; create it with \`${setCommand(spec.name, secret.namespace, secret.name, secret.keys)}\``,
+            path: secret.origin ?? `secrets[${i}]`,
+            message: `${readBy(secret)} is required but ${location.displayName(path)} does not exist; create it with \`${setCommand(spec.name, secret.namespace, secret.name, secret.keys)}\``,
           });
         }
         return;
@@ -136,8 +149,8 @@ export async function readClusterSecrets(location: SecretsLocation, clusters: re
       if (absent.length > 0) {
         result.problems.push({
           file: clusterFile,
-          path: `secrets[${i}].keys`,
-          message: `Secret ${secret.namespace}/${secret.name} has no key ${absent.map((key) => JSON.stringify(key)).join(", ")} (it has ${[...keys].map((key) => JSON.stringify(key)).join(", ") || "none"}); add ${absent.length > 1 ? "them" : "it"} (the other keys are kept) with \`${setCommand(spec.name, secret.namespace, secret.name, absent)}\``,
+          path: secret.origin ?? `secrets[${i}].keys`,
+          message: `${readBy(secret)} has no key ${absent.map((key) => JSON.stringify(key)).join(", ")} (it has ${[...keys].map((key) => JSON.stringify(key)).join(", ") || "none"}); add ${absent.length > 1 ? "them" : "it"} (the other keys are kept) with \`${setCommand(spec.name, secret.namespace, secret.name, absent)}\``,
         });
       }
     });

@@ -1,30 +1,36 @@
-import { importClusterModules, loadFleet, selectClusters, type FleetLocation, type FleetProblem, type LoadedCluster, type PlatformRegistry } from "@flotilla/fleet";
+import { importClusterModules, loadFleet, selectClusters, splitClusterFile, type FleetLocation, type FleetProblem, type LoadedCluster, type PlatformRegistry } from "@flotilla/fleet";
 import { PLATFORMS } from "@flotilla/platforms";
-import { type ClusterIdentityPlan, type IdentityOutputs, planIdentities } from "@flotilla/workload-identity";
+import { type ClusterIdentityPlan, type IdentityOutputs, planClusterIdentities } from "@flotilla/workload-identity";
 import { UsageError } from "./cli/usage-error.js";
 import { type IdentityOutputsLocation, readIdentityOutputs } from "./identity-outputs.js";
 
-/** The fleet as synth and validate read it: clusters, identity plan, identity outputs. */
-export type FleetInputs =
-  | { ok: false; problems: FleetProblem[] }
-  | {
-      ok: true;
-      /** The selected clusters, sorted by name. */
-      clusters: LoadedCluster[];
-      /** Every cluster of the fleet (more than `clusters` with a selection). */
-      fleet: LoadedCluster[];
-      /** One plan per cluster, by name. */
-      plans: Map<string, ClusterIdentityPlan>;
-      /** By cluster; a cluster whose outputs have problems has no entry. */
-      outputs: Map<string, IdentityOutputs>;
-      /** Problems with identity outputs files (missing, stale, unreadable). */
-      problems: FleetProblem[];
-    };
+/**
+ * The fleet as synth and validate read it: clusters, identity plan, identity outputs, and every
+ * problem of each. A cluster with a problem at one step is left out of the steps that need what
+ * that step gives (a cluster file that does not load has no plan; a plan with problems has no
+ * outputs), so the others are still checked and one run reports every problem.
+ */
+export interface FleetInputs {
+  /** Whether every cluster file loaded: `fleet` is the whole fleet. */
+  complete: boolean;
+  /** The selected clusters (`--cluster`; all by default) whose files loaded, sorted by name. */
+  clusters: LoadedCluster[];
+  /** Every cluster whose file loaded (more than `clusters` with a selection). */
+  fleet: LoadedCluster[];
+  /** The names of the clusters whose files did not load (from the file's `name` and the file name). */
+  rejected: string[];
+  /** One plan per cluster of `clusters` whose identities have no problem, by name. */
+  plans: Map<string, ClusterIdentityPlan>;
+  /** By cluster of `plans`; a cluster whose outputs have problems has no entry. */
+  outputs: Map<string, IdentityOutputs>;
+  /** Every problem: cluster files (all of them), identity plans and outputs files (missing, stale, unreadable) of `clusters`. */
+  problems: FleetProblem[];
+}
 
 /**
- * Imports and validates the cluster modules, derives the identity plan (the single source of both
- * the Azure side and the ServiceAccounts) and reads the identity outputs. Fleet and plan problems
- * stop it before any outputs file is read. `platforms` is the registry (default: flotilla's).
+ * Imports and validates the cluster modules, derives each selected cluster's identity plan (the
+ * single source of both the Azure side and the ServiceAccounts) and reads the identity outputs of
+ * the planned clusters. `platforms` is the registry (default: flotilla's).
  *
  * Every cluster file is loaded and checked (names, git paths and issuers are unique across the
  * fleet); the plan and outputs are those of the `selected` clusters (`--cluster`; all when empty).
@@ -38,21 +44,19 @@ export async function loadFleetInputs(
 ): Promise<FleetInputs> {
   const imported = await importClusterModules(fleet);
   const loaded = loadFleet(imported.modules, platforms);
-  const fleetProblems = [...imported.problems, ...(loaded.ok ? [] : loaded.problems)];
-  if (!loaded.ok || fleetProblems.length > 0) return { ok: false, problems: fleetProblems };
-  const selection = selectClusters(loaded.clusters.map((cluster) => cluster.spec.name), selected);
+  const problems = [...imported.problems, ...(loaded.ok ? [] : loaded.problems)];
+  const rejected = [...new Set([...(loaded.ok ? [] : loaded.rejected), ...imported.problems.map((problem) => splitClusterFile(problem.file).stem)])].sort();
+  const selection = selectClusters([...new Set([...loaded.clusters.map((cluster) => cluster.spec.name), ...rejected])], selected);
   if (!selection.ok) throw new UsageError(selection.message);
   const clusters = loaded.clusters.filter((cluster) => selection.names.includes(cluster.spec.name));
 
-  const fileOf = new Map(clusters.map((cluster) => [cluster.spec.name, cluster.file]));
-  const identities = planIdentities(
-    clusters.map((cluster) => cluster.spec),
-    platforms,
-  );
-  if (identities.problems.length > 0) {
-    return { ok: false, problems: identities.problems.map(({ cluster, path, message }) => ({ file: fileOf.get(cluster) ?? cluster, path, message })) };
+  const plans = new Map<string, ClusterIdentityPlan>();
+  for (const { file, spec } of clusters) {
+    const planned = planClusterIdentities(spec, platforms);
+    if (planned.problems.length === 0) plans.set(spec.name, planned.plan);
+    else problems.push(...planned.problems.map(({ path, message }) => ({ file, path, message })));
   }
-  const outputs = await readIdentityOutputs(identityOutputs, identities.plan.clusters);
-  const plans = new Map(identities.plan.clusters.map((plan) => [plan.cluster, plan]));
-  return { ok: true, clusters, fleet: loaded.clusters, plans, outputs: outputs.outputs, problems: outputs.problems };
+  const outputs = await readIdentityOutputs(identityOutputs, [...plans.values()]);
+  problems.push(...outputs.problems);
+  return { complete: loaded.ok && imported.problems.length === 0, clusters, fleet: loaded.clusters, rejected, plans, outputs: outputs.outputs, problems };
 }

@@ -25,17 +25,19 @@ export function expectedImages(cluster: LoadedCluster): ExpectedImage[] {
 /**
  * Reads and checks `<dir>/<cluster>/images.yaml` of every cluster that automates images (see
  * `checkImageTagsFile`); the file is required for those clusters and must not exist for the
- * others, nor for clusters that are not in the fleet (`fleet`: every cluster, when `clusters` is a
- * `--cluster` selection). Returns the current image of each automated image by cluster and image name.
+ * others, nor for clusters that are not in the fleet (`fleet`: every cluster that loaded, when
+ * `clusters` is a `--cluster` selection; `rejected`: clusters of the fleet whose files have
+ * problems, not checked). Returns the current image of each automated image by cluster and image name.
  */
 export async function readImageTags(
   location: ImageTagsLocation,
   clusters: readonly LoadedCluster[],
   fleet: readonly LoadedCluster[] = clusters,
+  rejected: readonly string[] = [],
 ): Promise<{ tags: Map<string, Map<string, ImageRef>>; problems: FleetProblem[] }> {
   const tags = new Map<string, Map<string, ImageRef>>();
   const problems: FleetProblem[] = [];
-  const names = new Set(fleet.map((cluster) => cluster.spec.name));
+  const names = new Set([...fleet.map((cluster) => cluster.spec.name), ...rejected]);
   for (const entry of await clusterEntries(location.dir)) {
     if (!names.has(entry)) {
       problems.push({ file: location.displayName(join(location.dir, entry)), path: "", message: `image tags of "${entry}", which is not a cluster of the fleet (${[...names].sort().join(", ")}); delete it` });

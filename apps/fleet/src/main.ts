@@ -2,7 +2,7 @@ import { join, resolve } from "node:path";
 import { Command } from "commander";
 import { collectClusterNames, formatFleetProblems } from "@flotilla/fleet";
 import { LockBusyError } from "@flotilla/lock";
-import { hasChanges, TreeConflictError, type RenderProblem, type TreeChanges } from "@flotilla/render";
+import { hasChanges, TreeConflictError, type TreeChanges } from "@flotilla/render";
 import {
   CLUSTER_OPTION_HELP,
   FLEET_OPTION_HELP,
@@ -59,12 +59,8 @@ async function run(options: SynthCliOptions): Promise<number> {
       onLockWait: (holder) => console.error(`synth: waiting for ${shownOut}/, locked by ${holder}`),
     });
     switch (outcome.kind) {
-      case "invalid-fleet":
+      case "invalid":
         console.error(formatFleetProblems(outcome.problems));
-        console.error(`${shownOut}/ was not changed.`);
-        return EXIT.findings;
-      case "invalid-output":
-        console.error(formatRenderProblems(outcome.problems, shownOut));
         console.error(`${shownOut}/ was not changed.`);
         return EXIT.findings;
       case "checked":
@@ -115,11 +111,4 @@ function describeChanges(changes: TreeChanges, out: string): string {
   show("foreign", changes.conflicts);
   const counts = `${changes.drifted.length} drifted, ${changes.missing.length} missing, ${changes.stale.length} stale`;
   return `${counts}${changes.conflicts.length ? `, ${changes.conflicts.length} blocked by files flotilla did not write` : ""}:\n${lines.join("\n")}`;
-}
-
-function formatRenderProblems(problems: RenderProblem[], out: string): string {
-  const lines = problems.map((p) =>
-    [`cluster ${p.cluster}`, `${out}/${p.file}`, p.object, p.path, p.message].filter(Boolean).join(": "),
-  );
-  return `${lines.join("\n")}\n${problems.length} problem(s) in the rendered output.`;
 }

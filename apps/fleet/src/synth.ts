@@ -28,7 +28,7 @@ import { imageTagsRepoPath } from "./image-tags-repo-path.js";
 import { resolveImageValues } from "./image-values.js";
 import { bundleId } from "./bundle-id.js";
 import { cachedValidator, fingerprintOf, RenderCache } from "./render-cache.js";
-import { repoRoot } from "./repo-paths.js";
+import { displayPath, repoRoot } from "./repo-paths.js";
 import { clusterSchemaValidators, createSchemaValidator, schemaValidatorFiles } from "./schema-validator.js";
 import type { IdentityOutputsLocation } from "./identity-outputs.js";
 import { type ClusterSecretFile, readClusterSecrets, type SecretsLocation } from "./cluster-secrets.js";
@@ -84,68 +84,95 @@ export interface SynthOptions {
 }
 
 export type SynthOutcome =
-  | { kind: "invalid-fleet"; problems: FleetProblem[] }
-  | { kind: "invalid-output"; problems: RenderProblem[] }
+  | { kind: "invalid"; problems: FleetProblem[] }
   | { kind: "checked" | "written"; changes: TreeChanges; clusters: string[] };
 
 /**
- * Loads the fleet, plans its identities, reads their outputs, renders every cluster, validates
- * the result and writes (or checks) the tree. Any problem before writing leaves the tree as it was.
+ * Loads the fleet, plans its identities, reads their outputs, secrets and image tags, renders
+ * every cluster, validates the result and writes (or checks) the tree. Every step runs on what
+ * it can (a cluster is left out only of the steps that need an input of it that has problems),
+ * so one run reports every problem of every cluster; any problem leaves the tree as it was.
  */
 export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   // The identity plan is the single source of both sides: bootstrap creates its credentials,
   // synth renders its ServiceAccounts (and validate checks them).
   const platforms = options.platforms ?? PLATFORMS;
   const fleet = await loadFleetInputs(options.fleet, options.identityOutputs, platforms, options.clusters);
-  if (!fleet.ok || fleet.problems.length > 0) return { kind: "invalid-fleet", problems: fleet.problems };
-  const { plans, outputs } = fleet;
+  const problems: FleetProblem[] = [...fleet.problems];
+  const { clusters, plans, outputs } = fleet;
   // Encrypted secrets are checked without any key and placed byte for byte.
-  const secrets = await readClusterSecrets(options.secrets, fleet.clusters, fleet.fleet);
-  if (secrets.problems.length > 0) return { kind: "invalid-fleet", problems: secrets.problems };
+  const secrets = await readClusterSecrets(options.secrets, clusters, fleet.fleet, fleet.rejected);
+  problems.push(...secrets.problems);
   // Automated images: their current tags (which Flux updates) go into the platforms' values,
   // shaped after the chart's values at each path.
   const charts = vendoredChartValues(options.chartDirs);
-  const images = await readImageTags(options.images, fleet.clusters, fleet.fleet);
-  const automates = fleet.clusters.some((cluster) => automatedImages(cluster.spec).length > 0);
+  const images = await readImageTags(options.images, clusters, fleet.fleet, fleet.rejected);
+  const automates = clusters.some((cluster) => automatedImages(cluster.spec).length > 0);
   const imageValues = automates
-    ? resolveImageValues(fleet.clusters, images.tags, await charts(), platforms)
+    ? resolveImageValues(clusters, images.tags, await charts(), platforms)
     : { values: new Map<string, PlatformValue[]>(), problems: [] };
   // Flux's ImageUpdateAutomation updates the directory synth reads (its update.path).
   const tagsPath = imageTagsRepoPath(options.images);
-  const pathProblems = automates && "problem" in tagsPath ? [tagsPath.problem] : [];
-  const imageProblems = [...pathProblems, ...images.problems, ...imageValues.problems];
-  if (imageProblems.length > 0) return { kind: "invalid-fleet", problems: imageProblems };
+  if (automates && "problem" in tagsPath) problems.push(tagsPath.problem);
+  problems.push(...images.problems, ...imageValues.problems);
 
   // git.path is where Flux looks for the cluster's tree: it must be where synth writes it.
-  const gitPathProblems = misplacedGitPaths(fleet.clusters, options.outDir);
-  if (gitPathProblems.length > 0) return { kind: "invalid-fleet", problems: gitPathProblems };
+  problems.push(...misplacedGitPaths(clusters, options.outDir));
 
-  const rendered = renderClusters(fleet.clusters, options.outDir, platforms, {
-    identitiesOf: (cluster) => ({ plan: plans.get(cluster)!, outputs: outputs.get(cluster)! }),
+  // Every planned cluster is rendered, so that its values and schemas are checked in this run too.
+  // One whose identity outputs have problems gets stand-in client IDs, and one whose image tags
+  // directory has a problem a stand-in path: only ever checked, as a run with problems writes nothing.
+  const planned = clusters.filter((cluster) => plans.has(cluster.spec.name));
+  const rendered = renderClusters(planned, options.outDir, platforms, {
+    identitiesOf: (cluster) => {
+      const plan = plans.get(cluster)!;
+      return { plan, outputs: outputs.get(cluster) ?? standInOutputs(plan) };
+    },
     secretsOf: (cluster) => secrets.files.get(cluster) ?? [],
     valuesOf: (cluster) => imageValues.values.get(cluster) ?? [],
-    imageTagsPathOf: (cluster) => ("path" in tagsPath ? `${tagsPath.path}/${cluster}` : undefined),
+    imageTagsPathOf: (cluster) => `${"path" in tagsPath ? tagsPath.path : "./images"}/${cluster}`,
   });
-  if (rendered.problems.length > 0) return { kind: "invalid-fleet", problems: rendered.problems };
+  problems.push(...rendered.problems);
   // Helm ignores unknown values: every key a HelmRelease sets must exist in its chart's values.yaml.
-  const valueProblems = await checkRenderedChartValues(rendered.clusters, charts);
-  if (valueProblems.length > 0) return { kind: "invalid-fleet", problems: valueProblems };
+  problems.push(...(await checkRenderedChartValues(rendered.clusters, charts)));
 
-  const versions = new Map(fleet.clusters.map(({ spec }) => [spec.name, schemaVersionOf(spec.kubernetesVersion) ?? spec.kubernetesVersion]));
+  const versions = new Map(planned.map(({ spec }) => [spec.name, schemaVersionOf(spec.kubernetesVersion) ?? spec.kubernetesVersion]));
   const { validator, serialize, saveCache } = await planningTools(rendered.clusters, versions, options);
   const plan = planTree(rendered.clusters, validator, serialize);
   await saveCache();
-  if (plan.problems.length > 0) return { kind: "invalid-output", problems: plan.problems };
+  problems.push(...plan.problems.map((problem) => outputProblem(problem, rendered.clusters, options.outDir)));
+  if (problems.length > 0) return { kind: "invalid", problems };
 
-  const clusters = fleet.clusters.map((cluster) => cluster.spec.name);
-  const within = options.clusters?.length ? clusters : undefined;
+  const names = clusters.map((cluster) => cluster.spec.name);
+  const within = options.clusters?.length ? names : undefined;
   if (options.check) {
-    return { kind: "checked", changes: compareTree(plan.files, treeWithin(await readTree(options.outDir), within)), clusters };
+    return { kind: "checked", changes: compareTree(plan.files, treeWithin(await readTree(options.outDir), within)), clusters: names };
   }
   // One writer at a time: the tree is read and replaced under its lock (.clusters.lock beside it).
   const lock = { operation: "synth", waitMs: options.lockWaitMs, onWait: (holder: ProcessIdentity) => options.onLockWait?.(describeHolder(holder)) };
   const changes = await withLock(options.outDir, lock, () => writeTree(options.outDir, plan.files, { ...(within ? { within } : {}) }));
-  return { kind: "written", changes, clusters };
+  return { kind: "written", changes, clusters: names };
+}
+
+/** Outputs with a zero client ID for every planned identity: what a cluster whose outputs have problems is checked with. */
+function standInOutputs(plan: ClusterIdentityPlan): IdentityOutputs {
+  const zero = "00000000-0000-0000-0000-000000000000";
+  return {
+    cluster: plan.cluster,
+    tenantId: plan.tenantId,
+    identities: Object.fromEntries(plan.identities.map((identity) => [identity.key, { clientId: zero, principalId: zero, resourceId: identity.resourceId }])),
+  };
+}
+
+/**
+ * A problem of the rendered output as a problem of the cluster file: at the setting the object
+ * comes from (`nodePools[0]`, `platforms.flyte`) when known, naming the object, the file it
+ * would be written to and the field of the object.
+ */
+function outputProblem(problem: RenderProblem, clusters: readonly ClusterDocuments[], outDir: string): FleetProblem {
+  const source = clusters.find((cluster) => cluster.cluster === problem.cluster)?.source ?? problem.cluster;
+  const where = [problem.object, `(${displayPath(join(outDir, problem.file))})`].filter(Boolean).join(" ");
+  return { file: source, path: problem.origin ?? "", message: `${where}${problem.path ? ` ${problem.path}` : ""}: ${problem.message}` };
 }
 
 /**

@@ -11,7 +11,7 @@ import { CLUSTER_OPTION_HELP, FLEET_OPTION_HELP, fleetLocations, IDENTITY_OUTPUT
 import { loadFleetInputs } from "./fleet-inputs.js";
 import { EXIT } from "./cli/exit-codes.js";
 import { UsageError } from "./cli/usage-error.js";
-import { selectTreeClusters, walkedWithin } from "./review/cluster-scope.js";
+import { walkedWithin } from "./review/cluster-scope.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
 import { vendoredChartDirs } from "./review/chart-dirs.js";
 import { imageValueExpectations } from "./review/image-expectations.js";
@@ -83,23 +83,19 @@ async function run(options: ValidateCliOptions): Promise<number> {
     console.error(`validate: ${error.message}`);
     return EXIT.usage;
   }
-  // --cluster: only those clusters' trees (checked against the tree's clusters when the fleet did not load).
+  // --cluster: only those clusters' trees (loadFleetInputs refused names that are not the fleet's, loaded or not).
   const walkedTree = await walkTree(treeDir);
-  const selection = selected.length === 0 ? undefined : fleet.ok ? { ok: true as const, names: fleet.clusters.map(({ spec }) => spec.name) } : selectTreeClusters([walkedTree.files.keys()], selected);
-  if (selection !== undefined && !selection.ok) {
-    console.error(`validate: ${selection.message}`);
-    return EXIT.usage;
-  }
-  const scope = selection?.names;
+  const scope = selected.length === 0 ? undefined : [...new Set(selected)].sort();
   for (const problem of fleet.problems) lines.push(`${[problem.file, problem.path, problem.message].filter(Boolean).join(": ")} [fleet]`);
 
   const registry = new ChartValuesRegistry();
   const chartDirs = options.charts?.map((dir) => resolve(dir)) ?? (await vendoredChartDirs(repoRoot));
   const archives = readVendoredArchives(chartDirs, displayPath);
   for (const checker of vendoredChartCheckers(archives, { cacheDir })) registry.register(checker);
-  const kubernetesVersions = new Map(fleet.ok ? fleet.clusters.map(({ spec }) => [spec.name, spec.kubernetesVersion]) : []);
-  const images = fleet.ok ? await imageValueExpectations(fleet.clusters, locations.images, registry, fleet.fleet) : undefined;
-  for (const problem of images?.problems ?? []) lines.push(`${[problem.file, problem.path, problem.message].filter(Boolean).join(": ")} [images]`);
+  // The clusters whose files load are checked against the fleet even when others' do not.
+  const kubernetesVersions = new Map(fleet.clusters.map(({ spec }) => [spec.name, spec.kubernetesVersion]));
+  const images = await imageValueExpectations(fleet.clusters, locations.images, registry, fleet.fleet, fleet.rejected);
+  for (const problem of images.problems) lines.push(`${[problem.file, problem.path, problem.message].filter(Boolean).join(": ")} [images]`);
 
   const walked = walkedWithin(walkedTree, scope);
   const result = await validateTree({
@@ -110,7 +106,7 @@ async function run(options: ValidateCliOptions): Promise<number> {
     validator: await treeValidators(kubernetesVersions),
     releaseValidator: (cluster, releaseCrds) => createSchemaValidator(kubernetesVersions.get(cluster), releaseCrds),
     charts: registry,
-    ...(images === undefined ? {} : { images: images.expected }),
+    images: images.expected,
     concurrency: options.concurrency,
     build: kubectlKustomizeWith(tools.kubectl!.path),
     render: async (clusters) => {
@@ -120,28 +116,24 @@ async function run(options: ValidateCliOptions): Promise<number> {
       );
       return rendered.ok ? { renders: rendered.renders } : { toolProblems: rendered.toolProblems };
     },
-    ...(fleet.ok
-      ? {
-          identities: {
-            plans: [...fleet.plans.values()],
-            outputs: fleet.outputs,
-            outputsFile: (cluster: string) => displayPath(identityOutputsFile(locations.identityOutputs, cluster)),
-            fluxControllers: fluxControllerExpectations(fleet),
-          },
-        }
-      : {}),
+    identities: {
+      plans: [...fleet.plans.values()],
+      // Clusters of the fleet whose files or identity plans have problems (reported above).
+      unchecked: [...fleet.rejected, ...fleet.clusters.map(({ spec }) => spec.name).filter((name) => !fleet.plans.has(name))],
+      outputs: fleet.outputs,
+      outputsFile: (cluster: string) => displayPath(identityOutputsFile(locations.identityOutputs, cluster)),
+      fluxControllers: fluxControllerExpectations(fleet),
+    },
   });
   lines.push(...result.problems.map((problem) => formatProblem(problem, shownTree)));
   // Generated files change only the way synth changes them.
-  const drift = fleet.ok ? await generatedDrift({ ...locations, clusters: selected }, treeDir) : undefined;
+  const drift = fleet.problems.length === 0 ? await generatedDrift({ ...locations, clusters: selected }, treeDir) : undefined;
   lines.push(...(drift ?? []).map((problem) => formatProblem(problem, shownTree)));
   // What each cluster would run: server-side apply, duplicate keys, workload identity end to end, references.
-  if (fleet.ok) {
-    const objects = new Map<string, KubeObject[]>();
-    for (const manifest of parseManifests(walked.files).manifests) objects.set(manifest.cluster, [...(objects.get(manifest.cluster) ?? []), manifest.object as KubeObject]);
-    const clusters = renderedClusters({ clusters: fleet.clusters, platforms: PLATFORMS, objects, renders: result.renders, plans: fleet.plans, outputs: fleet.outputs });
-    lines.push(...checkRenderedClusters(clusters, { crds: vendoredCrds() }).map(formatRenderedProblem));
-  }
+  const objects = new Map<string, KubeObject[]>();
+  for (const manifest of parseManifests(walked.files).manifests) objects.set(manifest.cluster, [...(objects.get(manifest.cluster) ?? []), manifest.object as KubeObject]);
+  const clusters = renderedClusters({ clusters: fleet.clusters, platforms: PLATFORMS, objects, renders: result.renders, plans: fleet.plans, outputs: fleet.outputs });
+  lines.push(...checkRenderedClusters(clusters, { crds: vendoredCrds() }).map(formatRenderedProblem));
 
   const { stats } = result;
   const summary = `${stats.clusters} cluster(s), ${stats.objects} object(s) in ${stats.files} file(s), ${stats.builds} kustomize build(s), ${stats.releases} Helm release render(s), ${registry.size} vendored chart(s); ${((performance.now() - started) / 1000).toFixed(1)} s`;
@@ -150,7 +142,8 @@ async function run(options: ValidateCliOptions): Promise<number> {
     return EXIT.ok;
   }
   console.error(lines.join("\n"));
-  console.error(`${lines.length} problem(s) (${summary}).${fleet.ok ? "" : " The fleet did not load, so workload identities were not checked."}`);
+  const unchecked = fleet.rejected.length > 0 ? ` Cluster(s) ${fleet.rejected.join(", ")} did not load, so the tree was not checked against their definitions.` : "";
+  console.error(`${lines.length} problem(s) (${summary}).${unchecked}`);
   return EXIT.findings;
 }
 

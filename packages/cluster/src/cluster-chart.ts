@@ -13,6 +13,7 @@ import {
 import { renderFluxSources, renderImageAutomation, renderImagePolicies, renderNotifications } from "./flux-azure.js";
 import type { PlatformValue } from "./platform-values.js";
 import { Layer } from "./layer.js";
+import { renderedFrom } from "./origin.js";
 import { renderNodePools, renderPinnedNamespaces, renderSelfHostedKarpenter } from "./node-pools.js";
 import { renderPlatforms } from "./platforms.js";
 import { sopsDecryption } from "./sops-decryption.js";
@@ -91,13 +92,16 @@ export class ClusterChart extends Chart {
       labels: { "app.kubernetes.io/managed-by": "flotilla" },
     });
     this.spec = spec;
-    this.source = new GitRepositorySource(this, {
-      name: fleetSourceName,
-      url: spec.git.url,
-      ref: { branch: spec.git.branch },
-      interval: spec.flux.sourceInterval,
-      ...(spec.git.secretRef ? { secretRef: spec.git.secretRef } : {}),
-    });
+    this.source = renderedFrom(
+      new GitRepositorySource(this, {
+        name: fleetSourceName,
+        url: spec.git.url,
+        ref: { branch: spec.git.branch },
+        interval: spec.flux.sourceInterval,
+        ...(spec.git.secretRef ? { secretRef: spec.git.secretRef } : {}),
+      }),
+      "git",
+    );
     const decryption = (props.encryptedSecrets?.length ?? 0) > 0 ? sopsDecryption(spec) : undefined;
     this.infrastructure = new Layer(this, { name: "infrastructure", spec, source: this.source, ...(decryption ? { decryption } : {}) });
     this.platforms = new Layer(this, {
@@ -111,11 +115,9 @@ export class ClusterChart extends Chart {
       this.infrastructure.kustomization.addDependency(this.controllers.kustomization);
       renderSelfHostedKarpenter(this.controllers, spec);
     }
-    for (const namespace of spec.namespaces) {
-      new k8s.KubeNamespace(this.infrastructure, `namespace-${namespace.name}`, {
-        metadata: { name: namespace.name, labels: namespace.labels },
-      });
-    }
+    spec.namespaces.forEach((namespace, i) => {
+      renderedFrom(new k8s.KubeNamespace(this.infrastructure, `namespace-${namespace.name}`, { metadata: { name: namespace.name, labels: namespace.labels } }), `namespaces[${i}]`);
+    });
     renderNodePools(this.infrastructure, spec);
     renderPinnedNamespaces(this.infrastructure, spec);
     renderFluxSources(this.infrastructure, spec);
@@ -160,15 +162,16 @@ export class ClusterChart extends Chart {
     if (identities.plan.cluster !== this.spec.name) {
       throw new Error(`ClusterChart ${this.spec.name}: got the identity plan of cluster ${identities.plan.cluster}`);
     }
-    return plannedServiceAccounts(identities.plan, identities.outputs).map(
-      (account) =>
-        // The self-hosted Karpenter controller's ServiceAccount goes with its HelmRelease.
-        new WorkloadServiceAccount(account.identity === KARPENTER_CONTROLLER_IDENTITY && this.controllers ? this.controllers : this.infrastructure, {
-          name: account.name,
-          namespace: account.namespace,
-          clientId: account.clientId,
-          tenantId: account.tenantId,
-        }),
-    );
+    return plannedServiceAccounts(identities.plan, identities.outputs).map((account) => {
+      // The self-hosted Karpenter controller's ServiceAccount goes with its HelmRelease.
+      const serviceAccount = new WorkloadServiceAccount(account.identity === KARPENTER_CONTROLLER_IDENTITY && this.controllers ? this.controllers : this.infrastructure, {
+        name: account.name,
+        namespace: account.namespace,
+        clientId: account.clientId,
+        tenantId: account.tenantId,
+      });
+      const declared = this.spec.identities.findIndex((identity) => identity.name === account.identity);
+      return declared === -1 ? serviceAccount : renderedFrom(serviceAccount, `identities[${declared}]`);
+    });
   }
 }

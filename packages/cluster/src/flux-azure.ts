@@ -15,6 +15,7 @@ import { automatedImages, type ClusterSpec, FLUX_NAMESPACE, imageRepositoryOf, p
 import { type ClusterIdentityPlan, fluxControllerAccounts, type IdentityOutputs } from "@flotilla/workload-identity";
 import type { Construct } from "constructs";
 import type { Layer } from "./layer.js";
+import { renderedFrom } from "./origin.js";
 
 /** Directory (in the cluster's tree) of the Component that patches Flux's controllers. */
 export const FLUX_SYSTEM_PATCHES_DIR = "flux-system-patches";
@@ -24,8 +25,8 @@ export const FLUX_SYSTEM_PATCHES_DIR = "flux-system-patches";
  * read, which the same layer applies).
  */
 export function renderFluxSources(layer: Layer, spec: ClusterSpec): void {
-  for (const git of spec.flux.gitSources) {
-    new GitRepositorySource(layer, {
+  spec.flux.gitSources.forEach((git, i) => {
+    const source = new GitRepositorySource(layer, {
       name: git.name,
       url: git.url,
       ref: { branch: git.branch },
@@ -33,15 +34,17 @@ export function renderFluxSources(layer: Layer, spec: ClusterSpec): void {
       ...(git.secretRef === undefined ? {} : { secretRef: git.secretRef }),
       ...(git.provider === "azure" ? { provider: "azure" as const } : {}),
     });
-  }
-  for (const oci of spec.flux.helmOciSources) {
-    new HelmRepositorySource(layer, {
+    renderedFrom(source, `flux.gitSources[${i}]`);
+  });
+  spec.flux.helmOciSources.forEach((oci, i) => {
+    const source = new HelmRepositorySource(layer, {
       name: oci.name,
       type: "oci",
       provider: "azure",
       url: `oci://${oci.registry}.azurecr.io${oci.path === "" ? "" : `/${oci.path}`}`,
     });
-  }
+    renderedFrom(source, `flux.helmOciSources[${i}]`);
+  });
 }
 
 /** Label of the ImagePolicies of automated images, which the ImageUpdateAutomation selects (`policySelector`). */
@@ -53,15 +56,16 @@ const AUTOMATED_POLICY_LABELS = { "image.flotilla.dev/automated": "true" } as co
  * policies of automated images are labelled for the ImageUpdateAutomation's `policySelector`.
  */
 export function renderImagePolicies(layer: Layer, spec: ClusterSpec): void {
-  for (const entry of spec.flux.images) {
-    new ImagePolicyFor(layer, {
+  spec.flux.images.forEach((entry, i) => {
+    const policy = new ImagePolicyFor(layer, {
       name: entry.name,
       id: `image-${entry.name}`,
       image: imageRepositoryOf(spec, entry),
       policy: entry.semver !== undefined ? { semver: entry.semver } : { pattern: entry.pattern ?? "", extract: entry.extract ?? "" },
       ...(entry.automate === undefined ? {} : { labels: AUTOMATED_POLICY_LABELS }),
     });
-  }
+    renderedFrom(policy, `flux.images[${i}]`);
+  });
 }
 
 /** Name of the ImageUpdateAutomation of a cluster (in `flux-system`). */
@@ -80,7 +84,7 @@ export function renderImageAutomation(layer: Layer, spec: ClusterSpec, source: G
   if (imageTagsPath === undefined) {
     throw new Error(`ClusterChart ${spec.name}: the cluster automates images (flux.images[].automate), so the repository path of its image tags directory (imageTagsPath) is required`);
   }
-  new ImageUpdateAutomationFor(layer, {
+  const automation = new ImageUpdateAutomationFor(layer, {
     name: IMAGE_UPDATE_AUTOMATION_NAME,
     id: "image-update-automation",
     sourceRef: source,
@@ -88,6 +92,7 @@ export function renderImageAutomation(layer: Layer, spec: ClusterSpec, source: G
     path: imageTagsPath,
     policySelector: { matchLabels: AUTOMATED_POLICY_LABELS },
   });
+  renderedFrom(automation, "flux.images");
 }
 
 /** The https URL of the fleet repository, which Git commit status providers report on. */
@@ -115,21 +120,21 @@ export function renderNotifications(chart: Construct, layer: Layer, spec: Cluste
         .map((object) => object.metadata.namespace ?? FLUX_NAMESPACE),
     ),
   ].sort();
-  for (const entry of spec.flux.notifications) {
+  spec.flux.notifications.forEach((entry, i) => {
     const commitStatus = COMMIT_STATUS_TYPES.includes(entry.type);
-    const provider = new NotificationProvider(layer, {
+    const provider = renderedFrom(new NotificationProvider(layer, {
       name: entry.name,
       id: `provider-${entry.name}`,
       type: entry.type,
       secretRef: entry.secretRef,
       ...(commitStatus ? { address: commitStatusAddress(spec) } : {}),
-    });
+    }), `flux.notifications[${i}]`);
     const eventSources: AlertEventSource[] = [
       { kind: "Kustomization", name: "*", namespace: FLUX_NAMESPACE },
       ...(commitStatus ? [] : helmNamespaces.map((namespace) => ({ kind: "HelmRelease" as const, name: "*", namespace }))),
     ];
-    new FluxAlert(layer, { name: entry.name, id: `alert-${entry.name}`, provider, eventSources, severity: entry.severity });
-  }
+    renderedFrom(new FluxAlert(layer, { name: entry.name, id: `alert-${entry.name}`, provider, eventSources, severity: entry.severity }), `flux.notifications[${i}]`);
+  });
 }
 
 /**

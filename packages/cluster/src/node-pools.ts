@@ -3,6 +3,7 @@ import { k8s } from "cdk8s-plus-28";
 import type { Construct } from "constructs";
 import type { ClusterSpec } from "@flotilla/fleet";
 import { podSchedulingFor, PresetNodePool, SelfHostedKarpenter } from "@flotilla/karpenter";
+import { renderedFrom } from "./origin.js";
 
 /** The ConfigMap a namespace pinned to a node pool gets (see {@link renderPinnedNamespaces}). */
 export const NODE_POOL_SCHEDULING_CONFIGMAP = "node-pool-scheduling";
@@ -12,7 +13,7 @@ export const NODE_POOL_SCHEDULING_CONFIGMAP = "node-pool-scheduling";
  * layer, applied before the platforms that schedule onto them.
  */
 export function renderNodePools(layer: Construct, spec: ClusterSpec): PresetNodePool[] {
-  return spec.nodePools.map((pool) => new PresetNodePool(layer, pool));
+  return spec.nodePools.map((pool, i) => renderedFrom(new PresetNodePool(layer, pool), `nodePools[${i}]`));
 }
 
 /**
@@ -23,12 +24,15 @@ export function renderNodePools(layer: Construct, spec: ClusterSpec): PresetNode
 export function renderSelfHostedKarpenter(layer: Construct, spec: ClusterSpec): SelfHostedKarpenter | undefined {
   const karpenter = spec.karpenter;
   if (karpenter?.mode !== "self-hosted") return undefined;
-  return new SelfHostedKarpenter(layer, {
-    ...karpenter,
-    subscriptionId: spec.azure.subscriptionId,
-    location: spec.azure.location,
-    defaultClusterName: spec.name,
-  });
+  return renderedFrom(
+    new SelfHostedKarpenter(layer, {
+      ...karpenter,
+      subscriptionId: spec.azure.subscriptionId,
+      location: spec.azure.location,
+      defaultClusterName: spec.name,
+    }),
+    "karpenter",
+  );
 }
 
 /**
@@ -41,13 +45,13 @@ export function renderSelfHostedKarpenter(layer: Construct, spec: ClusterSpec): 
  */
 export function renderPinnedNamespaces(layer: Construct, spec: ClusterSpec): ApiObject[] {
   const pools = new Map(spec.nodePools.map((pool) => [pool.name, pool]));
-  return spec.namespaces.flatMap((namespace) => {
+  return spec.namespaces.flatMap((namespace, i) => {
     if (namespace.nodePool === undefined) return [];
     const pool = pools.get(namespace.nodePool);
     if (pool === undefined) throw new Error(`namespace ${namespace.name} is pinned to node pool ${namespace.nodePool}, which the cluster does not declare`);
     const { nodeSelector, tolerations } = podSchedulingFor(pool);
     return [
-      new k8s.KubeConfigMap(layer, `node-pool-scheduling.${namespace.name}`, {
+      renderedFrom(new k8s.KubeConfigMap(layer, `node-pool-scheduling.${namespace.name}`, {
         metadata: {
           name: NODE_POOL_SCHEDULING_CONFIGMAP,
           namespace: namespace.name,
@@ -55,7 +59,7 @@ export function renderPinnedNamespaces(layer: Construct, spec: ClusterSpec): Api
         },
         // JSON is YAML: Helm and Flux read it as values.
         data: { "values.yaml": `${JSON.stringify({ nodeSelector, tolerations }, null, 2)}\n` },
-      }),
+      }), `namespaces[${i}].nodePool`),
     ];
   });
 }

@@ -4,6 +4,7 @@ import { type AnyPlatform, type ClusterSpec, type PlatformRegistry, platformSect
 import type { GitRepositorySource } from "@flotilla/flux";
 import { CLIENT_ID_ANNOTATION, type IdentityOutputs, workloadIdentityPodLabels } from "@flotilla/workload-identity";
 import { Layer } from "./layer.js";
+import { renderedFrom } from "./origin.js";
 import { type PlatformValue, setPlatformValues } from "./platform-values.js";
 
 /** What {@link renderPlatforms} needs from the cluster chart. */
@@ -32,8 +33,9 @@ export function renderPlatforms(scope: Construct, context: PlatformContext): Lay
   const contributions = collectContributions(spec, enabled);
   const layers = new Map<string, Layer>();
   for (const { platform, section } of enabled) {
-    new k8s.KubeNamespace(context.infrastructure, `namespace-${section.namespace}`, { metadata: { name: section.namespace } });
-    const layer = platformLayer(scope, context, platform.name);
+    const setting = `platforms.${platform.key}`;
+    renderedFrom(new k8s.KubeNamespace(context.infrastructure, `namespace-${section.namespace}`, { metadata: { name: section.namespace } }), setting);
+    const layer = renderedFrom(platformLayer(scope, context, platform.name), setting);
     for (const required of platform.requires ?? []) {
       const requiredLayer = layers.get(required.platform);
       if (requiredLayer === undefined) throw new Error(`ClusterChart ${spec.name}: platforms.${platform.key} needs platforms.${required.platform}`);

@@ -58,6 +58,8 @@ describe("ClusterChart identities", () => {
             annotations: { "azure.workload.identity/client-id": "11111111-1111-4111-8111-000000000001", "azure.workload.identity/tenant-id": TENANT },
           },
         },
+        // The identity of the cluster file they come from, which problems with them name.
+        origin: "identities[0]",
       })),
     );
     expect(chart.serviceAccounts.map((account) => `${account.namespace}/${account.name}`)).toEqual(["ws-a/runner", "ws-b/runner"]);

@@ -10,6 +10,7 @@ export { defineCluster } from "./define-cluster.js";
 export { type ClusterSelection, collectClusterNames, selectClusters } from "./cluster-selection.js";
 export { formatFleetProblems } from "./format-problems.js";
 export { type ClusterModule, type FleetResult, type LoadedCluster, loadFleet } from "./load-fleet.js";
+export { splitClusterFile } from "./cluster-file.js";
 export { clusterFiles, DEFAULT_IMPORT_TIMEOUT_MS, type FleetLocation, type ImportedFleet, importClusterModules } from "./import-cluster-modules.js";
 export { type FleetProblem } from "./problems.js";
 export { DEFAULT_FEDERATION_AUDIENCE } from "./identity-schema.js";

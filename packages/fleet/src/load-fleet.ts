@@ -1,3 +1,4 @@
+import { splitClusterFile } from "./cluster-file.js";
 import { describeValue } from "./describe-value.js";
 import { fleetProblems } from "./fleet-checks.js";
 import { clusterIdentity, type ClusterIdentity } from "./identity.js";
@@ -24,9 +25,19 @@ export interface LoadedCluster {
 
 /**
  * The result of {@link loadFleet}: every cluster sorted by name, or every problem sorted by file
- * and path.
+ * and path with the clusters whose files have none (so that a program can go on checking them and
+ * report the problems of every stage in one run).
  */
-export type FleetResult = { ok: true; clusters: LoadedCluster[] } | { ok: false; problems: FleetProblem[] };
+export type FleetResult =
+  | { ok: true; clusters: LoadedCluster[] }
+  | {
+      ok: false;
+      problems: FleetProblem[];
+      /** The clusters whose files have no problem, sorted by name. */
+      clusters: LoadedCluster[];
+      /** The names the files with problems give (when they give a valid one): clusters of the fleet that are not in `clusters`. */
+      rejected: string[];
+    };
 
 const FIX = "export default defineCluster({ ... })";
 
@@ -80,7 +91,10 @@ export function loadFleet(modules: ClusterModule[], platforms: PlatformRegistry 
   }
 
   problems.push(...fleetProblems(identities));
-  if (problems.length > 0) return { ok: false, problems: sortProblems(problems) };
   clusters.sort((a, b) => (a.spec.name < b.spec.name ? -1 : a.spec.name > b.spec.name ? 1 : 0));
-  return { ok: true, clusters };
+  if (problems.length === 0) return { ok: true, clusters };
+  const failed = new Set(problems.map((problem) => problem.file));
+  // A file's name is its cluster's (another problem when it is not): either may be what other inputs are kept under.
+  const rejected = identities.filter((identity) => failed.has(identity.file)).flatMap((identity) => [identity.name ?? [], splitClusterFile(identity.file).stem].flat());
+  return { ok: false, problems: sortProblems(problems), clusters: clusters.filter((cluster) => !failed.has(cluster.file)), rejected: [...new Set(rejected)].sort() };
 }

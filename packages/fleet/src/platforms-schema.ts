@@ -27,7 +27,9 @@ export function platformDefaults(
     if (section === undefined) continue;
     const spec: unknown = platform.spec.defaults(section, cluster);
     resolved[platform.key] = spec;
-    required.push(...(platform.spec.secrets?.(spec) ?? []));
+    for (const { field, ...secret } of platform.spec.secrets?.(spec) ?? []) {
+      required.push({ ...secret, origin: field === undefined ? `platforms.${platform.key}` : `platforms.${platform.key}.${field}` });
+    }
   }
   return { platforms: resolved as PlatformsSpec, secrets: mergeSecrets(secrets, required) };
 }

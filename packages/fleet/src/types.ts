@@ -460,6 +460,12 @@ export interface SecretRef {
   name: string;
   /** Required keys (empty: any). */
   keys: string[];
+  /**
+   * The setting that makes the cluster read the Secret when the cluster file does not list it in
+   * `secrets`: a platform's field, like `platforms.flyte.database` (problems with the Secret name it).
+   * @default - the entry of `secrets` at the same index
+   */
+  origin?: string;
 }
 
 /** One cluster of the fleet, as written in `apps/fleet/src/clusters/<name>.ts`. */

@@ -352,7 +352,8 @@ describe("extension points", () => {
     const input = specWith((s) => ((s.platforms = { demo: { storage: { account: "stdemo", container: "demo" } } }), (s.sops = { age: [AGE] })));
     const spec = clusterSpecSchemaFor(DEMO_PLATFORMS).parse(input);
     expect(spec.platforms).toEqual({ demo: { namespace: "demo", storage: { account: "stdemo", container: "demo", resourceGroup: "rg-ml-dev" } } });
-    expect(spec.secrets).toEqual([{ namespace: "demo", name: "demo-db", keys: ["password"] }]);
+    // Problems with the Secret name the platform's section, which the user wrote, not an entry of secrets.
+    expect(spec.secrets).toEqual([{ namespace: "demo", name: "demo-db", keys: ["password"], origin: "platforms.demo" }]);
     expect(renderedNamespaces(spec)).toEqual(["demo"]);
   });
 

@@ -10,8 +10,12 @@ export interface ClusterDocuments {
   source: string;
   /** Every directory that gets a kustomization.yaml ("" is the cluster root), even when empty. */
   dirs: string[];
-  /** The objects, each with the directory (relative to the cluster root) it is written to. */
-  documents: { dir: string; object: unknown }[];
+  /**
+   * The objects, each with the directory (relative to the cluster root) it is written to and,
+   * when known, the setting of the cluster file it comes from (like `nodePools[0]` or
+   * `platforms.flyte`), which problems with the object name.
+   */
+  documents: { dir: string; object: unknown; origin?: string }[];
   /** Entries flotilla did not write but a directory's kustomization.yaml must list (Flux's `flux-system`). */
   extraResources?: Record<string, string[]>;
   /**
@@ -49,6 +53,8 @@ export interface RenderProblem {
   /** JSON path inside the object, or "". */
   path: string;
   message: string;
+  /** The setting of the cluster file the object comes from (its document's `origin`), when known. */
+  origin?: string;
 }
 
 export interface SchemaValidator {
@@ -89,10 +95,10 @@ function planCluster(
   const header = generatedHeader(cluster.source);
   const listed = new Map<string, string[]>(cluster.dirs.map((dir) => [dir, [...(cluster.extraResources?.[dir] ?? [])]]));
   const owners = new Map<string, string>();
-  const report = (file: string, object: string, path: string, message: string) =>
-    problems.push({ cluster: cluster.cluster, file, object, path, message });
+  const report = (file: string, object: string, path: string, message: string, origin?: string) =>
+    problems.push({ cluster: cluster.cluster, file, object, path, message, ...(origin === undefined ? {} : { origin }) });
 
-  for (const { dir, object } of cluster.documents) {
+  for (const { dir, object, origin } of cluster.documents) {
     const entries = listed.get(dir);
     if (!isKubeObject(object)) {
       report(join(cluster.cluster, dir), "", "", "an object without apiVersion, kind and metadata.name");
@@ -108,7 +114,7 @@ function planCluster(
     const key = objectKey(object);
     const owner = owners.get(key);
     if (owner !== undefined) {
-      report(file, described, "", `defined twice (also in ${owner}); every object must be applied by exactly one Flux Kustomization`);
+      report(file, described, "", `defined twice (also in ${owner}); every object must be applied by exactly one Flux Kustomization`, origin);
       continue;
     }
     owners.set(key, file);
@@ -120,7 +126,7 @@ function planCluster(
       report(file, described, "", "plaintext Secret refused: flotilla never writes unencrypted Secrets; store it SOPS-encrypted instead");
       continue;
     }
-    for (const problem of validator.validate(object)) report(file, described, problem.path, problem.message);
+    for (const problem of validator.validate(object)) report(file, described, problem.path, problem.message, origin);
     files.set(file, header + serialize(object));
     entries.push(fileName);
   }

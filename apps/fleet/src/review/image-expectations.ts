@@ -7,16 +7,18 @@ import { platformChart } from "../platform-charts.js";
 
 /**
  * For `pnpm validate`: by cluster, the HelmRelease values the automated images must have in the
- * tree, from the clusters' images.yaml (read and checked as synth does; `fleet`: every cluster,
- * when `clusters` is a `--cluster` selection).
+ * tree, from the clusters' images.yaml (read and checked as synth does; `fleet`: every cluster
+ * that loaded, when `clusters` is a `--cluster` selection; `rejected`: clusters of the fleet whose
+ * files did not load).
  */
 export async function imageValueExpectations(
   clusters: readonly LoadedCluster[],
   location: ImageTagsLocation,
   charts: ChartValuesRegistry,
   fleet: readonly LoadedCluster[] = clusters,
+  rejected: readonly string[] = [],
 ): Promise<{ expected: Map<string, ExpectedImageValue[]>; problems: FleetProblem[] }> {
-  const tags = await readImageTags(location, clusters, fleet);
+  const tags = await readImageTags(location, clusters, fleet, rejected);
   const resolved = resolveImageValues(clusters, tags.tags, charts);
   const expected = new Map<string, ExpectedImageValue[]>();
   for (const [cluster, values] of resolved.values) {

@@ -11,11 +11,11 @@ import {
   type PlatformStorage,
   type PlatformStorageInput,
   platformStorageSchema,
+  type PlatformSecretRef,
   type SchemaInputIs,
   type SchemaOutput,
   strictObject,
 } from "@flotilla/fleet/platform";
-import type { SecretRef } from "@flotilla/fleet";
 
 /** Argo Workflows (chart argo-workflows 0.47, Argo v3.7): controller and server in `namespace`. */
 export interface ArgoWorkflowsSpecInput {
@@ -86,8 +86,8 @@ export function argoWorkflowsDefaults(argo: SchemaOutput<typeof argoWorkflowsSpe
 }
 
 /** The SOPS-encrypted Secret Argo Workflows reads: the workflow archive's credentials. */
-export function argoWorkflowsSecrets(argo: ArgoWorkflowsSpec): SecretRef[] {
-  return [{ namespace: argo.namespace, name: argo.database.passwordSecret, keys: [ARGO_DB_SECRET_KEYS.password, ARGO_DB_SECRET_KEYS.username] }];
+export function argoWorkflowsSecrets(argo: ArgoWorkflowsSpec): PlatformSecretRef[] {
+  return [{ namespace: argo.namespace, name: argo.database.passwordSecret, keys: [ARGO_DB_SECRET_KEYS.password, ARGO_DB_SECRET_KEYS.username], field: "database" }];
 }
 
 /** Every workflow namespace is rendered by the cluster: the chart creates the workflow ServiceAccount in it, not the namespace. */

@@ -43,6 +43,7 @@ export {
   type PlatformReleaseValue,
   type PlatformRenderContext,
   type PlatformRequirement,
+  type PlatformSecretRef,
   type PlatformSpecBase,
   type PlatformSpecDefinition,
   type SchemaInputIs,

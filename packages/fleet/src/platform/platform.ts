@@ -37,6 +37,16 @@ export interface PlatformCheckContext {
   report(path: readonly PropertyKey[], message: string): void;
 }
 
+/** A Secret a platform reads. */
+export interface PlatformSecretRef extends Omit<SecretRef, "origin"> {
+  /**
+   * The field of the platform's section the Secret belongs to, e.g. "database": problems with the
+   * Secret name `platforms.<key>.<field>`, the setting the user wrote.
+   * @default - the section itself
+   */
+  field?: string;
+}
+
 /** A platform's section of the cluster spec (`platforms.<key>`). */
 export interface PlatformSpecDefinition<Spec extends PlatformSpecBase, Parsed> {
   /** The zod schema of the section (strict objects, messages written for users: see `strictObject`, `checkedString`). */
@@ -51,7 +61,7 @@ export interface PlatformSpecDefinition<Spec extends PlatformSpecBase, Parsed> {
    * that reads Secrets makes `sops` required.
    * @default - none
    */
-  secrets?(spec: Spec): SecretRef[];
+  secrets?(spec: Spec): PlatformSecretRef[];
   /** Checks across fields (on the raw value, so they run even when other fields are invalid). @default - none */
   check?(raw: Readonly<Record<string, unknown>>, context: PlatformCheckContext): void;
 }

@@ -12,11 +12,11 @@ import {
   type PlatformStorage,
   type PlatformStorageInput,
   platformStorageSchema,
+  type PlatformSecretRef,
   type SchemaInputIs,
   type SchemaOutput,
   strictObject,
 } from "@flotilla/fleet/platform";
-import type { SecretRef } from "@flotilla/fleet";
 
 /** Flyte (flyte-core 1.16): control plane in `namespace`, task pods in `<project>-<domain>` namespaces. */
 export interface FlyteSpecInput {
@@ -106,8 +106,8 @@ export function flyteDefaults(flyte: SchemaOutput<typeof flyteSpecSchema>, clust
 }
 
 /** The SOPS-encrypted Secret Flyte reads: the database password (key `pass.txt`). */
-export function flyteSecrets(flyte: FlyteSpec): SecretRef[] {
-  return [{ namespace: flyte.namespace, name: flyte.database.passwordSecret, keys: [FLYTE_DB_PASSWORD_KEY] }];
+export function flyteSecrets(flyte: FlyteSpec): PlatformSecretRef[] {
+  return [{ namespace: flyte.namespace, name: flyte.database.passwordSecret, keys: [FLYTE_DB_PASSWORD_KEY], field: "database" }];
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

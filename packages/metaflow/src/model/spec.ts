@@ -10,11 +10,11 @@ import {
   type PlatformStorage,
   type PlatformStorageInput,
   platformStorageSchema,
+  type PlatformSecretRef,
   type SchemaInputIs,
   type SchemaOutput,
   strictObject,
 } from "@flotilla/fleet/platform";
-import type { SecretRef } from "@flotilla/fleet";
 
 /**
  * Metaflow (the published metaflow chart 0.1.2): metadata service and UI in `namespace`; flows run
@@ -82,8 +82,8 @@ export function metaflowDefaults(metaflow: SchemaOutput<typeof metaflowSpecSchem
 }
 
 /** The SOPS-encrypted Secret Metaflow reads: the metadata database password. */
-export function metaflowSecrets(metaflow: MetaflowSpec): SecretRef[] {
-  return [{ namespace: metaflow.namespace, name: metaflow.database.passwordSecret, keys: [METAFLOW_DB_PASSWORD_KEY] }];
+export function metaflowSecrets(metaflow: MetaflowSpec): PlatformSecretRef[] {
+  return [{ namespace: metaflow.namespace, name: metaflow.database.passwordSecret, keys: [METAFLOW_DB_PASSWORD_KEY], field: "database" }];
 }
 
 /** Compile-time proof that the documented input interface is exactly the schema's input. */

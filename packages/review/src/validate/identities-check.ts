@@ -15,8 +15,14 @@ import type { TreeView, ValidationProblem } from "./types.js";
 
 /** What the fleet says the tree's workload identities must be. */
 export interface IdentityExpectations {
-  /** The fleet's identity plan, one entry per cluster of the fleet. */
+  /** The fleet's identity plan, one entry per cluster of the fleet but those `unchecked`. */
   plans: readonly ClusterIdentityPlan[];
+  /**
+   * Clusters of the fleet without a plan (their files or plans have problems the caller reports):
+   * their trees are neither checked nor reported as foreign.
+   * @default []
+   */
+  unchecked?: readonly string[];
   /** Identity outputs by cluster (checked against the plan with identityOutputsFor). */
   outputs: ReadonlyMap<string, IdentityOutputs>;
   /** How a cluster's outputs file is named in messages, e.g. `apps/fleet/identity-outputs/dev.json`. */
@@ -40,8 +46,9 @@ const annotationPath = (name: string) => `.metadata.annotations${jsonPathKey(nam
 export function checkIdentities(tree: TreeView, expected: IdentityExpectations): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   const plans = new Map(expected.plans.map((plan) => [plan.cluster, plan]));
+  const unchecked = new Set(expected.unchecked ?? []);
   for (const cluster of tree.clusters) {
-    if (!plans.has(cluster)) {
+    if (!plans.has(cluster) && !unchecked.has(cluster)) {
       problems.push({ check: "fleet", file: `${cluster}/`, object: "", path: "", message: `no cluster of the fleet is named ${cluster}; run \`pnpm synth\` to remove its generated files, or add its definition` });
     }
   }

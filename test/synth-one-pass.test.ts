@@ -1,0 +1,160 @@
+/**
+ * One synth run reports every problem of every cluster, whatever step finds it (cluster files,
+ * identity outputs, Secret files and their keys, image values, the rendered objects' schemas),
+ * each naming the file and the setting the user wrote; a problem a platform causes names the
+ * platform's setting, not the entry it generates. Driven through the built CLI.
+ */
+import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loadFleet } from "@flotilla/fleet";
+import { PLATFORMS } from "@flotilla/platforms";
+import { planIdentities, serializeIdentityOutputs } from "@flotilla/workload-identity";
+import { ageKeygen } from "../packages/sops/test/support/age-cli.js";
+import { validCluster } from "./support/fixture-fleet.js";
+import { secretCli } from "./support/secret-cli.js";
+import { repoRoot, synthCli } from "./support/synth-cli.js";
+import { snapshotTree } from "./support/tree-snapshot.js";
+
+let work: string;
+let fleet: string;
+let out: string;
+
+beforeEach(async () => {
+  // A repository (so the image tags directory and git.path are checked as in a real fleet) holding the fleet and clusters/.
+  work = await mkdtemp(join(tmpdir(), "flotilla-one-pass-"));
+  await mkdir(join(work, ".git"));
+  fleet = join(work, "fleet");
+  out = join(work, "clusters");
+  await mkdir(fleet);
+  await cp(join(repoRoot, "clusters"), out, { recursive: true });
+});
+afterEach(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+async function writeClusters(modules: Record<string, unknown>): Promise<void> {
+  for (const [name, exported] of Object.entries(modules)) await writeFile(join(fleet, `${name}.mjs`), `export default ${JSON.stringify(exported, null, 2)};\n`);
+}
+
+/** Identity outputs with made-up IDs for every planned identity of the clusters given. */
+async function writeIdentityOutputs(modules: Record<string, unknown>): Promise<void> {
+  const loaded = loadFleet(Object.entries(modules).map(([name, exported]) => ({ file: `${name}.mjs`, exported })), PLATFORMS);
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+  const { plan } = planIdentities(loaded.clusters.map((cluster) => cluster.spec), PLATFORMS);
+  await mkdir(join(fleet, "identity-outputs"), { recursive: true });
+  for (const cluster of plan.clusters) {
+    const identities = Object.fromEntries(
+      cluster.identities.map((identity, i) => {
+        const id = `c11e0000-0000-4000-8000-${String(i + 1).padStart(12, "0")}`;
+        return [identity.key, { clientId: id, principalId: id, resourceId: identity.resourceId }];
+      }),
+    );
+    await writeFile(join(fleet, "identity-outputs", `${cluster.cluster}.json`), serializeIdentityOutputs({ cluster: cluster.cluster, tenantId: cluster.tenantId, identities }));
+  }
+}
+
+function setSecret(cluster: string, secret: string, key: string): void {
+  const set = secretCli(["--fleet", fleet, "set", cluster, secret, "--from-stdin", key], { input: "s3cret" });
+  expect(set.stderr).toBe("");
+  expect(set.code).toBe(0);
+}
+
+/** synth on the fleet: exits 1 and leaves clusters/ byte for byte as it was; returns stderr's lines. */
+async function failingSynth(): Promise<string[]> {
+  const before = await snapshotTree(out);
+  const result = synthCli("--fleet", fleet, "--out", out);
+  expect(result.stdout).toBe("");
+  expect(result.code).toBe(1);
+  expect(await snapshotTree(out)).toEqual(before);
+  return result.stderr.trimEnd().split("\n");
+}
+
+describe("synth reports every problem of every cluster in one run", () => {
+  it("identities, Secret files, Secret keys, values and schemas of two clusters, and a cluster file that does not load", async () => {
+    const { recipient } = await ageKeygen();
+    const alpha = {
+      ...validCluster("alpha"),
+      namespaces: [{ name: "team" }],
+      sops: { age: [recipient] },
+      secrets: [{ namespace: "team", name: "db", keys: ["password"] }],
+      identities: [{ name: "runner", serviceAccounts: [{ namespace: "team", name: "runner" }], roles: [{ role: "AcrPull", scope: { containerRegistry: { name: "cralpha" } } }] }],
+    };
+    const beta = {
+      ...validCluster("beta", "9c4e1d7b-3a2f-4b8e-a6d5-7f0c2e9b4a18"),
+      namespaces: [{ name: "team" }],
+      sops: { age: [recipient] },
+      secrets: [{ namespace: "team", name: "api", keys: ["token", "url"] }],
+      karpenter: { mode: "node-auto-provisioning" },
+      // Karpenter's CRD (not the spec) refuses this schedule: only the schema check of the rendered NodePool finds it.
+      nodePools: [{ name: "general", preset: "general", disruption: { budgets: [{ nodes: "1", schedule: "whenever", duration: "1h" }] } }],
+      flux: {
+        registry: { name: "crbeta" },
+        images: [{ name: "runner", repository: "analytics/runner", semver: ">=1.0.0", automate: { values: [{ platform: "metaflow", path: "metaflow-service.imagee" }] } }],
+      },
+      platforms: {
+        argoWorkflows: { storage: { account: "stbetaargo", container: "artifacts" }, database: { host: "psql-beta.postgres.database.azure.com" } },
+        metaflow: { storage: { account: "stbetametaflow", container: "metaflow" }, database: { host: "psql-beta.postgres.database.azure.com" } },
+      },
+    };
+    await writeClusters({ alpha, beta });
+    await writeIdentityOutputs({ alpha, beta });
+    // alpha's outputs file is cut short; alpha's Secret is missing; beta's lacks a key; beta's platforms' Secrets exist.
+    await writeFile(join(fleet, "identity-outputs", "alpha.json"), '{ "cluster": "alpha", ');
+    setSecret("beta", "team/api", "token");
+    setSecret("beta", "argo/argo-db", "password");
+    setSecret("beta", "metaflow/metaflow-db", "password");
+    await mkdir(join(fleet, "images", "beta"), { recursive: true });
+    await writeFile(join(fleet, "images", "beta", "images.yaml"), 'apiVersion: flotilla.dev/v1alpha1\nkind: ImageTags\nmetadata:\n  name: beta\nimages:\n  runner: crbeta.azurecr.io/analytics/runner:1.2.3 # {"$imagepolicy": "flux-system:runner"}\n');
+    // A third cluster whose file does not load: reported, and its secrets directory is not called foreign.
+    await writeClusters({ gamma: { ...validCluster("gamma", "5e0a7c3b-8d4f-4a61-b2e9-3c7d1f0a9b52"), git: { url: "git@github.com:contoso/ml-fleet.git" } } });
+    await mkdir(join(fleet, "secrets", "gamma", "team"), { recursive: true });
+
+    const lines = await failingSynth();
+    const problem = (file: string, field: string) => lines.filter((line) => line.startsWith(`fleet/${file}: ${field}: `) || line.startsWith(`${join(fleet, file)}: ${field}: `));
+    const text = lines.join("\n");
+    // The cluster file that does not load.
+    expect(problem("gamma.mjs", "git.url")).toHaveLength(1);
+    expect(text).not.toMatch(/secrets\/gamma: .*not in the fleet/);
+    // alpha: its identity outputs file, its missing Secret with the exact command.
+    expect(text).toMatch(/identity-outputs\/alpha\.json: not valid JSON .*bootstrap apply/);
+    expect(problem("alpha.mjs", "secrets[0]")).toEqual([expect.stringContaining("Secret team/db is required but")]);
+    expect(problem("alpha.mjs", "secrets[0]")[0]).toContain("`pnpm secret set alpha team/db --from-stdin password`");
+    // beta: a key missing from its Secret, a value the chart does not have, a schema error of a rendered object.
+    expect(problem("beta.mjs", "secrets[0].keys")).toEqual([expect.stringContaining('Secret team/api has no key "url" (it has "token")')]);
+    expect(problem("beta.mjs", "secrets[0].keys")[0]).toContain("`pnpm secret set beta team/api --from-stdin url`");
+    expect(problem("beta.mjs", "flux.images[0].automate.values[0].path")).toEqual([expect.stringMatching(/"metaflow-service\.imagee" is not a value of metaflow 0\.1\.2 .*"imagee": unknown field \(did you mean "image"\?/)]);
+    expect(problem("beta.mjs", "nodePools[0]")).toEqual([expect.stringMatching(/NodePool general \(.*clusters\/beta\/infrastructure\/nodepool_general\.yaml\) \.spec\.disruption\.budgets\[0\]\.schedule: must match the pattern .*"whenever"/)]);
+    expect(lines.at(-2)).toBe("7 problems in 4 files");
+    expect(lines.at(-1)).toMatch(/clusters\/ was not changed\.$/);
+  });
+
+  it("a Secret a platform reads names the platform setting, not an entry of secrets it generates; its hint gives every key", async () => {
+    const { recipient } = await ageKeygen();
+    const alpha = {
+      ...validCluster("alpha"),
+      namespaces: [{ name: "team" }],
+      sops: { age: [recipient] },
+      secrets: [{ namespace: "team", name: "db", keys: ["password"] }],
+      platforms: {
+        flyte: { storage: { account: "stalphaflyte", container: "flyte" }, database: { host: "psql-alpha.postgres.database.azure.com" } },
+        argoWorkflows: { storage: { account: "stalphaargo", container: "artifacts" }, database: { host: "psql-alpha.postgres.database.azure.com" } },
+      },
+    };
+    await writeClusters({ alpha });
+    await writeIdentityOutputs({ alpha });
+    setSecret("alpha", "team/db", "password");
+    // Flyte's Secret exists without its key; Argo Workflows' is missing.
+    setSecret("alpha", "flyte/flyte-db", "password");
+
+    const lines = await failingSynth();
+    const file = (line: string) => line.startsWith(`${join(fleet, "alpha.mjs")}: `) || line.startsWith("fleet/alpha.mjs: ");
+    const problems = lines.filter(file).map((line) => line.slice(line.indexOf("alpha.mjs: ") + "alpha.mjs: ".length));
+    expect(problems).toEqual([
+      expect.stringMatching(/^platforms\.argoWorkflows\.database: Secret argo\/argo-db \(read by platforms\.argoWorkflows\) is required but .*secrets\/alpha\/argo\/argo-db\.sops\.yaml does not exist; create it with `pnpm secret set alpha argo\/argo-db --from-stdin password --from-file username=<file>`$/),
+      expect.stringMatching(/^platforms\.flyte\.database: Secret flyte\/flyte-db \(read by platforms\.flyte\) has no key "pass\.txt" \(it has "password"\); add it .*`pnpm secret set alpha flyte\/flyte-db --from-stdin pass\.txt`$/),
+    ]);
+    expect(lines.join("\n")).not.toMatch(/secrets\[\d+\]/);
+  });
+});
