@@ -2,7 +2,8 @@
  * One synth run reports every problem of every cluster, whatever step finds it (cluster files,
  * identity outputs, Secret files and their keys, image values, the rendered objects' schemas),
  * each naming the file and the setting the user wrote; a problem a platform causes names the
- * platform's setting, not the entry it generates. Driven through the built CLI.
+ * platform's setting, not the entry it generates. validate too checks the clusters that load
+ * while another cluster file does not. Driven through the built CLI.
  */
 import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,6 +14,7 @@ import { PLATFORMS } from "@flotilla/platforms";
 import { planIdentities, serializeIdentityOutputs } from "@flotilla/workload-identity";
 import { ageKeygen } from "../packages/sops/test/support/age-cli.js";
 import { validCluster } from "./support/fixture-fleet.js";
+import { validateCli } from "./support/review-cli.js";
 import { secretCli } from "./support/secret-cli.js";
 import { repoRoot, synthCli } from "./support/synth-cli.js";
 import { snapshotTree } from "./support/tree-snapshot.js";
@@ -156,5 +158,37 @@ describe("synth reports every problem of every cluster in one run", () => {
       expect.stringMatching(/^platforms\.flyte\.database: Secret flyte\/flyte-db \(read by platforms\.flyte\) has no key "pass\.txt" \(it has "password"\); add it .*`pnpm secret set alpha flyte\/flyte-db --from-stdin pass\.txt`$/),
     ]);
     expect(lines.join("\n")).not.toMatch(/secrets\[\d+\]/);
+  });
+});
+
+describe("validate checks every cluster that loads in one run", () => {
+  it("a cluster file that does not load does not stop the identity checks of the others", async () => {
+    const alpha = {
+      ...validCluster("alpha"),
+      namespaces: [{ name: "team" }],
+      identities: [{ name: "runner", serviceAccounts: [{ namespace: "team", name: "runner" }], roles: [{ role: "AcrPull", scope: { containerRegistry: { name: "cralpha" } } }] }],
+    };
+    await writeClusters({ alpha });
+    await writeIdentityOutputs({ alpha });
+    // The tree of this fleet alone (git.path clusters/<name> of the repository).
+    const tree = out;
+    await rm(tree, { recursive: true, force: true });
+    const synth = synthCli("--fleet", fleet, "--out", tree);
+    expect(synth.stderr).toBe("");
+    // The identity is re-created (a new client ID) and another cluster file is broken, both before synth runs again.
+    const outputsFile = join(fleet, "identity-outputs", "alpha.json");
+    const { readFile } = await import("node:fs/promises");
+    await writeFile(outputsFile, (await readFile(outputsFile, "utf8")).replace(/"clientId": "[0-9a-f-]+"/, '"clientId": "c11e0000-0000-4000-8000-00000000beef"'));
+    await writeClusters({ gamma: { ...validCluster("gamma", "5e0a7c3b-8d4f-4a61-b2e9-3c7d1f0a9b52"), git: { url: "git@github.com:contoso/ml-fleet.git" } } });
+
+    const result = validateCli(repoRoot, "--tree", tree, "--fleet", fleet);
+    expect(result.stdout).toBe("");
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines.filter((line) => line.endsWith("[fleet]"))).toEqual([expect.stringMatching(/gamma\.mjs: git\.url: .*ssh:\/\/git@github\.com\/contoso\/ml-fleet\.git.* \[fleet\]$/)]);
+    expect(lines.filter((line) => line.endsWith("[identities]"))).toEqual([
+      expect.stringMatching(/alpha\/infrastructure\/serviceaccount_team_runner\.yaml: ServiceAccount team\/runner: .*must be c11e0000-0000-4000-8000-00000000beef, the client ID of identity "runner" .*alpha\.json, but it has c11e0000-0000-4000-8000-000000000001; run `pnpm synth` \[identities\]$/),
+    ]);
+    expect(lines.at(-1)).toMatch(/^2 problem\(s\) \(1 cluster\(s\), .*\)\. Cluster\(s\) gamma did not load, so the tree was not checked against their definitions\.$/);
   });
 });
