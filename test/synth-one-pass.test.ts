@@ -162,6 +162,25 @@ describe("synth reports every problem of every cluster in one run", () => {
 });
 
 describe("validate checks every cluster that loads in one run", () => {
+  it("reports what synth would refuse: the example tree with no Secret files is not valid", async () => {
+    const noSecrets = join(work, "no-secrets");
+    await mkdir(noSecrets);
+    const result = validateCli(repoRoot, "--secrets", noSecrets);
+    expect(result.stdout).toBe("");
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split("\n");
+    const missing = (cluster: string, field: string, secret: string) =>
+      expect.stringMatching(new RegExp(`^apps/fleet/src/clusters/${cluster}\\.ts: ${field.replace(/[.[\]]/g, "\\$&")}: Secret ${secret}\\b.* is required but .* does not exist; create it with \`pnpm secret set ${cluster} ${secret} --from-stdin .*\` \\[fleet\\]$`));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        missing("dev", "secrets[0]", "analytics-dev/warehouse-db"),
+        missing("dev", "platforms.flyte.database", "flyte/flyte-db"),
+        missing("prod", "platforms.metaflow.database", "metaflow/metaflow-db"),
+      ]),
+    );
+    expect(lines.every((line) => !/secrets\[[2-9]\]/.test(line))).toBe(true);
+  });
+
   it("a cluster file that does not load does not stop the identity checks of the others", async () => {
     const alpha = {
       ...validCluster("alpha"),

@@ -4,7 +4,7 @@ import { type KubeObject, type ObjectValidator, walkTree } from "@flotilla/rende
 import { ChartValuesRegistry, formatProblem, kubectlKustomizeWith, parseManifests, validateTree, vendoredChartCheckers } from "@flotilla/review";
 import { checkRenderedClusters, formatRenderedProblem } from "@flotilla/review/rendered";
 import { checkTools, readVendoredArchives } from "@flotilla/helm";
-import { collectClusterNames, type LoadedCluster } from "@flotilla/fleet";
+import { collectClusterNames, type FleetProblem, type LoadedCluster } from "@flotilla/fleet";
 import { type ClusterIdentityPlan, type FluxControllerAccount, fluxControllerAccounts, type IdentityOutputs } from "@flotilla/workload-identity";
 import { identityOutputsFile } from "./identity-outputs.js";
 import { CLUSTER_OPTION_HELP, FLEET_OPTION_HELP, fleetLocations, IDENTITY_OUTPUTS_OPTION_HELP, IMAGES_OPTION_HELP, SECRETS_OPTION_HELP } from "./fleet-options.js";
@@ -86,7 +86,7 @@ async function run(options: ValidateCliOptions): Promise<number> {
   // --cluster: only those clusters' trees (loadFleetInputs refused names that are not the fleet's, loaded or not).
   const walkedTree = await walkTree(treeDir);
   const scope = selected.length === 0 ? undefined : [...new Set(selected)].sort();
-  for (const problem of fleet.problems) lines.push(`${[problem.file, problem.path, problem.message].filter(Boolean).join(": ")} [fleet]`);
+  for (const problem of fleet.problems) lines.push(`${fleetProblemLine(problem)} [fleet]`);
 
   const registry = new ChartValuesRegistry();
   const chartDirs = options.charts?.map((dir) => resolve(dir)) ?? (await vendoredChartDirs(repoRoot));
@@ -95,7 +95,7 @@ async function run(options: ValidateCliOptions): Promise<number> {
   // The clusters whose files load are checked against the fleet even when others' do not.
   const kubernetesVersions = new Map(fleet.clusters.map(({ spec }) => [spec.name, spec.kubernetesVersion]));
   const images = await imageValueExpectations(fleet.clusters, locations.images, registry, fleet.fleet, fleet.rejected);
-  for (const problem of images.problems) lines.push(`${[problem.file, problem.path, problem.message].filter(Boolean).join(": ")} [images]`);
+  for (const problem of images.problems) lines.push(`${fleetProblemLine(problem)} [images]`);
 
   const walked = walkedWithin(walkedTree, scope);
   const result = await validateTree({
@@ -126,9 +126,13 @@ async function run(options: ValidateCliOptions): Promise<number> {
     },
   });
   lines.push(...result.problems.map((problem) => formatProblem(problem, shownTree)));
-  // Generated files change only the way synth changes them.
-  const drift = fleet.problems.length === 0 ? await generatedDrift({ ...locations, clusters: selected }, treeDir) : undefined;
-  lines.push(...(drift ?? []).map((problem) => formatProblem(problem, shownTree)));
+  // Generated files change only the way synth changes them; what keeps synth from rendering is a problem here too.
+  const synthesized = await generatedDrift({ ...locations, clusters: selected }, treeDir);
+  if ("drift" in synthesized) lines.push(...synthesized.drift.map((problem) => formatProblem(problem, shownTree)));
+  else {
+    const reported = new Set([...fleet.problems, ...images.problems].map(problemKey));
+    for (const problem of synthesized.synth) if (!reported.has(problemKey(problem))) lines.push(`${fleetProblemLine(problem)} [fleet]`);
+  }
   // What each cluster would run: server-side apply, duplicate keys, workload identity end to end, references.
   const objects = new Map<string, KubeObject[]>();
   for (const manifest of parseManifests(walked.files).manifests) objects.set(manifest.cluster, [...(objects.get(manifest.cluster) ?? []), manifest.object as KubeObject]);
@@ -145,6 +149,14 @@ async function run(options: ValidateCliOptions): Promise<number> {
   const unchecked = fleet.rejected.length > 0 ? ` Cluster(s) ${fleet.rejected.join(", ")} did not load, so the tree was not checked against their definitions.` : "";
   console.error(`${lines.length} problem(s) (${summary}).${unchecked}`);
   return EXIT.findings;
+}
+
+function fleetProblemLine(problem: FleetProblem): string {
+  return [problem.file, problem.path, problem.message].filter(Boolean).join(": ");
+}
+
+function problemKey(problem: FleetProblem): string {
+  return `${problem.file}\0${problem.path}\0${problem.message}`;
 }
 
 /** Each cluster's validator for its spec's Kubernetes version; a cluster the fleet does not define (or a fleet that did not load) gets the default version's. */
