@@ -33,6 +33,13 @@ describe("synth's chart values check", () => {
     expect(problems[0]!.message).toMatch(/did you mean "podLabels"\?.*not a value of flyte-core v1\.16\.8 \(packages\/flyte\/charts\/flyte-core-v1\.16\.8\.tgz\)/);
   });
 
+  it("names the setting that renders the release (its document's origin), not only the generated object", async () => {
+    const rendered = release({ flytepropeller: { podLables: { a: "b" } } });
+    const [problem] = await checkRenderedChartValues([{ ...rendered, documents: rendered.documents.map((document) => ({ ...document, origin: "platforms.flyte" })) }], chartDirs);
+    expect(problem!.path).toBe("platforms.flyte");
+    expect(problem!.message).toMatch(/^HelmRelease flux-system\/flyte-core \.spec\.values\.flytepropeller\.podLables: .*did you mean "podLabels"\?/);
+  });
+
   it("accepts keys under free-form maps: `{}` defaults and the package's free-form.yaml", async () => {
     const values = {
       flyteadmin: { serviceAccount: { annotations: { anything: "x" } } },

@@ -52,6 +52,25 @@ describe("node pools in node auto-provisioning mode", () => {
     expect(docs.some((d) => ["HelmRelease", "CustomResourceDefinition", "OCIRepository"].includes(d.object.kind))).toBe(false);
   });
 
+  it("each object records the setting of the cluster file it renders (problems with it name that setting)", () => {
+    const chart = new ClusterChart(
+      new App(),
+      spec({ karpenter: { mode: "node-auto-provisioning" }, nodePools: pools, namespaces: [{ name: "other" }, { name: "training", nodePool: "gpu" }] }),
+    );
+    const origins = clusterDocuments(chart).documents.map((d) => `${(d.object as Doc["object"]).kind}/${(d.object as Doc["object"]).metadata.name}: ${d.origin ?? "-"}`);
+    expect(origins).toEqual(
+      expect.arrayContaining([
+        "NodePool/spot: nodePools[1]",
+        "AKSNodeClass/gpu: nodePools[2]",
+        "Namespace/training: namespaces[1]",
+        "ConfigMap/node-pool-scheduling: namespaces[1].nodePool",
+        "GitRepository/flotilla: git",
+        // Generated from several settings: no single one to name.
+        "Kustomization/infrastructure: -",
+      ]),
+    );
+  });
+
   it("a namespace pinned to a pool gets the pool's scheduling constraints as Helm values", () => {
     const chart = new ClusterChart(
       new App(),

@@ -56,6 +56,19 @@ describe("loadFleet", () => {
     expect(found[0]?.message).toContain("export default defineCluster({ ... })");
   });
 
+  it("with problems, keeps the clusters whose files have none and names the rejected ones, so the rest of the fleet can be checked", () => {
+    const result = loadFleet([
+      { file: `${DIR}/dev.ts`, exported: specWith((s) => (s.azure.location = "West Europe")) },
+      { file: `${DIR}/ok.ts`, exported: validSpec("ok") },
+      // Two files claiming one name: neither is kept.
+      { file: `${DIR}/prod.ts`, exported: validSpec("prod") },
+      { file: `${DIR}/prod-copy.ts`, exported: validSpec("prod") },
+    ]);
+    expect(result.ok).toBe(false);
+    expect(result.clusters.map((cluster) => cluster.spec.name)).toEqual(["ok"]);
+    expect(result.ok ? [] : result.rejected).toEqual(["dev", "prod", "prod-copy"]);
+  });
+
   it("reports a default export whose getters throw instead of throwing", () => {
     const exported = Object.defineProperty({}, "name", { enumerable: true, get: () => { throw new Error("boom"); } });
     const found = problems([{ file: `${DIR}/dev.ts`, exported }]);
