@@ -5,7 +5,7 @@
  */
 import { kubectl } from "./support/tools.js";
 import { execFileSync } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
@@ -148,13 +148,17 @@ describe("a cluster with self-hosted Karpenter", () => {
     expect([...applied.values()].every((count) => count === 1)).toBe(true);
   });
 
-  it("fails without the controller identity's outputs, naming the command that creates it", async () => {
+  it("without the controller identity's outputs, its ServiceAccount waits for it (no client ID) and synth names the command that creates it", async () => {
     const fleet = await writeFleet({ "staging.mjs": cluster });
     dirs.push(fleet);
     const work = await mkdtemp(join(tmpdir(), "flotilla-self-hosted-"));
     dirs.push(work);
     const result = synthCli("--fleet", fleet, "--out", join(work, "clusters"));
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/no outputs for identity "karpenter" of cluster staging .*pnpm bootstrap apply --cluster staging/);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/identity "karpenter" of cluster staging is pending .*pnpm bootstrap apply --cluster staging/);
+    const account = await readFile(join(work, "clusters/staging/controllers/serviceaccount_kube-system_karpenter-sa.yaml"), "utf8");
+    expect(account).toContain("flotilla.dev/pending-identity: karpenter");
+    expect(account).not.toContain("client-id");
+    expect(synthCli("--fleet", fleet, "--out", join(work, "clusters"), "--check").code).toBe(1);
   });
 });

@@ -23,7 +23,9 @@ export interface FleetInputs {
   plans: Map<string, ClusterIdentityPlan>;
   /** By cluster of `plans`; a cluster whose outputs have problems has no entry. */
   outputs: Map<string, IdentityOutputs>;
-  /** Every problem: cluster files (all of them), identity plans and outputs files (missing, stale, unreadable) of `clusters`. */
+  /** By cluster of `outputs`, the planned identities bootstrap apply has not created yet (no outputs entry): not problems. */
+  pending: Map<string, string[]>;
+  /** Every problem: cluster files (all of them), identity plans and outputs files (stale, foreign, unreadable) of `clusters`. */
   problems: FleetProblem[];
 }
 
@@ -58,5 +60,5 @@ export async function loadFleetInputs(
   }
   const outputs = await readIdentityOutputs(identityOutputs, [...plans.values()]);
   problems.push(...outputs.problems);
-  return { complete: loaded.ok && imported.problems.length === 0, clusters, fleet: loaded.clusters, rejected, plans, outputs: outputs.outputs, problems };
+  return { complete: loaded.ok && imported.problems.length === 0, clusters, fleet: loaded.clusters, rejected, plans, outputs: outputs.outputs, pending: outputs.pending, problems };
 }

@@ -15,6 +15,8 @@ export interface IdentityOutputsLocation {
 export interface ReadIdentityOutputs {
   /** By cluster name; clusters without identities get an empty entry. */
   outputs: Map<string, IdentityOutputs>;
+  /** By cluster name, the planned identities without outputs yet (pending bootstrap apply), when there are any. */
+  pending: Map<string, string[]>;
   problems: FleetProblem[];
 }
 
@@ -25,11 +27,11 @@ export function identityOutputsFile(location: IdentityOutputsLocation, cluster: 
 
 /**
  * Reads the outputs file of every cluster whose plan has identities and checks it against the
- * plan (see `identityOutputsFor`): a missing file or entry names the cluster, the identity and
- * `pnpm bootstrap apply --cluster <name>`. Files of clusters without identities are not read.
+ * plan (see `identityOutputsFor`): a planned identity without an entry (or without a file) is
+ * pending; a stale or foreign file is a problem. Files of clusters without identities are not read.
  */
 export async function readIdentityOutputs(location: IdentityOutputsLocation, plans: readonly ClusterIdentityPlan[]): Promise<ReadIdentityOutputs> {
-  const result: ReadIdentityOutputs = { outputs: new Map(), problems: [] };
+  const result: ReadIdentityOutputs = { outputs: new Map(), pending: new Map(), problems: [] };
   for (const plan of plans) {
     if (plan.identities.length === 0) {
       result.outputs.set(plan.cluster, { cluster: plan.cluster, tenantId: plan.tenantId, identities: {} });
@@ -45,8 +47,12 @@ export async function readIdentityOutputs(location: IdentityOutputsLocation, pla
       continue;
     }
     const checked = identityOutputsFor(plan, text, file);
-    if (checked.ok) result.outputs.set(plan.cluster, checked.outputs);
-    else result.problems.push(...checked.problems);
+    if (!checked.ok) {
+      result.problems.push(...checked.problems);
+      continue;
+    }
+    result.outputs.set(plan.cluster, checked.outputs);
+    if (checked.pending.length > 0) result.pending.set(plan.cluster, checked.pending);
   }
   return result;
 }

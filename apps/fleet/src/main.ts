@@ -15,6 +15,7 @@ import {
 import { EXIT } from "./cli/exit-codes.js";
 import { UsageError } from "./cli/usage-error.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
+import { describePendingIdentities, type PendingIdentity } from "./pending-identities.js";
 import { synth } from "./synth.js";
 
 /** Inside node_modules/: ignored by git, and removed with the installed dependencies. */
@@ -63,20 +64,30 @@ async function run(options: SynthCliOptions): Promise<number> {
         console.error(formatFleetProblems(outcome.problems));
         console.error(`${shownOut}/ was not changed.`);
         return EXIT.findings;
-      case "checked":
-        if (!hasChanges(outcome.changes)) {
+      case "checked": {
+        const pending = describePendingIdentities(outcome.pending, shownOut);
+        if (!hasChanges(outcome.changes) && pending.length === 0) {
           console.log(`${shownOut}/ is up to date (${outcome.clusters.length} clusters).`);
           return EXIT.ok;
         }
-        console.error(describeChanges(outcome.changes, shownOut));
-        console.error("Run `pnpm synth` and commit the result.");
+        if (hasChanges(outcome.changes)) {
+          console.error(describeChanges(outcome.changes, shownOut));
+          console.error("Run `pnpm synth` and commit the result.");
+        }
+        // A tree waiting for bootstrap apply must not merge: Flux would apply ServiceAccounts without a client ID.
+        if (pending.length > 0) {
+          console.error(pending.join("\n"));
+          console.error(`${pending.length} pending identit${pending.length === 1 ? "y" : "ies"}: ${shownOut}/ is${hasChanges(outcome.changes) ? " also" : ""} not ready to merge until bootstrap apply has created ${pending.length === 1 ? "it" : "them"}.`);
+        }
         return EXIT.findings;
+      }
       case "written":
         console.log(
           hasChanges(outcome.changes)
             ? `${describeChanges(outcome.changes, shownOut)}\nWrote ${shownOut}/ (${outcome.clusters.length} clusters).`
             : `${shownOut}/ is up to date (${outcome.clusters.length} clusters); nothing written.`,
         );
+        warnPending(outcome.pending, shownOut);
         return EXIT.ok;
     }
   } catch (error) {
@@ -94,6 +105,14 @@ async function run(options: SynthCliOptions): Promise<number> {
     }
     throw error;
   }
+}
+
+/** The pending identities on stderr: written for review, not ready to merge. */
+function warnPending(pending: readonly PendingIdentity[], shownOut: string): void {
+  if (pending.length === 0) return;
+  const lines = describePendingIdentities(pending, shownOut).map((line) => `warning: ${line}`);
+  console.error(lines.join("\n"));
+  console.error(`warning: ${pending.length} pending identit${pending.length === 1 ? "y" : "ies"}: review the change now; \`pnpm synth --check\` and \`pnpm validate\` fail until bootstrap apply has run.`);
 }
 
 /** FLOTILLA_LOCK_WAIT_SECONDS: how long to wait for another synth writing the same tree. */

@@ -30,7 +30,8 @@ import { bundleId } from "./bundle-id.js";
 import { cachedValidator, fingerprintOf, RenderCache } from "./render-cache.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
 import { clusterSchemaValidators, createSchemaValidator, schemaValidatorFiles } from "./schema-validator.js";
-import type { IdentityOutputsLocation } from "./identity-outputs.js";
+import { identityOutputsFile, type IdentityOutputsLocation } from "./identity-outputs.js";
+import { type PendingIdentity, pendingIdentitiesOf } from "./pending-identities.js";
 import { type ClusterSecretFile, readClusterSecrets, type SecretsLocation } from "./cluster-secrets.js";
 
 
@@ -85,13 +86,21 @@ export interface SynthOptions {
 
 export type SynthOutcome =
   | { kind: "invalid"; problems: FleetProblem[] }
-  | { kind: "checked" | "written"; changes: TreeChanges; clusters: string[] };
+  | {
+      kind: "checked" | "written";
+      changes: TreeChanges;
+      clusters: string[];
+      /** Identities bootstrap apply has not created yet: their ServiceAccounts are rendered without a client ID (`synth --check` fails on them). */
+      pending: PendingIdentity[];
+    };
 
 /**
  * Loads the fleet, plans its identities, reads their outputs, secrets and image tags, renders
  * every cluster, validates the result and writes (or checks) the tree. Every step runs on what
  * it can (a cluster is left out only of the steps that need an input of it that has problems),
  * so one run reports every problem of every cluster; any problem leaves the tree as it was.
+ * Identities without outputs yet are pending, not problems: their ServiceAccounts are rendered
+ * without a client ID and the outcome lists them.
  */
 export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   // The identity plan is the single source of both sides: bootstrap creates its credentials,
@@ -120,13 +129,13 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   problems.push(...misplacedGitPaths(clusters, options.outDir));
 
   // Every planned cluster is rendered, so that its values and schemas are checked in this run too.
-  // One whose identity outputs have problems gets stand-in client IDs, and one whose image tags
+  // One whose identity outputs have problems is rendered with every identity pending, and one whose image tags
   // directory has a problem a stand-in path: only ever checked, as a run with problems writes nothing.
   const planned = clusters.filter((cluster) => plans.has(cluster.spec.name));
   const rendered = renderClusters(planned, options.outDir, platforms, {
     identitiesOf: (cluster) => {
       const plan = plans.get(cluster)!;
-      return { plan, outputs: outputs.get(cluster) ?? standInOutputs(plan) };
+      return { plan, outputs: outputs.get(cluster) ?? { cluster, tenantId: plan.tenantId, identities: {} } };
     },
     secretsOf: (cluster) => secrets.files.get(cluster) ?? [],
     valuesOf: (cluster) => imageValues.values.get(cluster) ?? [],
@@ -145,23 +154,14 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
 
   const names = clusters.map((cluster) => cluster.spec.name);
   const within = options.clusters?.length ? names : undefined;
+  const pending = pendingIdentitiesOf(plans, fleet.pending, (cluster) => options.identityOutputs.displayName(identityOutputsFile(options.identityOutputs, cluster)));
   if (options.check) {
-    return { kind: "checked", changes: compareTree(plan.files, treeWithin(await readTree(options.outDir), within)), clusters: names };
+    return { kind: "checked", changes: compareTree(plan.files, treeWithin(await readTree(options.outDir), within)), clusters: names, pending };
   }
   // One writer at a time: the tree is read and replaced under its lock (.clusters.lock beside it).
   const lock = { operation: "synth", waitMs: options.lockWaitMs, onWait: (holder: ProcessIdentity) => options.onLockWait?.(describeHolder(holder)) };
   const changes = await withLock(options.outDir, lock, () => writeTree(options.outDir, plan.files, { ...(within ? { within } : {}) }));
-  return { kind: "written", changes, clusters: names };
-}
-
-/** Outputs with a zero client ID for every planned identity: what a cluster whose outputs have problems is checked with. */
-function standInOutputs(plan: ClusterIdentityPlan): IdentityOutputs {
-  const zero = "00000000-0000-0000-0000-000000000000";
-  return {
-    cluster: plan.cluster,
-    tenantId: plan.tenantId,
-    identities: Object.fromEntries(plan.identities.map((identity) => [identity.key, { clientId: zero, principalId: zero, resourceId: identity.resourceId }])),
-  };
+  return { kind: "written", changes, clusters: names, pending };
 }
 
 /**

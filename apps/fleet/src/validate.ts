@@ -9,6 +9,7 @@ import { type ClusterIdentityPlan, type FluxControllerAccount, fluxControllerAcc
 import { identityOutputsFile } from "./identity-outputs.js";
 import { CLUSTER_OPTION_HELP, FLEET_OPTION_HELP, fleetLocations, IDENTITY_OUTPUTS_OPTION_HELP, IMAGES_OPTION_HELP, SECRETS_OPTION_HELP } from "./fleet-options.js";
 import { loadFleetInputs } from "./fleet-inputs.js";
+import { describePendingIdentities, pendingIdentitiesOf } from "./pending-identities.js";
 import { EXIT } from "./cli/exit-codes.js";
 import { UsageError } from "./cli/usage-error.js";
 import { walkedWithin } from "./review/cluster-scope.js";
@@ -87,6 +88,9 @@ async function run(options: ValidateCliOptions): Promise<number> {
   const walkedTree = await walkTree(treeDir);
   const scope = selected.length === 0 ? undefined : [...new Set(selected)].sort();
   for (const problem of fleet.problems) lines.push(`${fleetProblemLine(problem)} [fleet]`);
+  // Identities bootstrap apply has not created: the tree is reviewable, but not ready to merge.
+  const pending = pendingIdentitiesOf(fleet.plans, fleet.pending, (cluster) => displayPath(identityOutputsFile(locations.identityOutputs, cluster)));
+  lines.push(...describePendingIdentities(pending, shownTree).map((line) => `${line} [pending-identity]`));
 
   const registry = new ChartValuesRegistry();
   const chartDirs = options.charts?.map((dir) => resolve(dir)) ?? (await vendoredChartDirs(repoRoot));
@@ -179,11 +183,7 @@ function fluxControllerExpectations(fleet: { clusters: LoadedCluster[]; plans: R
     const plan = fleet.plans.get(spec.name);
     const outputs = fleet.outputs.get(spec.name);
     if (spec.flux.bootstrap !== "flux-cli" || plan === undefined || outputs === undefined) continue;
-    try {
-      expected.set(spec.name, fluxControllerAccounts(spec, plan, outputs));
-    } catch {
-      // missing outputs are reported by the identity outputs check
-    }
+    expected.set(spec.name, fluxControllerAccounts(spec, plan, outputs));
   }
   return expected;
 }

@@ -37,11 +37,10 @@ export const argoWorkflowsPlatform: Platform<ArgoWorkflowsSpec, ArgoWorkflowsCon
   chart: ARGO_WORKFLOWS_CHART,
   identities: (argo) => argoWorkflowsIdentityRequirements(argo),
   workloads: (argo) => argoWorkflowsWorkloads(argo),
-  render: (scope, { spec: argo, clientId, clientIdAnnotation, podLabels, contributions }) =>
+  render: (scope, { spec: argo, identityAnnotation, podLabels, contributions }) =>
     new ArgoWorkflows(scope, "argo-workflows", {
       argo,
-      clientId: clientId(ARGO_WORKFLOWS_IDENTITY),
-      clientIdAnnotation,
+      identity: identityAnnotation(ARGO_WORKFLOWS_IDENTITY),
       podLabels,
       extraWorkflowServiceAccounts: contributions.map((contribution) => contribution.workflowServiceAccount),
     }),

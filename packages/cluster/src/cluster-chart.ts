@@ -34,8 +34,9 @@ export interface ClusterChartProps {
   /**
    * The cluster's identity plan (from `planClusterIdentities(spec)`, without problems) and its
    * identity outputs (checked with `identityOutputsFor`). The chart renders one
-   * `WorkloadServiceAccount` per ServiceAccount credential of the plan. Required when the spec
-   * has identities.
+   * `WorkloadServiceAccount` per ServiceAccount credential of the plan; a planned identity the
+   * outputs have no entry for is pending: its ServiceAccounts are marked
+   * `flotilla.dev/pending-identity` and get no client ID. Required when the spec has identities.
    *
    * @default - no identities
    */
@@ -129,7 +130,7 @@ export class ClusterChart extends Chart {
       platforms: props.platforms ?? NO_PLATFORMS,
       source: this.source,
       infrastructure: this.infrastructure,
-      outputs: props.identities?.outputs,
+      identities: props.identities,
       values: props.platformValues ?? [],
     });
     // Last: the Alerts list the namespaces of every HelmRelease rendered above.
@@ -167,7 +168,7 @@ export class ClusterChart extends Chart {
       const serviceAccount = new WorkloadServiceAccount(account.identity === KARPENTER_CONTROLLER_IDENTITY && this.controllers ? this.controllers : this.infrastructure, {
         name: account.name,
         namespace: account.namespace,
-        clientId: account.clientId,
+        ...(account.clientId === undefined ? { pendingIdentity: account.identity } : { clientId: account.clientId }),
         tenantId: account.tenantId,
       });
       const declared = this.spec.identities.findIndex((identity) => identity.name === account.identity);

@@ -148,5 +148,8 @@ export function fluxControllerPatches(
 ): KustomizeComponent | undefined {
   if (spec.flux.bootstrap !== "flux-cli" || identities === undefined) return undefined;
   const accounts = fluxControllerAccounts(spec, identities.plan, identities.outputs);
-  return accounts.length === 0 ? undefined : controllerIdentityComponent(accounts);
+  if (accounts.length === 0) return undefined;
+  return controllerIdentityComponent(
+    accounts.map(({ controller, identity, clientId }) => (clientId === undefined ? { controller, pendingIdentity: identity } : { controller, clientId })),
+  );
 }

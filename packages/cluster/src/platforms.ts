@@ -2,7 +2,15 @@ import { k8s } from "cdk8s-plus-28";
 import type { Construct } from "constructs";
 import { type AnyPlatform, type ClusterSpec, type PlatformRegistry, platformSection } from "@flotilla/fleet";
 import type { GitRepositorySource } from "@flotilla/flux";
-import { CLIENT_ID_ANNOTATION, type IdentityOutputs, workloadIdentityPodLabels } from "@flotilla/workload-identity";
+import {
+  type ClusterIdentityPlan,
+  type IdentityAnnotation,
+  identityAnnotation,
+  type IdentityOutputs,
+  PENDING_IDENTITIES_ANNOTATION,
+  PENDING_IDENTITY_ANNOTATION,
+  workloadIdentityPodLabels,
+} from "@flotilla/workload-identity";
 import { Layer } from "./layer.js";
 import { renderedFrom } from "./origin.js";
 import { type PlatformValue, setPlatformValues } from "./platform-values.js";
@@ -15,8 +23,8 @@ export interface PlatformContext {
   readonly source: GitRepositorySource;
   /** Where the platforms' namespaces go (with the Secrets they read, applied first). */
   readonly infrastructure: Layer;
-  /** The cluster's identity outputs (client IDs); required when a platform is enabled. */
-  readonly outputs: IdentityOutputs | undefined;
+  /** The cluster's identity plan and outputs (client IDs); required when a platform is enabled. */
+  readonly identities: { readonly plan: ClusterIdentityPlan; readonly outputs: IdentityOutputs } | undefined;
   /** Values set into the platforms' HelmReleases (automated images); each must name an enabled platform. */
   readonly values: readonly PlatformValue[];
 }
@@ -41,15 +49,21 @@ export function renderPlatforms(scope: Construct, context: PlatformContext): Lay
       if (requiredLayer === undefined) throw new Error(`ClusterChart ${spec.name}: platforms.${platform.key} needs platforms.${required.platform}`);
       layer.kustomization.addDependency(requiredLayer.kustomization);
     }
+    const pending = new Set<string>();
     const { release, healthChecks = [] } = platform.render(layer, {
       spec: section,
       cluster: spec,
-      clientId: (identity: string) => clientId(context, identity),
-      clientIdAnnotation: CLIENT_ID_ANNOTATION,
+      identityAnnotation: (identity: string) => {
+        const annotation = annotationOf(context, identity);
+        if (annotation.key === PENDING_IDENTITY_ANNOTATION) pending.add(identity);
+        return annotation;
+      },
       podLabels: workloadIdentityPodLabels(),
       contributions: contributions.get(platform.key) ?? [],
       values: context.values.filter((value) => value.platform === platform.key),
     });
+    // The chart's ServiceAccounts are not objects of the tree: the release says which identities it waits for.
+    if (pending.size > 0) release.apiObject.metadata.addAnnotation(PENDING_IDENTITIES_ANNOTATION, [...pending].sort().join(","));
     setPlatformValues(release, platform.key, context.values);
     layer.kustomization.addHealthCheck(release, ...healthChecks);
     layers.set(platform.key, layer);
@@ -103,12 +117,10 @@ function platformLayer(scope: Construct, context: PlatformContext, platform: str
   });
 }
 
-function clientId(context: PlatformContext, identity: string): string {
-  const output = context.outputs?.identities[identity];
-  if (output === undefined) {
-    throw new Error(
-      `ClusterChart ${context.spec.name}: no identity outputs for ${JSON.stringify(identity)} (a platform identity); run \`pnpm bootstrap apply --cluster ${context.spec.name}\``,
-    );
+function annotationOf(context: PlatformContext, identity: string): IdentityAnnotation {
+  const identities = context.identities;
+  if (identities === undefined || !identities.plan.identities.some((planned) => planned.key === identity)) {
+    throw new Error(`ClusterChart ${context.spec.name}: ${JSON.stringify(identity)} is not an identity of the cluster's identity plan (a platform identity must be declared by the platform's identities)`);
   }
-  return output.clientId;
+  return identityAnnotation(identities.outputs, identity);
 }

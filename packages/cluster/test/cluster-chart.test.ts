@@ -75,12 +75,18 @@ describe("ClusterChart identities", () => {
     expect(() => new ClusterChart(new App(), withIdentities)).toThrow("ClusterChart dev: the cluster declares identities, so its identity plan and outputs are required");
   });
 
-  it("refuses another cluster's plan and missing outputs", () => {
+  it("refuses another cluster's plan", () => {
     expect(() => new ClusterChart(new App(), withIdentities, { identities: { plan: { ...plan, cluster: "prod" }, outputs } })).toThrow(
       "got the identity plan of cluster prod",
     );
-    expect(() => new ClusterChart(new App(), withIdentities, { identities: { plan, outputs: { ...outputs, identities: {} } } })).toThrow(
-      'no identity outputs for "analytics"',
-    );
+  });
+
+  it("renders the ServiceAccounts of a pending identity (no outputs) marked, with no client ID", () => {
+    const chart = new ClusterChart(new App(), withIdentities, { identities: { plan, outputs: { ...outputs, identities: {} } } });
+    const accounts = chart.toJson().filter((object: { kind: string }) => object.kind === "ServiceAccount");
+    expect(accounts.length).toBeGreaterThan(0);
+    for (const account of accounts) {
+      expect(account.metadata.annotations).toEqual({ "flotilla.dev/pending-identity": "analytics", "azure.workload.identity/tenant-id": TENANT });
+    }
   });
 });

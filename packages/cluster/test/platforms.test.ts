@@ -39,7 +39,7 @@ function testPlatform(key: string, extra: Partial<AnyPlatform> = {}): AnyPlatfor
         namespace: DEFAULT_FLUX_NAMESPACE,
         targetNamespace: context.spec.namespace,
         chart: { chart: key, version: "1.0.0", sourceRef: repository },
-        values: { clientId: context.clientId(key), received: context.contributions },
+        values: { clientId: context.identityAnnotation(key).value, received: context.contributions },
       });
       return { release };
     },

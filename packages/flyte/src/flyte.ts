@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import type { PlatformIdentityAnnotation } from "@flotilla/fleet/platform";
 import { DEFAULT_FLUX_NAMESPACE, HelmReleaseFor, HelmRepositorySource } from "@flotilla/flux";
 import type { FlyteSpec } from "./model/spec.js";
 import { FLYTE_CHART } from "./model/chart.js";
@@ -8,12 +9,10 @@ import { type FlyteToleration, flyteValues } from "./model/values.js";
 export interface FlyteProps {
   /** The validated `platforms.flyte` of the cluster (storage, database, projects, domains). */
   readonly flyte: FlyteSpec;
-  /** Client ID of the backend identity (`flyte-backend`) from the cluster's identity outputs. */
-  readonly backendClientId: string;
-  /** Client ID of the task identity (`flyte-tasks`) from the cluster's identity outputs. */
-  readonly tasksClientId: string;
-  /** The ServiceAccount annotation carrying a client ID (`CLIENT_ID_ANNOTATION` of `@flotilla/workload-identity`). */
-  readonly clientIdAnnotation: string;
+  /** The annotation binding the backend's ServiceAccounts to `flyte-backend` (`identityAnnotation` of the render context). */
+  readonly backendIdentity: PlatformIdentityAnnotation;
+  /** The annotation binding the task ServiceAccounts to `flyte-tasks`. */
+  readonly tasksIdentity: PlatformIdentityAnnotation;
   /** The workload identity pod labels (`workloadIdentityPodLabels()` of `@flotilla/workload-identity`). */
   readonly podLabels: Readonly<Record<string, string>>;
   /**

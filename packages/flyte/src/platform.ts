@@ -21,7 +21,7 @@ export const flytePlatform = definePlatform({
   chart: FLYTE_CHART,
   identities: (flyte) => flyteIdentityRequirements(flyte),
   workloads: (flyte) => flyteWorkloads(flyte),
-  render(scope, { spec: flyte, cluster, clientId, clientIdAnnotation, podLabels }) {
+  render(scope, { spec: flyte, cluster, identityAnnotation, podLabels }) {
     let gpuTolerations;
     if (flyte.gpuNodePool !== undefined) {
       const pool = cluster.nodePools.find((candidate) => candidate.name === flyte.gpuNodePool);
@@ -30,9 +30,8 @@ export const flytePlatform = definePlatform({
     }
     return new Flyte(scope, "flyte", {
       flyte,
-      backendClientId: clientId(FLYTE_BACKEND_IDENTITY),
-      tasksClientId: clientId(FLYTE_TASKS_IDENTITY),
-      clientIdAnnotation,
+      backendIdentity: identityAnnotation(FLYTE_BACKEND_IDENTITY),
+      tasksIdentity: identityAnnotation(FLYTE_TASKS_IDENTITY),
       podLabels,
       ...(gpuTolerations === undefined ? {} : { gpuTolerations }),
     });

@@ -8,8 +8,8 @@ export interface FluxControllerAccount {
   controller: FluxController;
   /** The identity's key in the plan. */
   identity: string;
-  /** The identity's client ID, from the outputs. */
-  clientId: string;
+  /** The identity's client ID, from the outputs; absent while the identity is pending (no outputs yet). */
+  clientId?: string;
   /** The cluster's tenant. */
   tenantId: string;
 }
@@ -17,7 +17,7 @@ export interface FluxControllerAccount {
 /**
  * The Flux controllers of a cluster with their client IDs, from the same plan as the other
  * ServiceAccounts: what the `flux-system-patches` component annotates. Throws when an identity is
- * missing from the plan or the outputs (check with `identityOutputsFor` first).
+ * missing from the plan; one without outputs (pending, see `identityOutputsFor`) has no client ID.
  */
 export function fluxControllerAccounts(spec: ClusterSpec, plan: ClusterIdentityPlan, outputs: IdentityOutputs): FluxControllerAccount[] {
   return fluxControllerIdentities(spec).map(({ controller, identity }) => {
@@ -25,9 +25,6 @@ export function fluxControllerAccounts(spec: ClusterSpec, plan: ClusterIdentityP
       throw new Error(`cluster ${plan.cluster}: the identity plan has no ${JSON.stringify(identity)} for Flux's ${controller}`);
     }
     const output = outputs.identities[identity];
-    if (output === undefined) {
-      throw new Error(`cluster ${plan.cluster}: no identity outputs for ${JSON.stringify(identity)}; check them with identityOutputsFor first`);
-    }
-    return { controller, identity, clientId: output.clientId, tenantId: plan.tenantId };
+    return { controller, identity, ...(output === undefined ? {} : { clientId: output.clientId }), tenantId: plan.tenantId };
   });
 }

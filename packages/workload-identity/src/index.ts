@@ -14,6 +14,7 @@ export {
 } from "./naming.js";
 export {
   bootstrapApplyCommand,
+  type ClusterOutputsResult,
   IDENTITY_OUTPUTS_DIR,
   identityOutputsFileName,
   identityOutputsFor,
@@ -40,6 +41,7 @@ export {
   workloadIdentityPodLabels,
 } from "./pod-labels.js";
 export { type PlannedServiceAccount, plannedServiceAccounts } from "./service-accounts.js";
+export { type IdentityAnnotation, identityAnnotation, PENDING_IDENTITIES_ANNOTATION, PENDING_IDENTITY_ANNOTATION, pendingIdentities } from "./pending.js";
 export { KARPENTER_CONTROLLER_IDENTITY, karpenterControllerIdentity } from "./karpenter-identity.js";
 export { KUSTOMIZE_CONTROLLER_IDENTITY, KUSTOMIZE_CONTROLLER_SERVICE_ACCOUNT, kustomizeControllerIdentity } from "./sops-identity.js";
 export { FLOTILLA_GUID_NAMESPACE, uuidV5 } from "./uuid.js";

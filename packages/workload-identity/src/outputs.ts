@@ -13,6 +13,12 @@ export interface IdentityOutputsProblem {
 /** Parsed and checked outputs, or every problem found. */
 export type IdentityOutputsResult = { ok: true; outputs: IdentityOutputs } | { ok: false; problems: IdentityOutputsProblem[] };
 
+/**
+ * The outputs of a cluster's plan: the entries found, and the planned identities without one
+ * (pending: bootstrap apply has not created them yet), or every problem found.
+ */
+export type ClusterOutputsResult = { ok: true; outputs: IdentityOutputs; pending: string[] } | { ok: false; problems: IdentityOutputsProblem[] };
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KEY = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const IDENTITY_ID =
@@ -135,22 +141,15 @@ export function serializeIdentityOutputs(outputs: IdentityOutputs): string {
 /**
  * The outputs synth needs for a cluster's plan, from the text of its outputs file (`undefined`
  * when the file does not exist). Checks that the file is for this cluster and tenant, and that
- * every planned identity has an entry whose resource ID is the planned one; a missing or stale
- * entry names the identity and the command that (re)creates it. Extra entries are ignored.
+ * every entry of a planned identity has the planned resource ID; a stale entry names the identity
+ * and the command that (re)creates it. A planned identity without an entry (or without a file) is
+ * *pending*, not a problem: it is listed in `pending` and the outputs simply lack it (see
+ * `identityAnnotation`). Extra entries are ignored.
  */
-export function identityOutputsFor(plan: ClusterIdentityPlan, text: string | undefined, file: string): IdentityOutputsResult {
-  const command = bootstrapApplyCommand(plan.cluster);
-  const fix = `run \`${command}\` and commit ${file}`;
+export function identityOutputsFor(plan: ClusterIdentityPlan, text: string | undefined, file: string): ClusterOutputsResult {
+  const fix = `run \`${bootstrapApplyCommand(plan.cluster)}\` and commit ${file}`;
   if (text === undefined) {
-    if (plan.identities.length === 0) return { ok: true, outputs: { cluster: plan.cluster, tenantId: plan.tenantId, identities: {} } };
-    return {
-      ok: false,
-      problems: plan.identities.map((identity) => ({
-        file,
-        path: fieldPath("identities", identity.key),
-        message: `no outputs for identity ${JSON.stringify(identity.key)} of cluster ${plan.cluster} (the file does not exist: the identities have not been created yet); ${fix}`,
-      })),
-    };
+    return { ok: true, outputs: { cluster: plan.cluster, tenantId: plan.tenantId, identities: {} }, pending: plan.identities.map((identity) => identity.key) };
   }
   const parsed = parseIdentityOutputs(text, file);
   if (!parsed.ok) return parsed;
@@ -162,11 +161,12 @@ export function identityOutputsFor(plan: ClusterIdentityPlan, text: string | und
   if (outputs.tenantId.toLowerCase() !== plan.tenantId.toLowerCase()) {
     problems.push({ file, path: "tenantId", message: `tenant ${outputs.tenantId} is not the cluster's tenant ${plan.tenantId}; ${fix}` });
   }
+  const pending: string[] = [];
   for (const identity of plan.identities) {
     const at = fieldPath("identities", identity.key);
     const entry = outputs.identities[identity.key];
     if (entry === undefined) {
-      problems.push({ file, path: at, message: `no outputs for identity ${JSON.stringify(identity.key)} of cluster ${plan.cluster} (not created yet?); ${fix}` });
+      pending.push(identity.key);
     } else if (entry.resourceId.toLowerCase() !== identity.resourceId.toLowerCase()) {
       problems.push({
         file,
@@ -175,5 +175,5 @@ export function identityOutputsFor(plan: ClusterIdentityPlan, text: string | und
       });
     }
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, outputs };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, outputs, pending };
 }

@@ -8,8 +8,8 @@ export interface PlannedServiceAccount {
   namespace: string;
   /** ServiceAccount name. */
   name: string;
-  /** The identity's client ID, from the outputs. */
-  clientId: string;
+  /** The identity's client ID, from the outputs; absent while the identity is pending (no outputs yet). */
+  clientId?: string;
   /** The cluster's tenant. */
   tenantId: string;
   /** The federated credential it matches (its name in Azure). */
@@ -18,8 +18,9 @@ export interface PlannedServiceAccount {
 
 /**
  * Every ServiceAccount a cluster renders: one per federated credential of the plan that has a
- * `serviceAccount`, with the client ID of its identity from `outputs`. Sorted by namespace, then
- * name. Throws when an identity has no outputs: check with `identityOutputsFor` first.
+ * `serviceAccount`, with the client ID of its identity from `outputs` (none for a pending identity,
+ * one `outputs` has no entry for: check the outputs with `identityOutputsFor` first). Sorted by
+ * namespace, then name.
  */
 export function plannedServiceAccounts(plan: ClusterIdentityPlan, outputs: IdentityOutputs): PlannedServiceAccount[] {
   const accounts: PlannedServiceAccount[] = [];
@@ -27,14 +28,11 @@ export function plannedServiceAccounts(plan: ClusterIdentityPlan, outputs: Ident
     for (const credential of identity.federatedCredentials) {
       if (credential.serviceAccount === undefined) continue;
       const output = outputs.identities[identity.key];
-      if (output === undefined) {
-        throw new Error(`cluster ${plan.cluster}: no identity outputs for ${JSON.stringify(identity.key)}; check them with identityOutputsFor first`);
-      }
       accounts.push({
         identity: identity.key,
         namespace: credential.serviceAccount.namespace,
         name: credential.serviceAccount.name,
-        clientId: output.clientId,
+        ...(output === undefined ? {} : { clientId: output.clientId }),
         tenantId: plan.tenantId,
         credential: credential.name,
       });

@@ -1,5 +1,6 @@
 import { k8s } from "cdk8s-plus-28";
 import { Construct } from "constructs";
+import { PENDING_IDENTITY_ANNOTATION } from "./pending.js";
 import { CLIENT_ID_ANNOTATION, TENANT_ID_ANNOTATION, USE_LABEL } from "./pod-labels.js";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -25,9 +26,21 @@ export interface WorkloadServiceAccountProps {
   /**
    * Client ID of the user-assigned managed identity whose federated credential has this
    * ServiceAccount as subject (from the cluster's identity outputs), emitted as the
-   * `azure.workload.identity/client-id` annotation.
+   * `azure.workload.identity/client-id` annotation. Exactly one of `clientId` and
+   * `pendingIdentity` is given.
+   *
+   * @default - none: `pendingIdentity` must be given
    */
-  readonly clientId: string;
+  readonly clientId?: string;
+
+  /**
+   * The key of the identity while it is pending (bootstrap apply has not created it, so it has no
+   * client ID yet), emitted as the `flotilla.dev/pending-identity` annotation instead of a client
+   * ID: never a placeholder one.
+   *
+   * @default - none: `clientId` must be given
+   */
+  readonly pendingIdentity?: string;
 
   /**
    * Entra tenant of the identity, emitted as `azure.workload.identity/tenant-id`.
@@ -70,7 +83,8 @@ export interface WorkloadServiceAccountProps {
 
 /**
  * A Kubernetes ServiceAccount bound to an Azure user-assigned managed identity through Azure
- * Workload Identity: annotated with the identity's client ID (and tenant ID).
+ * Workload Identity: annotated with the identity's client ID (and tenant ID), or, while the
+ * identity is pending, marked `flotilla.dev/pending-identity` with no client ID.
  *
  * The annotation alone does not give pods a token: every pod using the ServiceAccount must also
  * carry the label `azure.workload.identity/use: "true"` on its **pod template** (use
@@ -90,8 +104,8 @@ export class WorkloadServiceAccount extends Construct {
   public readonly name: string;
   /** `metadata.namespace`. */
   public readonly namespace: string;
-  /** The identity's client ID (the `azure.workload.identity/client-id` annotation). */
-  public readonly clientId: string;
+  /** The identity's client ID (the `azure.workload.identity/client-id` annotation); undefined while the identity is pending. */
+  public readonly clientId: string | undefined;
   /** The underlying L1 object. */
   public readonly apiObject: k8s.KubeServiceAccount;
 
@@ -106,15 +120,18 @@ export class WorkloadServiceAccount extends Construct {
     if (typeof props.namespace !== "string" || props.namespace.length > 63 || !DNS_LABEL.test(props.namespace)) {
       fail(`namespace must be a lowercase DNS-1123 label, got ${JSON.stringify(props.namespace)}`);
     }
-    if (typeof props.clientId !== "string" || !GUID.test(props.clientId)) {
+    if (props.pendingIdentity === undefined && (typeof props.clientId !== "string" || !GUID.test(props.clientId))) {
       fail(`clientId must be the identity's client ID (a GUID), got ${JSON.stringify(props.clientId)}`);
+    }
+    if (props.pendingIdentity !== undefined && (props.clientId !== undefined || !DNS_LABEL.test(props.pendingIdentity))) {
+      fail(`pendingIdentity (the key of an identity without a client ID yet) goes without clientId, got ${JSON.stringify({ clientId: props.clientId, pendingIdentity: props.pendingIdentity })}`);
     }
     if (props.tenantId !== undefined && !GUID.test(props.tenantId)) {
       fail(`tenantId must be a GUID, got ${JSON.stringify(props.tenantId)}`);
     }
     const extraAnnotations = props.annotations ?? {};
-    for (const key of [CLIENT_ID_ANNOTATION, TENANT_ID_ANNOTATION]) {
-      if (key in extraAnnotations) fail(`set ${key} through clientId/tenantId, not annotations`);
+    for (const key of [CLIENT_ID_ANNOTATION, TENANT_ID_ANNOTATION, PENDING_IDENTITY_ANNOTATION]) {
+      if (key in extraAnnotations) fail(`set ${key} through clientId/tenantId/pendingIdentity, not annotations`);
     }
     const labels = props.labels ?? {};
     if (USE_LABEL in labels) {
@@ -126,7 +143,10 @@ export class WorkloadServiceAccount extends Construct {
     this.namespace = props.namespace;
     this.clientId = props.clientId;
 
-    const annotations: Record<string, string> = { ...extraAnnotations, [CLIENT_ID_ANNOTATION]: props.clientId };
+    const annotations: Record<string, string> = {
+      ...extraAnnotations,
+      ...(props.pendingIdentity === undefined ? { [CLIENT_ID_ANNOTATION]: props.clientId! } : { [PENDING_IDENTITY_ANNOTATION]: props.pendingIdentity }),
+    };
     if (props.tenantId !== undefined) annotations[TENANT_ID_ANNOTATION] = props.tenantId;
     this.apiObject = new k8s.KubeServiceAccount(this, "Resource", {
       metadata: {

@@ -92,24 +92,28 @@ describe("identityOutputsFor", () => {
   const text = serializeIdentityOutputs(outputs);
 
   it("returns the outputs when every planned identity has its entry", () => {
-    expect(identityOutputsFor(plan, text, FILE)).toEqual({ ok: true, outputs });
+    expect(identityOutputsFor(plan, text, FILE)).toEqual({ ok: true, outputs, pending: [] });
   });
 
-  it("names every identity and the command when the file does not exist", () => {
-    const result = identityOutputsFor(plan, undefined, FILE);
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.problems.map((p) => p.path)).toEqual(["identities.analytics", 'identities["ml-jobs"]']);
-    expect(result.problems[0]?.message).toBe(
-      `no outputs for identity "analytics" of cluster dev (the file does not exist: the identities have not been created yet); run \`pnpm bootstrap apply --cluster dev\` and commit ${FILE}`,
-    );
+  it("without a file, every planned identity is pending (not a problem) and the outputs are empty", () => {
+    expect(identityOutputsFor(plan, undefined, FILE)).toEqual({
+      ok: true,
+      outputs: { cluster: "dev", tenantId: TENANT, identities: {} },
+      pending: ["analytics", "ml-jobs"],
+    });
   });
 
-  it("names a missing identity and the command", () => {
+  it("an identity without an entry is pending; the entries found are kept", () => {
     const result = identityOutputsFor(plan, serializeIdentityOutputs({ ...outputs, identities: { analytics: outputs.identities.analytics! } }), FILE);
+    expect(result).toEqual({ ok: true, outputs: { ...outputs, identities: { analytics: outputs.identities.analytics! } }, pending: ["ml-jobs"] });
+  });
+
+  it("a stale entry stays a problem naming the command, whatever else is pending", () => {
+    const stale = { ...outputs, identities: { analytics: { ...outputs.identities.analytics!, resourceId: ID("rg-old", "id-dev-analytics") } } };
+    const result = identityOutputsFor(plan, serializeIdentityOutputs(stale), FILE);
     expect(result).toEqual({
       ok: false,
-      problems: [{ file: FILE, path: 'identities["ml-jobs"]', message: expect.stringContaining(`no outputs for identity "ml-jobs" of cluster dev (not created yet?); run \`${bootstrapApplyCommand("dev")}\``) }],
+      problems: [{ file: FILE, path: "identities.analytics.resourceId", message: expect.stringContaining(`stale outputs: did its resource group change?); run \`${bootstrapApplyCommand("dev")}\``) }],
     });
   });
 
@@ -142,6 +146,6 @@ describe("identityOutputsFor", () => {
 
   it("needs no file for a cluster without identities", () => {
     const empty = planClusterIdentities(clusterWith({})).plan;
-    expect(identityOutputsFor(empty, undefined, FILE)).toEqual({ ok: true, outputs: { cluster: "dev", tenantId: TENANT, identities: {} } });
+    expect(identityOutputsFor(empty, undefined, FILE)).toEqual({ ok: true, outputs: { cluster: "dev", tenantId: TENANT, identities: {} }, pending: [] });
   });
 });

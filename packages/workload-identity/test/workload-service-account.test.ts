@@ -148,7 +148,11 @@ describe("plannedServiceAccounts", () => {
     ]);
   });
 
-  it("throws when an identity has no outputs", () => {
-    expect(() => plannedServiceAccounts(plan, { ...outputs, identities: { a: outputs.identities.a! } })).toThrow('no identity outputs for "b"');
+  it("a pending identity (no outputs) gives its ServiceAccounts no client ID", () => {
+    expect(plannedServiceAccounts(plan, { ...outputs, identities: { a: outputs.identities.a! } })).toEqual([
+      { identity: "a", namespace: "ns-a", name: "sa", clientId: CLIENT, tenantId: TENANT, credential: "ns-a-sa" },
+      { identity: "b", namespace: "ns-b", name: "w", tenantId: TENANT, credential: "ns-b-w" },
+      { identity: "b", namespace: "ns-c", name: "w", tenantId: TENANT, credential: "ns-c-w" },
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import type { PlatformIdentityAnnotation } from "@flotilla/fleet/platform";
 import { ARGO_DB_SECRET_KEYS, type ArgoWorkflowsSpec } from "./spec.js";
 import { ARGO_SERVICE_ACCOUNTS } from "./chart.js";
 
@@ -5,10 +6,8 @@ import { ARGO_SERVICE_ACCOUNTS } from "./chart.js";
 export interface ArgoWorkflowsValuesProps {
   /** The validated `platforms.argoWorkflows` of the cluster. */
   readonly argo: ArgoWorkflowsSpec;
-  /** Client ID of the `argo-workflows` identity, from the identity outputs. */
-  readonly clientId: string;
-  /** The workload identity annotation on ServiceAccounts (`azure.workload.identity/client-id`). */
-  readonly clientIdAnnotation: string;
+  /** The annotation binding the ServiceAccounts to the `argo-workflows` identity (its client ID, or the pending marker). */
+  readonly identity: PlatformIdentityAnnotation;
   /** The workload identity pod labels (`azure.workload.identity/use: "true"`). */
   readonly podLabels: Readonly<Record<string, string>>;
   /**
@@ -30,7 +29,7 @@ export interface ArgoWorkflowsValuesProps {
 export function argoWorkflowsValues(props: ArgoWorkflowsValuesProps): Record<string, unknown> {
   const { argo } = props;
   const podLabels = { ...props.podLabels };
-  const serviceAccount = (name: string, create = true) => ({ create, name, annotations: { [props.clientIdAnnotation]: props.clientId } });
+  const serviceAccount = (name: string, create = true) => ({ create, name, annotations: { [props.identity.key]: props.identity.value } });
   return {
     workflow: {
       serviceAccount: serviceAccount(ARGO_SERVICE_ACCOUNTS.workflow),

@@ -40,6 +40,7 @@ export {
   type PlatformContributions,
   type PlatformRegistry,
   type PlatformRelease,
+  type PlatformIdentityAnnotation,
   type PlatformReleaseValue,
   type PlatformRenderContext,
   type PlatformRequirement,

@@ -77,16 +77,28 @@ export interface PlatformRelease {
   readonly healthChecks?: readonly KustomizationHealthCheck[];
 }
 
+/** A ServiceAccount annotation binding it to a managed identity, as `key: value`. */
+export interface PlatformIdentityAnnotation {
+  /** The annotation's key: `azure.workload.identity/client-id`, or `flotilla.dev/pending-identity` while the identity is pending. */
+  readonly key: string;
+  /** The identity's client ID, or its key while it is pending. */
+  readonly value: string;
+}
+
 /** What `render` gets from the cluster. */
 export interface PlatformRenderContext<Spec, Contribution> {
   /** The platform's validated section (`platforms.<key>`). */
   readonly spec: Spec;
   /** The whole validated cluster (other platforms' sections, node pools, …). */
   readonly cluster: ClusterSpec;
-  /** The client ID of one of the platform's identities (from `identities`), from the identity outputs; throws with the bootstrap command when missing. */
-  clientId(identityKey: string): string;
-  /** The ServiceAccount annotation carrying a client ID (`azure.workload.identity/client-id`). */
-  readonly clientIdAnnotation: string;
+  /**
+   * The annotation that gives a ServiceAccount the chart creates one of the platform's identities
+   * (from `identities`): `azure.workload.identity/client-id` with the client ID from the identity
+   * outputs, or, while bootstrap apply has not created the identity, `flotilla.dev/pending-identity`
+   * with the identity's key (never a placeholder client ID; the HelmRelease is then marked too).
+   * Write it as `{ [annotation.key]: annotation.value }` into the chart's ServiceAccount values.
+   */
+  identityAnnotation(identityKey: string): PlatformIdentityAnnotation;
   /** The pod labels workload identity needs (`azure.workload.identity/use: "true"`). */
   readonly podLabels: Readonly<Record<string, string>>;
   /** What other platforms on the cluster contribute to this one (see `Platform.contributions`), in registry order. */

@@ -1,3 +1,4 @@
+import type { PlatformIdentityAnnotation } from "@flotilla/fleet/platform";
 import type { FlyteSpec } from "./spec.js";
 import { FLYTE_DB_PASSWORD_PATH } from "./chart.js";
 import { FLYTE_BACKEND_SERVICE_ACCOUNTS, FLYTE_LABELLED_COMPONENTS, FLYTE_TASK_SERVICE_ACCOUNT } from "./identities.js";
@@ -17,12 +18,10 @@ export const FLYTE_GPU_RESOURCE = "nvidia.com/gpu";
 export interface FlyteValuesProps {
   /** The validated `platforms.flyte` of the cluster. */
   readonly flyte: FlyteSpec;
-  /** Client ID of the backend identity (`flyte-backend`), from the identity outputs. */
-  readonly backendClientId: string;
-  /** Client ID of the task identity (`flyte-tasks`), from the identity outputs. */
-  readonly tasksClientId: string;
-  /** The workload identity annotation on ServiceAccounts (`azure.workload.identity/client-id`). */
-  readonly clientIdAnnotation: string;
+  /** The annotation binding the backend's ServiceAccounts to `flyte-backend` (its client ID, or the pending marker). */
+  readonly backendIdentity: PlatformIdentityAnnotation;
+  /** The annotation binding each task namespace's `default` ServiceAccount to `flyte-tasks`. */
+  readonly tasksIdentity: PlatformIdentityAnnotation;
   /** The workload identity pod labels (`azure.workload.identity/use: "true"`). */
   readonly podLabels: Readonly<Record<string, string>>;
   /**
@@ -42,11 +41,11 @@ export interface FlyteValuesProps {
  * each project-domain namespace (cluster resource templates) with task-pod default labels and env.
  */
 export function flyteValues(props: FlyteValuesProps): Record<string, unknown> {
-  const { flyte, clientIdAnnotation } = props;
+  const { flyte, backendIdentity, tasksIdentity } = props;
   const podLabels = { ...props.podLabels };
   const component = (name: string): Record<string, unknown> => ({
     ...(FLYTE_BACKEND_SERVICE_ACCOUNTS.includes(name as (typeof FLYTE_BACKEND_SERVICE_ACCOUNTS)[number])
-      ? { serviceAccount: { create: true, annotations: { [clientIdAnnotation]: props.backendClientId } } }
+      ? { serviceAccount: { create: true, annotations: { [backendIdentity.key]: backendIdentity.value } } }
       : {}),
     ...(FLYTE_LABELLED_COMPONENTS.includes(name as (typeof FLYTE_LABELLED_COMPONENTS)[number]) ? { podLabels } : {}),
   });
@@ -98,7 +97,7 @@ export function flyteValues(props: FlyteValuesProps): Record<string, unknown> {
       config: {
         cluster_resources: {
           // Replaces the chart's quota data, so the quota template goes too (see templates).
-          customData: flyte.domains.map((domain) => ({ [domain]: [{ WIClientId: { value: props.tasksClientId } }] })),
+          customData: flyte.domains.map((domain) => ({ [domain]: [{ WIClientId: { value: tasksIdentity.value } }] })),
         },
       },
       templates: [
@@ -115,7 +114,7 @@ export function flyteValues(props: FlyteValuesProps): Record<string, unknown> {
             `  name: ${FLYTE_TASK_SERVICE_ACCOUNT}`,
             "  namespace: {{ namespace }}",
             "  annotations:",
-            `    ${clientIdAnnotation}: {{ WIClientId }}`,
+            `    ${tasksIdentity.key}: {{ WIClientId }}`,
             "",
           ].join("\n"),
         },

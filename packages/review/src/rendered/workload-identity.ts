@@ -1,4 +1,5 @@
 import type { KubeObject } from "@flotilla/render";
+import { PENDING_IDENTITY_ANNOTATION } from "@flotilla/workload-identity";
 import { type ClusterObjects, settingProblem } from "./cluster-objects.js";
 import { objectLabel, podTemplateOf, serviceAccountOf } from "./pod-templates.js";
 import type { RenderedCluster, RenderedProblem } from "./types.js";
@@ -11,7 +12,9 @@ export const CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";
  * ServiceAccount with a client ID; that ServiceAccount has exactly one federated credential in the
  * plan, of the identity whose client ID it carries; every ServiceAccount given a client ID is used
  * by a labelled pod (rendered, or created at run time as a platform declares); every workload a
- * platform declares as needing Azure is wired.
+ * platform declares as needing Azure is wired. A ServiceAccount marked `flotilla.dev/pending-identity`
+ * stands for its identity's client ID until bootstrap apply creates it: it is held to the same
+ * rules (validate reports the pending identity itself, once, and fails on it).
  */
 export function checkWorkloadIdentity(cluster: RenderedCluster, objects: ClusterObjects): RenderedProblem[] {
   const problems: RenderedProblem[] = [];
@@ -28,7 +31,7 @@ export function checkWorkloadIdentity(cluster: RenderedCluster, objects: Cluster
     use(account, objectLabel(pod.object));
     const sa = objects.byLabel.get(`ServiceAccount ${account}`);
     if (sa === undefined) continue; // a missing ServiceAccount is a references problem
-    if (clientIdOf(sa.object) === undefined) {
+    if (clientIdOf(sa.object) === undefined && pendingOf(sa.object) === undefined) {
       problem(
         pod.release,
         objectLabel(pod.object),
@@ -53,14 +56,16 @@ export function checkWorkloadIdentity(cluster: RenderedCluster, objects: Cluster
   for (const { object, release } of objects.all) {
     if (object.kind !== "ServiceAccount") continue;
     const clientId = clientIdOf(object);
-    if (clientId === undefined) continue;
+    const pending = pendingOf(object);
+    if (clientId === undefined && pending === undefined) continue;
     const account = `${object.metadata.namespace ?? ""}/${object.metadata.name}`;
-    checkFederation(account, clientId, release, objectLabel(object));
+    if (clientId === undefined) checkPending(account, pending!, release, objectLabel(object));
+    else checkFederation(account, clientId, release, objectLabel(object));
     if (!usedBy.has(account) && !(cluster.externalWorkloadAccounts ?? []).includes(account)) {
       problem(
         release,
         objectLabel(object),
-        `.metadata.annotations[${JSON.stringify(CLIENT_ID_ANNOTATION)}]`,
+        `.metadata.annotations[${JSON.stringify(clientId === undefined ? PENDING_IDENTITY_ANNOTATION : CLIENT_ID_ANNOTATION)}]`,
         `ServiceAccount ${account} is given an identity, but no pod labelled ${USE_LABEL}: "true" runs as it, so nothing can use the identity. ` +
           `In ${cluster.source}, label the pods that run as ${account} (the platform's podLabels, or a post-renderer where the chart has none), or remove the identity`,
       );
@@ -86,7 +91,7 @@ export function checkWorkloadIdentity(cluster: RenderedCluster, objects: Cluster
       }
       const account = `${workload.namespace}/${serviceAccountOf(template.spec)}`;
       const sa = objects.byLabel.get(`ServiceAccount ${account}`);
-      if (sa !== undefined && clientIdOf(sa.object) === undefined) {
+      if (sa !== undefined && clientIdOf(sa.object) === undefined && pendingOf(sa.object) === undefined) {
         problem(release, label, `${template.path}.spec.serviceAccountName`, `${label} needs Azure (${workload.reason}) but runs as ServiceAccount ${account}, which has no ${CLIENT_ID_ANNOTATION}: give it the platform's identity in ${cluster.source}`);
       }
     }
@@ -113,7 +118,30 @@ export function checkWorkloadIdentity(cluster: RenderedCluster, objects: Cluster
     if (release !== "" && clientId !== undefined && expected !== undefined && clientId !== expected) {
       problem(release, object, path, `ServiceAccount ${account} carries client ID ${clientId}, but it is federated with identity ${found[0]} whose client ID in the identity outputs is ${expected}: re-run synth after bootstrap apply`);
     }
+    if (release !== "" && clientId !== undefined && expected === undefined) {
+      problem(release, object, path, `ServiceAccount ${account} carries client ID ${clientId}, but its identity ${found[0]} has no identity outputs yet (bootstrap apply has not created it): that client ID is not one Azure assigned; set no client ID by hand, run bootstrap apply, then synth`);
+    }
   }
+
+  /** A ServiceAccount waiting for an identity: federated with exactly that identity, which really has no outputs yet. */
+  function checkPending(account: string, pending: string, release: string, object: string): void {
+    if (cluster.identities === undefined) return;
+    const found = credentials.get(account) ?? [];
+    const path = `.metadata.annotations[${JSON.stringify(PENDING_IDENTITY_ANNOTATION)}]`;
+    if (found.length !== 1 || found[0] !== pending) {
+      problem(release, object, path, `ServiceAccount ${account} waits for identity ${pending}, but the identity plan federates it with ${found.length === 0 ? "no identity" : found.join(", ")}: re-run synth`);
+      return;
+    }
+    if (cluster.identities.outputs.identities[pending] !== undefined) {
+      problem(release, object, path, `ServiceAccount ${account} still waits for identity ${pending}, which the identity outputs now have: re-run synth to give it the client ID`);
+    }
+  }
+}
+
+function pendingOf(object: KubeObject): string | undefined {
+  const annotations = object.metadata.annotations as Record<string, unknown> | undefined;
+  const value = annotations?.[PENDING_IDENTITY_ANNOTATION];
+  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 function clientIdOf(object: KubeObject): string | undefined {

@@ -1,5 +1,5 @@
 import { parse } from "yaml";
-import { CLIENT_ID_ANNOTATION, type FluxControllerAccount } from "@flotilla/workload-identity";
+import { CLIENT_ID_ANNOTATION, type FluxControllerAccount, PENDING_IDENTITY_ANNOTATION } from "@flotilla/workload-identity";
 import { toJsGuarded } from "../manifests/manifest.js";
 import type { TreeView, ValidationProblem } from "./types.js";
 
@@ -29,19 +29,29 @@ export function checkFluxControllers(tree: TreeView, expected: ReadonlyMap<strin
     }
     const component = toJsGuarded(file, () => parse(content.toString())) as { patches?: InlinePatch[] } | null;
     const annotated = new Map<string, unknown>();
+    const markedPending = new Map<string, unknown>();
     let labelled: RegExp | undefined;
     for (const entry of component?.patches ?? []) {
       const patch = typeof entry.patch === "string" ? (parse(entry.patch) as { kind?: string; metadata?: { annotations?: Record<string, unknown> } } | null) : null;
       const name = typeof entry.target?.name === "string" ? entry.target.name : undefined;
       if (name === undefined) continue;
-      if (patch?.kind === "ServiceAccount") annotated.set(name, patch.metadata?.annotations?.[CLIENT_ID_ANNOTATION]);
+      if (patch?.kind === "ServiceAccount") {
+        const annotations = patch.metadata?.annotations ?? {};
+        if (CLIENT_ID_ANNOTATION in annotations) annotated.set(name, annotations[CLIENT_ID_ANNOTATION]);
+        else markedPending.set(name, annotations[PENDING_IDENTITY_ANNOTATION]);
+      }
       if (patch?.kind === "Deployment") labelled = new RegExp(`^(?:${name})$`);
     }
     for (const account of accounts) {
       const object = `ServiceAccount flux-system/${account.controller}`;
       const clientId = annotated.get(account.controller);
-      if (clientId !== account.clientId) {
-        problem(object, `must be annotated with client ID ${account.clientId} of identity ${JSON.stringify(account.identity)}, got ${clientId === undefined ? "no patch" : String(clientId)}; run \`pnpm synth\``);
+      if (account.clientId === undefined) {
+        // Pending: no client ID yet, so the patch must carry none (validate reports the pending identity itself).
+        if (clientId !== undefined || markedPending.get(account.controller) !== account.identity) {
+          problem(object, `identity ${JSON.stringify(account.identity)} is pending (no identity outputs yet): the patch must mark it ${PENDING_IDENTITY_ANNOTATION}: ${JSON.stringify(account.identity)} and carry no client ID, got ${clientId === undefined ? "no such patch" : `client ID ${String(clientId)}`}; run \`pnpm synth\``);
+        }
+      } else if (clientId !== account.clientId) {
+        problem(object, `must be annotated with client ID ${account.clientId} of identity ${JSON.stringify(account.identity)}, got ${clientId !== undefined ? String(clientId) : markedPending.has(account.controller) ? `the ${PENDING_IDENTITY_ANNOTATION} marker` : "no patch"}; run \`pnpm synth\``);
       }
       if (labelled === undefined || !labelled.test(account.controller)) {
         problem(`Deployment flux-system/${account.controller}`, `its pods must be labelled azure.workload.identity/use: "true" (a Deployment patch targeting it); run \`pnpm synth\``);

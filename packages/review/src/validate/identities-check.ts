@@ -3,6 +3,8 @@ import {
   type ClusterIdentityPlan,
   type FluxControllerAccount,
   type IdentityOutputs,
+  PENDING_IDENTITIES_ANNOTATION,
+  PENDING_IDENTITY_ANNOTATION,
   type PlannedServiceAccount,
   plannedServiceAccounts,
   TENANT_ID_ANNOTATION,
@@ -59,12 +61,7 @@ export function checkIdentities(tree: TreeView, expected: IdentityExpectations):
     }
     const outputs = expected.outputs.get(plan.cluster);
     if (outputs === undefined) continue; // the outputs' own problems are reported by the caller
-    let planned: PlannedServiceAccount[];
-    try {
-      planned = plannedServiceAccounts(plan, outputs);
-    } catch {
-      continue;
-    }
+    const planned = plannedServiceAccounts(plan, outputs);
     problems.push(...checkCluster(tree, plan, planned, expected.outputsFile(plan.cluster)));
     problems.push(...checkPlatformAccounts(tree, plan, outputs, expected.outputsFile(plan.cluster)));
   }
@@ -81,9 +78,10 @@ function checkCluster(tree: TreeView, plan: ClusterIdentityPlan, planned: Planne
     const metadata = manifest.object.metadata as { name: string; namespace?: string; annotations?: Record<string, unknown> };
     const id = `${metadata.namespace ?? "default"}/${metadata.name}`;
     const clientId = metadata.annotations?.[CLIENT_ID_ANNOTATION];
+    const pendingMark = metadata.annotations?.[PENDING_IDENTITY_ANNOTATION];
     const account = byName.get(id);
     if (account) rendered.add(id);
-    if (clientId === undefined && account === undefined) continue;
+    if (clientId === undefined && pendingMark === undefined && account === undefined) continue;
     problems.push(...checkAccount(manifest, plan, account, metadata.annotations ?? {}, outputsFile));
   }
   for (const account of planned) {
@@ -102,14 +100,25 @@ function checkCluster(tree: TreeView, plan: ClusterIdentityPlan, planned: Planne
 
 function checkAccount(manifest: Manifest, plan: ClusterIdentityPlan, account: PlannedServiceAccount | undefined, annotations: Record<string, unknown>, outputsFile: string): ValidationProblem[] {
   const clientId = annotations[CLIENT_ID_ANNOTATION];
+  const pendingMark = annotations[PENDING_IDENTITY_ANNOTATION];
   const tenantId = annotations[TENANT_ID_ANNOTATION];
   const metadata = manifest.object.metadata as { name: string; namespace?: string };
   const subject = `system:serviceaccount:${metadata.namespace ?? "default"}:${metadata.name}`;
   if (account === undefined) {
+    if (clientId === undefined) {
+      return [objectProblem("identities", manifest, annotationPath(PENDING_IDENTITY_ANNOTATION), `marked as waiting for identity ${JSON.stringify(pendingMark)}, but no identity of cluster ${plan.cluster} is federated with ${subject}; run \`pnpm synth\``)];
+    }
     return [objectProblem("identities", manifest, annotationPath(CLIENT_ID_ANNOTATION), `annotated with client ID ${String(clientId)}, but no identity of cluster ${plan.cluster} is federated with ${subject}: its token exchange would fail (AADSTS70021); add it to the cluster's identities, or remove the annotation`)];
   }
   const problems: ValidationProblem[] = [];
-  if (clientId !== account.clientId) {
+  if (account.clientId === undefined) {
+    // Pending: the identity has no outputs, so no client ID can be right yet (validate reports the pending identity itself).
+    if (clientId !== undefined) {
+      problems.push(objectProblem("identities", manifest, annotationPath(CLIENT_ID_ANNOTATION), `carries client ID ${String(clientId)}, but identity ${JSON.stringify(account.identity)} has no entry in ${outputsFile} (bootstrap apply has not created it): that client ID is not one Azure assigned; run \`pnpm synth\``));
+    } else if (pendingMark !== account.identity) {
+      problems.push(objectProblem("identities", manifest, annotationPath(PENDING_IDENTITY_ANNOTATION), `must be ${JSON.stringify(account.identity)}, the pending identity it is federated with, but ${pendingMark === undefined ? "the annotation is missing" : `it has ${String(pendingMark)}`}; run \`pnpm synth\``));
+    }
+  } else if (clientId !== account.clientId) {
     const got = clientId === undefined ? "the annotation is missing" : `it has ${String(clientId)}`;
     problems.push(objectProblem("identities", manifest, annotationPath(CLIENT_ID_ANNOTATION), `must be ${account.clientId}, the client ID of identity ${JSON.stringify(account.identity)} in ${outputsFile}, but ${got}; run \`pnpm synth\``));
   }
@@ -128,12 +137,24 @@ function checkPlatformAccounts(tree: TreeView, plan: ClusterIdentityPlan, output
   const problems: ValidationProblem[] = [];
   for (const identity of plan.identities) {
     const clientId = outputs.identities[identity.key]?.clientId;
-    if (clientId === undefined) continue;
     for (const credential of identity.federatedCredentials) {
       const account = credential.platformServiceAccount;
       if (account === undefined) continue;
       const dir = `platform-${account.platform.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
       const releases = tree.manifests.filter((manifest) => manifest.cluster === plan.cluster && manifest.dir === dir && manifest.object.kind === "HelmRelease");
+      if (clientId === undefined) {
+        // Pending: the release must say it waits for the identity (its values carry the marker, not a client ID).
+        const marks = (release: Manifest) => String((release.object.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations?.[PENDING_IDENTITIES_ANNOTATION] ?? "").split(",");
+        if (releases.some((release) => marks(release).includes(identity.key))) continue;
+        problems.push({
+          check: "identities",
+          file: `${plan.cluster}/${dir}/`,
+          object: `ServiceAccount ${account.namespace}/${account.name}`,
+          path: "",
+          message: `identity ${JSON.stringify(identity.key)} has no entry in ${outputsFile} (pending bootstrap apply), but no HelmRelease in ${dir}/ is annotated ${PENDING_IDENTITIES_ANNOTATION} with it; run \`pnpm synth\``,
+        });
+        continue;
+      }
       if (releases.some((release) => JSON.stringify((release.object.spec as { values?: unknown } | undefined)?.values ?? {}).includes(`"${clientId}"`))) continue;
       problems.push({
         check: "identities",
