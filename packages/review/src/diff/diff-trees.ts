@@ -6,6 +6,7 @@ import { clusterNames, type TreeFiles } from "../tree/tree-files.js";
 import { blastRadius } from "./blast-radius.js";
 import { addCounts, zeroCounts } from "./counts.js";
 import { fieldChanges } from "./field-changes.js";
+import { pendingIdentityMarks } from "./pending.js";
 import type { ChangeKind, ClusterDiff, DiffReport, DiffSide, GroupDiff, ObjectDiff } from "./types.js";
 
 export interface DiffInput {
@@ -37,6 +38,7 @@ export function diffTrees(input: DiffInput): DiffReport {
     clusters: [],
     unaffected: [],
     notes: [],
+    pending: pendingIdentityMarks(head.files),
   };
   const changedFiles = new Set<string>();
   for (const path of new Set([...base.files.keys(), ...head.files.keys()])) {

@@ -9,6 +9,20 @@ export interface DiffReport {
   unaffected: string[];
   /** Files that could not be read as Kubernetes objects (they are left out of the diff). */
   notes: string[];
+  /**
+   * Identities the head tree waits for: bootstrap apply has not created them, so their
+   * ServiceAccounts carry no client ID yet (`flotilla.dev/pending-identity`). Not ready to merge.
+   */
+  pending: PendingIdentityMark[];
+}
+
+/** An identity the head tree waits for, and the objects marked with it. */
+export interface PendingIdentityMark {
+  cluster: string;
+  /** The identity's key. */
+  identity: string;
+  /** `Kind namespace/name` of each object marked with it, sorted. */
+  objects: string[];
 }
 
 export interface DiffSide {

@@ -71,7 +71,8 @@ export function formatMarkdown(report: DiffReport, options: MarkdownOptions = {}
 function summarySection(report: DiffReport) {
   const { summary } = report;
   const side = (label: string, commit?: string) => (commit ? [code(label), text(" ("), code(commit.slice(0, 12)), text(")")] : [code(label)]);
-  const nodes = [heading(2, text("flotilla diff")), paragraph(...side(report.base.label, report.base.commit), text(" → "), ...side(report.head.label, report.head.commit))];
+  const nodes: RootContent[] = [heading(2, text("flotilla diff")), paragraph(...side(report.base.label, report.base.commit), text(" → "), ...side(report.head.label, report.head.commit))];
+  nodes.push(...pendingNodes(report));
   if (report.clusters.length === 0) {
     nodes.push(paragraph(strong(text("No changes to any object")), text(` in ${summary.clusters.total} cluster(s).`)));
     return nodes;
@@ -89,6 +90,25 @@ function summarySection(report: DiffReport) {
     nodes.push(paragraph(text(`Unaffected: ${names}${more}.`)));
   }
   return nodes;
+}
+
+/** The identities the head waits for, first: the one thing that must happen before merging. */
+function pendingNodes(report: DiffReport): RootContent[] {
+  if (report.pending.length === 0) return [];
+  const items = report.pending.slice(0, MAX_TABLE_ROWS).map((mark) => [
+    paragraph(text("cluster "), code(mark.cluster), text(": identity "), strong(code(mark.identity)), text(` (${mark.objects.join(", ")})`)),
+  ]);
+  const more = report.pending.length > MAX_TABLE_ROWS ? [paragraph(text(`… and ${report.pending.length - MAX_TABLE_ROWS} more.`))] : [];
+  return [
+    heading(3, text(`⚠️ ${report.pending.length} pending identit${report.pending.length === 1 ? "y" : "ies"}: not ready to merge`)),
+    paragraph(
+      text("These identities are not created in Azure yet, so their ServiceAccounts are rendered without a client ID ("),
+      code("flotilla.dev/pending-identity"),
+      text("). The checks fail until bootstrap apply has created them and synth has rendered their client IDs into this pull request."),
+    ),
+    list(items),
+    ...more,
+  ];
 }
 
 function graphSection(clusters: readonly ClusterDiff[], maxChars: number): { section?: string; shown: number } {

@@ -22,6 +22,10 @@ export function formatText(report: DiffReport, options: TextOptions): string {
     lines.push(`${summary.clusters.affected} of ${summary.clusters.total} cluster(s) affected (${clusters.join(", ")}); objects: ${describeCounts(summary.objects)}.`);
   }
   if (report.unaffected.length > 0) lines.push(c.dim(`Unaffected: ${report.unaffected.join(", ")}`));
+  if (report.pending.length > 0) {
+    lines.push("", c.bold(paint("!", `${report.pending.length} pending identit${report.pending.length === 1 ? "y" : "ies"}: not created in Azure yet, so these objects carry no client ID; not ready to merge until bootstrap apply has run and synth rendered the client IDs:`)));
+    for (const mark of report.pending) lines.push(paint("!", `  ! cluster ${mark.cluster}: identity ${mark.identity}: ${mark.objects.join(", ")}`));
+  }
   for (const cluster of report.clusters) {
     lines.push("", `${c.bold(paint(cluster.change, `cluster ${cluster.name}`))} (${cluster.change}): ${describeCounts(cluster.counts)}`);
     for (const group of cluster.groups) {
