@@ -32,16 +32,72 @@ describe("CI templates", () => {
     expect(steps.find((step) => step.uses?.startsWith("actions/checkout"))).toMatchObject({ with: { "fetch-depth": 0 } });
   });
 
+  it("GitHub Actions: pending identities block the merge; the plan runs on the PR, apply of exactly that plan only after approval, then synth, pushed to the PR", async () => {
+    type Step = { run?: string; uses?: string; id?: string; with?: Record<string, unknown>; env?: Record<string, string> };
+    type Job = { if?: string; needs?: string; environment?: string; outputs?: Record<string, string>; permissions?: Record<string, string>; steps: Step[] };
+    const workflow = parse(await readFile(join(repoRoot, "ci-templates/github/flotilla.yml"), "utf8")) as { jobs: Record<string, Job> };
+    const { check, identities, apply } = workflow.jobs;
+    // The required check: synth --check fails while an identity is pending, before validate and the diff comment.
+    expect(check!.steps.map((step) => step.run ?? "").filter((run) => run.startsWith("pnpm synth"))).toEqual(["pnpm synth --check"]);
+    // Plan on the pull request, never for forks; read-only sign-in with OpenID Connect.
+    expect(identities!.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
+    expect(identities!.permissions).toMatchObject({ "id-token": "write" });
+    const plan = identities!.steps.find((step) => step.id === "plan")!;
+    expect(plan.run).toMatch(/pnpm -s bootstrap plan --out "\$RUNNER_TEMP\/plan\.json" --exit-code/);
+    expect(plan.run).toMatch(/pnpm -s diff --base "origin\/\$BASE_REF" --no-render --format json \| jq '\.pending \| length'/);
+    expect(plan.env).toMatchObject({ AZURE_TOKEN_CREDENTIALS: "AzureCliCredential" });
+    expect(identities!.outputs).toEqual({ apply: "${{ steps.plan.outputs.apply }}" });
+    // Apply: after identities, only when it has something to do, behind the environment's reviewers.
+    expect(apply!.needs).toBe("identities");
+    expect(apply!.if).toBe("${{ needs.identities.outputs.apply == 'true' }}");
+    expect(apply!.environment).toBe("azure-identities");
+    const runs = apply!.steps.flatMap((step) => (step.run ? [step.run] : []));
+    const at = (pattern: RegExp) => runs.findIndex((run) => pattern.test(run));
+    expect(at(/^pnpm bootstrap apply "\$RUNNER_TEMP\/plan\.json"$/)).toBeGreaterThanOrEqual(0);
+    expect(runs.join("\n")).not.toContain("--yes"); // the saved plan, not whatever Azure needs by then
+    expect(at(/^pnpm synth$/)).toBeGreaterThan(at(/bootstrap apply/));
+    expect(at(/git add apps\/fleet\/identity-outputs clusters[\s\S]*git push origin "HEAD:\$HEAD_REF"/)).toBeGreaterThan(at(/^pnpm synth$/));
+    // A push with GITHUB_TOKEN would start no workflow: the check must run again on the new commit.
+    expect(apply!.steps.find((step) => step.uses?.startsWith("actions/checkout"))!.with).toMatchObject({ ref: "${{ github.head_ref }}", token: "${{ secrets.FLOTILLA_PUSH_TOKEN }}" });
+    for (const script of pnpmScripts([...Object.values(workflow.jobs)].flatMap((job) => job.steps.map((step) => step.run ?? "")).join("\n"))) expect(scripts, `pnpm ${script}`).toHaveProperty(script);
+  });
+
   it("Azure Pipelines: valid YAML that runs synth --check, validate and posts pnpm diff --format markdown", async () => {
-    const pipeline = parse(await readFile(join(repoRoot, "ci-templates/azure-pipelines/flotilla.yml"), "utf8")) as { pr: unknown; steps: { script?: string; checkout?: string; fetchDepth?: number }[] };
+    const pipeline = parse(await readFile(join(repoRoot, "ci-templates/azure-pipelines/flotilla.yml"), "utf8")) as { pr: unknown; stages: { stage: string; jobs: { job?: string; steps: { script?: string; checkout?: string; fetchDepth?: number }[] }[] }[] };
     expect(pipeline.pr).toBeDefined();
-    const scriptsRun = pipeline.steps.map((step) => step.script ?? "").join("\n");
+    const steps = pipeline.stages.find((stage) => stage.stage === "Check")!.jobs[0]!.steps;
+    const scriptsRun = steps.map((step) => step.script ?? "").join("\n");
     expect(scriptsRun).toContain("pnpm synth --check");
     expect(scriptsRun).toContain("pnpm validate");
     expect(scriptsRun).toMatch(/pnpm diff --base "origin\/\$\{SYSTEM_PULLREQUEST_TARGETBRANCH#refs\/heads\/\}" --format markdown --output/);
     expect(scriptsRun).toContain("node ci-templates/azure-pipelines/post-pr-comment.mjs");
     for (const script of pnpmScripts(scriptsRun)) expect(scripts, `pnpm ${script}`).toHaveProperty(script);
-    expect(pipeline.steps[0]).toMatchObject({ checkout: "self", fetchDepth: 0 });
+    expect(steps[0]).toMatchObject({ checkout: "self", fetchDepth: 0 });
+  });
+
+  it("Azure Pipelines: the plan runs on the PR, apply of exactly that plan only after the environment's approvals, then synth, pushed to the PR's branch", async () => {
+    type Step = { script?: string; task?: string; name?: string; inputs?: Record<string, string>; env?: Record<string, string>; checkout?: string; persistCredentials?: boolean };
+    type Job = { job?: string; deployment?: string; dependsOn?: string; condition?: string; environment?: string; steps?: Step[]; strategy?: { runOnce: { deploy: { steps: Step[] } } } };
+    const pipeline = parse(await readFile(join(repoRoot, "ci-templates/azure-pipelines/flotilla.yml"), "utf8")) as { stages: { stage: string; condition?: string; jobs: Job[] }[] };
+    const stage = pipeline.stages.find((candidate) => candidate.stage === "Identities")!;
+    expect(stage.condition).toBe("eq(variables['Build.Reason'], 'PullRequest')");
+    const plan = stage.jobs.find((job) => job.job === "plan")!.steps!.find((step) => step.name === "plan")!;
+    expect(plan.inputs!.azureSubscription).toBe("flotilla-plan");
+    expect(plan.inputs!.inlineScript).toMatch(/pnpm -s bootstrap plan --out "\$\(Build\.ArtifactStagingDirectory\)\/plan\.json" --exit-code/);
+    expect(plan.inputs!.inlineScript).toMatch(/jq '\.pending \| length'/);
+    expect(plan.inputs!.inlineScript).toContain("##vso[task.setvariable variable=apply;isOutput=true]$apply");
+    const apply = stage.jobs.find((job) => job.deployment === "apply")!;
+    expect(apply).toMatchObject({ dependsOn: "plan", condition: "eq(dependencies.plan.outputs['plan.apply'], 'true')", environment: "azure-identities" });
+    const steps = apply.strategy!.runOnce.deploy.steps;
+    const at = (pattern: RegExp) => steps.findIndex((step) => pattern.test(step.script ?? step.inputs?.inlineScript ?? ""));
+    const applied = steps[at(/bootstrap apply/)]!;
+    expect(applied.inputs).toMatchObject({ azureSubscription: "flotilla-apply", inlineScript: 'pnpm bootstrap apply "$(Pipeline.Workspace)/bootstrap-plan/plan.json"' });
+    expect(at(/git checkout --detach FETCH_HEAD/)).toBeLessThan(at(/bootstrap apply/));
+    expect(at(/^pnpm synth$/)).toBeGreaterThan(at(/bootstrap apply/));
+    expect(at(/git add apps\/fleet\/identity-outputs clusters[\s\S]*git push origin "HEAD:\$SYSTEM_PULLREQUEST_SOURCEBRANCH"/)).toBeGreaterThan(at(/^pnpm synth$/));
+    expect(steps.find((step) => step.checkout === "self")).toMatchObject({ persistCredentials: true });
+    const all = pipeline.stages.flatMap((s) => s.jobs.flatMap((job) => [...(job.steps ?? []), ...(job.strategy?.runOnce.deploy.steps ?? [])]));
+    for (const script of pnpmScripts(all.map((step) => step.script ?? step.inputs?.inlineScript ?? "").join("\n"))) expect(scripts, `pnpm ${script}`).toHaveProperty(script);
   });
 
   it("post-pr-comment.mjs creates a PR thread once, then updates its comment (against a local threads API)", async () => {
