@@ -57,4 +57,14 @@ describe("controllerIdentityComponent", () => {
     expect(component.patches[2]!.patch).toContain('azure.workload.identity/use: "true"');
     expect(() => controllerIdentityComponent([])).toThrow(/no controllers/);
   });
+
+  it("marks a controller whose identity is pending instead of giving it a client ID", () => {
+    const component = controllerIdentityComponent([
+      { controller: "source-controller", pendingIdentity: "flux-source-controller" },
+      { controller: "kustomize-controller", clientId: "c1" },
+    ]);
+    expect(component.patches[1]!.patch).toContain('flotilla.dev/pending-identity: "flux-source-controller"');
+    expect(component.patches[1]!.patch).not.toContain("client-id");
+    expect(() => controllerIdentityComponent([{ controller: "source-controller" }])).toThrow("needs exactly one of clientId and pendingIdentity");
+  });
 });

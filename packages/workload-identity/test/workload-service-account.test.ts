@@ -66,6 +66,16 @@ describe("WorkloadServiceAccount", () => {
     expect(Testing.synth(scope).map((o) => o.metadata.namespace)).toEqual(["a", "b"]);
   });
 
+  it("a pending identity: marked with its key, no client ID annotation (never a placeholder)", () => {
+    const scope = chart();
+    const account = new WorkloadServiceAccount(scope, { name: "runner", namespace: "ns", pendingIdentity: "analytics", tenantId: TENANT });
+    expect(account.clientId).toBeUndefined();
+    expect(Testing.synth(scope)[0]!.metadata.annotations).toEqual({ "flotilla.dev/pending-identity": "analytics", "azure.workload.identity/tenant-id": TENANT });
+    expect(() => new WorkloadServiceAccount(chart(), { name: "runner", namespace: "ns", pendingIdentity: "analytics", clientId: CLIENT })).toThrow("pendingIdentity (the key of an identity without a client ID yet) goes without clientId");
+    expect(() => new WorkloadServiceAccount(chart(), { name: "runner", namespace: "ns" })).toThrow("clientId must be the identity's client ID (a GUID), got undefined");
+    expect(() => new WorkloadServiceAccount(chart(), { name: "runner", namespace: "ns", clientId: CLIENT, annotations: { "flotilla.dev/pending-identity": "x" } })).toThrow("through clientId/tenantId/pendingIdentity");
+  });
+
   it.each([
     [{ name: "Runner" }, "name must be a lowercase DNS-1123 subdomain"],
     [{ namespace: "a.b" }, "namespace must be a lowercase DNS-1123 label"],
