@@ -9,6 +9,7 @@ import { archivesAt } from "./helm/side-archives.js";
 import { vendoredChartDirs } from "./review/chart-dirs.js";
 import { filesWithin, selectTreeClusters } from "./review/cluster-scope.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
+import { DEFAULT_CACHE_DIR } from "./cache-dir.js";
 import { writeOutput } from "./review/write-output.js";
 
 interface DiffCliOptions {
@@ -44,7 +45,7 @@ export function diffCommand(done: (code: number) => void): Command {
     .option("--max-chars <n>", `size budget of the markdown output (at most ${GITHUB_COMMENT_LIMIT})`, parseMaxChars, 60_000)
     .option("--output <file>", "write the report to a file instead of stdout")
     .option("--no-render", "do not render changed HelmReleases (their rendered objects are left out)")
-    .option("--cache-dir <dir>", "where the pinned helm/kubectl and the Helm render cache are kept", join(repoRoot, "node_modules/.cache/flotilla"))
+    .option("--cache-dir <dir>", "where the pinned helm/kubectl and the Helm render cache are kept", DEFAULT_CACHE_DIR)
     .option("--exit-code", "exit 1 when the rendered manifests changed (as `git diff --exit-code`)")
     .action(async (options: DiffCliOptions) => done(await run(options)));
 }

@@ -17,9 +17,9 @@ import { UsageError } from "./cli/usage-error.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
 import { describePendingIdentities, type PendingIdentity } from "./pending-identities.js";
 import { synth } from "./synth.js";
+import { DEFAULT_CACHE_DIR } from "./cache-dir.js";
+import { startStamp } from "./up-to-date/synth-stamp.js";
 
-/** Inside node_modules/: ignored by git, and removed with the installed dependencies. */
-const DEFAULT_CACHE_DIR = "node_modules/.cache/flotilla";
 const RENDER_CACHE_FILE = "rendered-objects.json";
 
 /** `flotilla synth`: its action reports the exit code to `done`. */
@@ -34,7 +34,7 @@ export function synthCommand(done: (code: number) => void): Command {
     .option("--secrets <dir>", SECRETS_OPTION_HELP)
     .option("--images <dir>", IMAGES_OPTION_HELP)
     .option("--no-cache", "validate and serialize every object again instead of trusting the render cache")
-    .option("--cache-dir <dir>", `where the render cache (${RENDER_CACHE_FILE}) is kept`, join(repoRoot, DEFAULT_CACHE_DIR))
+    .option("--cache-dir <dir>", `where the render cache (${RENDER_CACHE_FILE}) is kept`, DEFAULT_CACHE_DIR)
     .action(async (options: SynthCliOptions) => done(await run(options)));
 }
 
@@ -49,16 +49,23 @@ interface SynthCliOptions extends FleetCliOptions {
 async function run(options: SynthCliOptions): Promise<number> {
   const outDir = resolve(options.out);
   const shownOut = displayPath(outDir);
+  const cacheDir = resolve(options.cacheDir);
+  // With the cache, the run records what it reads, for the stamp that lets the next run skip it.
+  const stamp = options.cache ? startStamp(outDir, cacheDir) : undefined;
   try {
     const outcome = await synth({
       ...fleetLocations(options),
       outDir,
       check: options.check ?? false,
       clusters: options.cluster ?? [],
-      ...(options.cache ? { renderCache: join(resolve(options.cacheDir), RENDER_CACHE_FILE) } : {}),
+      ...(options.cache ? { renderCache: join(cacheDir, RENDER_CACHE_FILE) } : {}),
       lockWaitMs: lockWaitMs(),
       onLockWait: (holder) => console.error(`synth: waiting for ${shownOut}/, locked by ${holder}`),
-    });
+    }).finally(() => stamp?.stop());
+    // A run that warned (pending identities) is not stamped: the next one must warn again.
+    if (outcome.kind !== "invalid" && outcome.pending.length === 0 && (outcome.kind === "written" || !hasChanges(outcome.changes))) {
+      stamp?.save(outcome.files, upToDate(shownOut, outcome.clusters.length, outcome.kind === "checked"));
+    }
     switch (outcome.kind) {
       case "invalid":
         console.error(formatFleetProblems(outcome.problems));
@@ -67,7 +74,7 @@ async function run(options: SynthCliOptions): Promise<number> {
       case "checked": {
         const pending = describePendingIdentities(outcome.pending, shownOut);
         if (!hasChanges(outcome.changes) && pending.length === 0) {
-          console.log(`${shownOut}/ is up to date (${outcome.clusters.length} clusters).`);
+          console.log(upToDate(shownOut, outcome.clusters.length, true));
           return EXIT.ok;
         }
         if (hasChanges(outcome.changes)) {
@@ -85,7 +92,7 @@ async function run(options: SynthCliOptions): Promise<number> {
         console.log(
           hasChanges(outcome.changes)
             ? `${describeChanges(outcome.changes, shownOut)}\nWrote ${shownOut}/ (${outcome.clusters.length} clusters).`
-            : `${shownOut}/ is up to date (${outcome.clusters.length} clusters); nothing written.`,
+            : upToDate(shownOut, outcome.clusters.length, false),
         );
         warnPending(outcome.pending, shownOut);
         return EXIT.ok;
@@ -113,6 +120,10 @@ function warnPending(pending: readonly PendingIdentity[], shownOut: string): voi
   const lines = describePendingIdentities(pending, shownOut).map((line) => `warning: ${line}`);
   console.error(lines.join("\n"));
   console.error(`warning: ${pending.length} pending identit${pending.length === 1 ? "y" : "ies"}: review the change now; \`pnpm synth --check\` and \`pnpm validate\` fail until bootstrap apply has run.`);
+}
+
+function upToDate(out: string, clusters: number, check: boolean): string {
+  return `${out}/ is up to date (${clusters} clusters)${check ? "." : "; nothing written."}`;
 }
 
 /** FLOTILLA_LOCK_WAIT_SECONDS: how long to wait for another synth writing the same tree. */

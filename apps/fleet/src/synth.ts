@@ -92,6 +92,8 @@ export type SynthOutcome =
       clusters: string[];
       /** Identities bootstrap apply has not created yet: their ServiceAccounts are rendered without a client ID (`synth --check` fails on them). */
       pending: PendingIdentity[];
+      /** The files the tree holds when up to date: path relative to the tree root → content. */
+      files: ReadonlyMap<string, string>;
     };
 
 /**
@@ -114,7 +116,8 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   problems.push(...secrets.problems);
   // Automated images: their current tags (which Flux updates) go into the platforms' values,
   // shaped after the chart's values at each path.
-  const charts = vendoredChartValues(options.chartDirs);
+  // The chart facts (defaults parsed from each archive's values.yaml) are kept beside the render cache.
+  const charts = vendoredChartValues(options.chartDirs, options.renderCache === undefined ? undefined : dirname(options.renderCache));
   const images = await readImageTags(options.images, clusters, fleet.fleet, fleet.rejected);
   const automates = clusters.some((cluster) => automatedImages(cluster.spec).length > 0);
   const imageValues = automates
@@ -156,12 +159,12 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   const within = options.clusters?.length ? names : undefined;
   const pending = pendingIdentitiesOf(plans, fleet.pending, (cluster) => options.identityOutputs.displayName(identityOutputsFile(options.identityOutputs, cluster)));
   if (options.check) {
-    return { kind: "checked", changes: compareTree(plan.files, treeWithin(await readTree(options.outDir), within)), clusters: names, pending };
+    return { kind: "checked", changes: compareTree(plan.files, treeWithin(await readTree(options.outDir), within)), clusters: names, pending, files: plan.files };
   }
   // One writer at a time: the tree is read and replaced under its lock (.clusters.lock beside it).
   const lock = { operation: "synth", waitMs: options.lockWaitMs, onWait: (holder: ProcessIdentity) => options.onLockWait?.(describeHolder(holder)) };
   const changes = await withLock(options.outDir, lock, () => writeTree(options.outDir, plan.files, { ...(within ? { within } : {}) }));
-  return { kind: "written", changes, clusters: names, pending };
+  return { kind: "written", changes, clusters: names, pending, files: plan.files };
 }
 
 /**

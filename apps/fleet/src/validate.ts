@@ -14,6 +14,7 @@ import { EXIT } from "./cli/exit-codes.js";
 import { UsageError } from "./cli/usage-error.js";
 import { walkedWithin } from "./review/cluster-scope.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
+import { DEFAULT_CACHE_DIR } from "./cache-dir.js";
 import { vendoredChartDirs } from "./review/chart-dirs.js";
 import { imageValueExpectations } from "./review/image-expectations.js";
 import { clusterSchemaValidators, createSchemaValidator } from "./schema-validator.js";
@@ -50,7 +51,7 @@ export function validateCommand(done: (code: number) => void): Command {
     .option("--secrets <dir>", SECRETS_OPTION_HELP)
     .option("--charts <dir...>", "directories of vendored chart archives (<chart>-<version>.tgz); default packages/*/charts")
     .option("--concurrency <n>", "kustomize builds and Helm renders at once", parseConcurrency, 4)
-    .option("--cache-dir <dir>", "where the pinned helm/kubectl and the Helm render cache are kept", join(repoRoot, "node_modules/.cache/flotilla"))
+    .option("--cache-dir <dir>", "where the pinned helm/kubectl and the Helm render cache are kept", DEFAULT_CACHE_DIR)
     .option("--no-cache", "render every HelmRelease again instead of reusing cached renders")
     .action(async (options: ValidateCliOptions) => done(await run(options)));
 }

@@ -1,7 +1,8 @@
+import { existsSync, readFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
-import { dirname } from "node:path";
+import { dirname, extname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Plugin } from "esbuild";
+import type { Loader, Plugin } from "esbuild";
 
 /** A cluster file's own `import.meta.url` is its file, not the data: URL it runs from (spelt apart: bundlers rewrite the expression). */
 const IMPORT_META_URL = ["import", "meta", "url"].join(".");
@@ -25,10 +26,52 @@ function packagesByLocation(packagesFrom: string | undefined): Plugin {
           if (fallback.errors.length === 0) resolved = fallback;
         }
         if (resolved.errors.length > 0) return { errors: resolved.errors };
+        existsSync(resolved.path); // an input of the import, for a caller recording reads (see readInProcess)
         return { path: pathToFileURL(resolved.path).href, external: true };
       });
     },
   };
+}
+
+const LOADERS: Record<string, Loader> = { ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx", ".js": "js", ".mjs": "js", ".cjs": "js", ".jsx": "jsx", ".json": "json" };
+
+/**
+ * The files bundled are read by this process, not by esbuild, so that a caller recording what
+ * synth reads (apps/fleet up-to-date/) sees the cluster files and everything they import relatively.
+ */
+const readInProcess: Plugin = {
+  name: "read-in-process",
+  setup(build) {
+    build.onLoad({ filter: /.*/, namespace: "file" }, ({ path }) => {
+      const loader = LOADERS[extname(path)];
+      return loader === undefined ? undefined : { contents: readFileSync(path), loader };
+    });
+  },
+};
+
+/**
+ * Reads (for the same reason) the tsconfig.json esbuild compiles `file` with: the nearest one
+ * above it, and the files it extends by relative path.
+ */
+function readTsconfigOf(file: string): void {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const tsconfig = join(dir, "tsconfig.json");
+    if (existsSync(tsconfig)) return readExtended(tsconfig, 0);
+    if (dirname(dir) === dir) return;
+  }
+}
+
+function readExtended(tsconfig: string, depth: number): void {
+  let text: string;
+  try {
+    text = readFileSync(tsconfig, "utf8");
+  } catch {
+    return;
+  }
+  const extended = /"extends"\s*:\s*"(\.[^"]*)"/.exec(text)?.[1];
+  if (extended === undefined || depth > 8) return;
+  const path = resolve(dirname(tsconfig), extended);
+  readExtended(path.endsWith(".json") ? path : `${path}.json`, depth + 1);
 }
 
 /**
@@ -38,6 +81,7 @@ function packagesByLocation(packagesFrom: string | undefined): Plugin {
  */
 export async function bundleClusterFile(path: string, packagesFrom?: string): Promise<{ code: string } | { error: string }> {
   const { build } = await import("esbuild");
+  readTsconfigOf(path);
   try {
     const result = await build({
       entryPoints: [path],
@@ -50,7 +94,7 @@ export async function bundleClusterFile(path: string, packagesFrom?: string): Pr
       sourcemap: "inline",
       logLevel: "silent",
       define: { [IMPORT_META_URL]: JSON.stringify(pathToFileURL(path).href) },
-      plugins: [packagesByLocation(packagesFrom)],
+      plugins: [packagesByLocation(packagesFrom), readInProcess],
     });
     return { code: result.outputFiles[0]!.text };
   } catch (error) {

@@ -1,78 +1,11 @@
 #!/usr/bin/env node
-// The `flotilla` command: synth, diff, validate, bootstrap and secret. stdout carries only each
-// command's output; diagnostics go to stderr; exit codes follow cli/exit-codes.ts.
-import "@flotilla/fleet/jitless";
-import { readFileSync } from "node:fs";
-import { Command, CommanderError } from "commander";
-import { diffCommand } from "../diff.js";
-import { synthCommand } from "../main.js";
-import { validateCommand } from "../validate.js";
-import { describeEnvironmentError } from "./environment-errors.js";
-import { EXIT } from "./exit-codes.js";
+// The `flotilla` command. A `synth` whose stamp shows that nothing changed since it last ran
+// answers here, before the commands and everything they load (cdk8s, esbuild, the packages):
+// see up-to-date/stamp.ts.
 import { startFromInvocationDirectory } from "./invocation-directory.js";
+import { stampedUpToDate } from "./up-to-date-shortcut.js";
 
-const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-
-let exitCode: number = EXIT.ok;
-const done = (code: number) => {
-  exitCode = code;
-};
-
-/** Commander's messages on stderr, help on stdout; a usage error ends the parse instead of the process. */
-function conventional(command: Command): Command {
-  return command
-    .exitOverride()
-    .configureOutput({ writeOut: (text) => process.stdout.write(text), writeErr: (text) => process.stderr.write(text) })
-    .showHelpAfterError("(add --help for usage)");
-}
-
-/** A command whose arguments another app's command line parses (bootstrap, secret). */
-function delegated(name: string, description: string, run: () => Promise<(argv: string[]) => Promise<number>>): Command {
-  return new Command(name)
-    .description(description)
-    .helpOption(false)
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .argument("[arguments...]")
-    .action(async (args: string[]) => done(await (await run())(args)));
-}
-
-const program = conventional(new Command("flotilla"))
-  .description("Render, check and review the GitOps tree of a fleet of AKS clusters, and create the Azure side of its identities.")
-  .version(`flotilla ${version}`, "-V, --version", "print the version")
-  .enablePositionalOptions()
-  .addCommand(conventional(synthCommand(done)))
-  .addCommand(conventional(diffCommand(done)))
-  .addCommand(conventional(validateCommand(done)))
-  .addCommand(
-    delegated("bootstrap", "plan | apply: create the Azure side of workload identity and write the identity outputs (see `flotilla bootstrap --help`)", async () => {
-      const { main } = await import("@flotilla/app-bootstrap/main");
-      return main;
-    }),
-  )
-  .addCommand(
-    delegated("secret", "set | updatekeys | sops-config: SOPS-encrypted Secrets of the fleet (see `flotilla secret --help`)", async () => {
-      const { main } = await import("@flotilla/app-secrets/main");
-      return main;
-    }),
-  );
-
-// `flotilla diff | head`: a reader that stops early is not an error.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(exitCode);
-  throw error;
-});
 startFromInvocationDirectory();
-try {
-  await program.parseAsync(process.argv.slice(2), { from: "user" });
-} catch (error) {
-  if (error instanceof CommanderError) {
-    exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  } else {
-    const described = describeEnvironmentError(error);
-    if (described === undefined) throw error;
-    process.stderr.write(`flotilla: ${described}\n`);
-    exitCode = EXIT.usage;
-  }
-}
-process.exitCode = exitCode;
+const upToDate = stampedUpToDate(process.argv.slice(2), process.env);
+if (upToDate !== undefined) process.stdout.write(`${upToDate}\n`);
+else await import("./commands.js");
