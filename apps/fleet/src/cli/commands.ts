@@ -3,13 +3,22 @@
 import "@flotilla/fleet/jitless";
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { diffCommand } from "../diff.js";
-import { synthCommand } from "../main.js";
-import { validateCommand } from "../validate.js";
 import { describeEnvironmentError } from "./environment-errors.js";
 import { EXIT } from "./exit-codes.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+
+/**
+ * Each command's module, loaded only when that command runs (or when all are listed, for help and
+ * unknown commands): a synth does not load what diff and validate need.
+ */
+const COMMANDS: Record<string, () => Promise<(done: (code: number) => void) => Command>> = {
+  synth: async () => (await import("../main.js")).synthCommand,
+  diff: async () => (await import("../diff.js")).diffCommand,
+  validate: async () => (await import("../validate.js")).validateCommand,
+};
+const named = process.argv[2];
+const loaded = await Promise.all((named !== undefined && named in COMMANDS ? [named] : Object.keys(COMMANDS)).map((name) => COMMANDS[name]!()));
 
 let exitCode: number = EXIT.ok;
 const done = (code: number) => {
@@ -38,10 +47,9 @@ function delegated(name: string, description: string, run: () => Promise<(argv: 
 const program = conventional(new Command("flotilla"))
   .description("Render, check and review the GitOps tree of a fleet of AKS clusters, and create the Azure side of its identities.")
   .version(`flotilla ${version}`, "-V, --version", "print the version")
-  .enablePositionalOptions()
-  .addCommand(conventional(synthCommand(done)))
-  .addCommand(conventional(diffCommand(done)))
-  .addCommand(conventional(validateCommand(done)))
+  .enablePositionalOptions();
+for (const command of loaded) program.addCommand(conventional(command(done)));
+program
   .addCommand(
     delegated("bootstrap", "plan | apply: create the Azure side of workload identity and write the identity outputs (see `flotilla bootstrap --help`)", async () => {
       const { main } = await import("@flotilla/app-bootstrap/main");
