@@ -3,3 +3,9 @@ import { repoRoot } from "./repo-paths.js";
 
 /** Where derived data is kept by default (render caches, pinned tools, stamps): inside node_modules/, ignored by git and removed with the dependencies. */
 export const DEFAULT_CACHE_DIR = join(repoRoot, "node_modules/.cache/flotilla");
+
+/** synth's render cache in the cache directory (render-cache.ts). */
+export const RENDER_CACHE_FILE = "rendered-objects.json";
+
+/** validate's cache of rendered release objects found valid (a RenderCache of its own). */
+export const RELEASE_OBJECTS_FILE = "validated-release-objects.json";

@@ -17,10 +17,9 @@ import { UsageError } from "./cli/usage-error.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
 import { describePendingIdentities, type PendingIdentity } from "./pending-identities.js";
 import { synth } from "./synth.js";
-import { DEFAULT_CACHE_DIR } from "./cache-dir.js";
+import { DEFAULT_CACHE_DIR, RENDER_CACHE_FILE } from "./cache-dir.js";
 import { startStamp } from "./up-to-date/synth-stamp.js";
 
-const RENDER_CACHE_FILE = "rendered-objects.json";
 
 /** `flotilla synth`: its action reports the exit code to `done`. */
 export function synthCommand(done: (code: number) => void): Command {

@@ -204,7 +204,7 @@ async function planningTools(
  * schemas and CRDs, the serializer, every dependency version (the lockfile), the bundle actually
  * running, and Node (V8 decides which CRD patterns compile).
  */
-function renderCacheFingerprint(kubernetesVersions: readonly string[]): string {
+export function renderCacheFingerprint(kubernetesVersions: readonly string[]): string {
   return fingerprintOf([...schemaValidatorFiles(kubernetesVersions), serializerFile(), join(repoRoot, "pnpm-lock.yaml")], [process.version, bundleId]);
 }
 

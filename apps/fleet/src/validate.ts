@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { type KubeObject, type ObjectValidator, walkTree } from "@flotilla/render";
 import { ChartValuesRegistry, formatProblem, kubectlKustomizeWith, parseManifests, validateTree, vendoredChartCheckers } from "@flotilla/review";
 import { checkRenderedClusters, formatRenderedProblem } from "@flotilla/review/rendered";
-import { checkTools, readVendoredArchives } from "@flotilla/helm";
+import { checkTools, readVendoredArchives, type ReleaseRender } from "@flotilla/helm";
 import { collectClusterNames, type FleetProblem, type LoadedCluster } from "@flotilla/fleet";
 import { type ClusterIdentityPlan, type FluxControllerAccount, fluxControllerAccounts, type IdentityOutputs } from "@flotilla/workload-identity";
 import { identityOutputsFile } from "./identity-outputs.js";
@@ -14,12 +14,14 @@ import { EXIT } from "./cli/exit-codes.js";
 import { UsageError } from "./cli/usage-error.js";
 import { walkedWithin } from "./review/cluster-scope.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
-import { DEFAULT_CACHE_DIR } from "./cache-dir.js";
+import { DEFAULT_CACHE_DIR, RELEASE_OBJECTS_FILE, RENDER_CACHE_FILE } from "./cache-dir.js";
+import { releaseValidators } from "./review/release-validators.js";
 import { vendoredChartDirs } from "./review/chart-dirs.js";
 import { imageValueExpectations } from "./review/image-expectations.js";
 import { clusterSchemaValidators, createSchemaValidator } from "./schema-validator.js";
 import { renderFleetReleases, vendoredCrds } from "./helm/fleet-renders.js";
 import { generatedDrift } from "./review/generated-drift.js";
+import { cachedKustomizeBuild } from "./review/cached-builds.js";
 import { renderedClusters } from "./review/rendered-clusters.js";
 import { PLATFORMS } from "@flotilla/platforms";
 
@@ -52,7 +54,7 @@ export function validateCommand(done: (code: number) => void): Command {
     .option("--charts <dir...>", "directories of vendored chart archives (<chart>-<version>.tgz); default packages/*/charts")
     .option("--concurrency <n>", "kustomize builds and Helm renders at once", parseConcurrency, 4)
     .option("--cache-dir <dir>", "where the pinned helm/kubectl and the Helm render cache are kept", DEFAULT_CACHE_DIR)
-    .option("--no-cache", "render every HelmRelease again instead of reusing cached renders")
+    .option("--no-cache", "render every HelmRelease and build every kustomization again instead of reusing cached results")
     .action(async (options: ValidateCliOptions) => done(await run(options)));
 }
 
@@ -103,23 +105,30 @@ async function run(options: ValidateCliOptions): Promise<number> {
   for (const problem of images.problems) lines.push(`${fleetProblemLine(problem)} [images]`);
 
   const walked = walkedWithin(walkedTree, scope);
+  // Rendered objects found valid are remembered (cache dir), so a warm run validates only what changed.
+  let renders = new Map<string, ReleaseRender[]>();
+  const releases = await releaseValidators(options.cache ? join(cacheDir, RELEASE_OBJECTS_FILE) : undefined, kubernetesVersions, (cluster) => renders.get(cluster) ?? []);
   const result = await validateTree({
     files: walked.files,
     others: walked.others,
     treeDir,
     treePrefix: treePrefix(treeDir),
     validator: await treeValidators(kubernetesVersions),
-    releaseValidator: (cluster, releaseCrds) => createSchemaValidator(kubernetesVersions.get(cluster), releaseCrds),
+    releaseValidator: releases.validatorOf,
     charts: registry,
     images: images.expected,
     concurrency: options.concurrency,
-    build: kubectlKustomizeWith(tools.kubectl!.path),
+    build: options.cache
+      ? cachedKustomizeBuild(kubectlKustomizeWith(tools.kubectl!.path), { treeDir, files: walked.files, others: walked.others, cacheDir, fingerprint: JSON.stringify(tools.kubectl) })
+      : kubectlKustomizeWith(tools.kubectl!.path),
     render: async (clusters) => {
       const rendered = await renderFleetReleases(
         clusters.map((cluster) => ({ ...cluster, ...(kubernetesVersions.has(cluster.cluster) ? { kubernetesVersion: kubernetesVersions.get(cluster.cluster)! } : {}) })),
         { archives, cacheDir, cache: options.cache, concurrency: options.concurrency },
       );
-      return rendered.ok ? { renders: rendered.renders } : { toolProblems: rendered.toolProblems };
+      if (!rendered.ok) return { toolProblems: rendered.toolProblems };
+      renders = rendered.renders;
+      return { renders: rendered.renders };
     },
     identities: {
       plans: [...fleet.plans.values()],
@@ -130,9 +139,10 @@ async function run(options: ValidateCliOptions): Promise<number> {
       fluxControllers: fluxControllerExpectations(fleet),
     },
   });
+  await releases.save();
   lines.push(...result.problems.map((problem) => formatProblem(problem, shownTree)));
   // Generated files change only the way synth changes them; what keeps synth from rendering is a problem here too.
-  const synthesized = await generatedDrift({ ...locations, clusters: selected }, treeDir);
+  const synthesized = await generatedDrift({ ...locations, clusters: selected, ...(options.cache ? { renderCache: join(cacheDir, RENDER_CACHE_FILE) } : {}) }, treeDir);
   if ("drift" in synthesized) lines.push(...synthesized.drift.map((problem) => formatProblem(problem, shownTree)));
   else {
     const reported = new Set([...fleet.problems, ...images.problems].map(problemKey));

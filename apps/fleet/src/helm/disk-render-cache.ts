@@ -6,23 +6,22 @@ import type { RenderCache, RenderOutcome } from "@flotilla/helm";
 const MAX_ENTRIES = 2000;
 
 /**
- * Helm renders on disk, one JSON file per render key (chart digest, final values, Kubernetes and
- * Helm versions, API versions, post-renderers: `renderKey` of @flotilla/helm) under
- * `<cacheDir>/helm-renders/`. Written atomically (temporary file + rename); an unreadable entry is a miss.
+ * Results on disk, one JSON file per key under `<cacheDir>/<subdir>/`. Written atomically
+ * (temporary file + rename); an unreadable entry is a miss.
  */
-export class DiskRenderCache implements RenderCache {
+export class DiskJsonCache<T> {
   readonly #dir: string;
   #written = 0;
   hits = 0;
   misses = 0;
 
-  constructor(cacheDir: string) {
-    this.#dir = join(cacheDir, "helm-renders");
+  constructor(cacheDir: string, subdir: string) {
+    this.#dir = join(cacheDir, subdir);
   }
 
-  get(key: string): RenderOutcome | undefined {
+  get(key: string): T | undefined {
     try {
-      const outcome = JSON.parse(readFileSync(join(this.#dir, `${key}.json`), "utf8")) as RenderOutcome;
+      const outcome = JSON.parse(readFileSync(join(this.#dir, `${key}.json`), "utf8")) as T;
       this.hits += 1;
       return outcome;
     } catch {
@@ -31,7 +30,7 @@ export class DiskRenderCache implements RenderCache {
     }
   }
 
-  set(key: string, outcome: RenderOutcome): void {
+  set(key: string, outcome: T): void {
     try {
       mkdirSync(this.#dir, { recursive: true });
       const file = join(this.#dir, `${key}.json`);
@@ -56,5 +55,16 @@ export class DiskRenderCache implements RenderCache {
     if (files.length <= MAX_ENTRIES) return;
     const dated = files.map((file) => ({ file, mtime: statSync(join(this.#dir, file)).mtimeMs })).sort((a, b) => b.mtime - a.mtime);
     for (const { file } of dated.slice(MAX_ENTRIES)) rmSync(join(this.#dir, file), { force: true });
+  }
+}
+
+/**
+ * Helm renders on disk, one JSON file per render key (chart digest, final values, Kubernetes and
+ * Helm versions, API versions, post-renderers: `renderKey` of @flotilla/helm) under
+ * `<cacheDir>/helm-renders/`.
+ */
+export class DiskRenderCache extends DiskJsonCache<RenderOutcome> implements RenderCache {
+  constructor(cacheDir: string) {
+    super(cacheDir, "helm-renders");
   }
 }

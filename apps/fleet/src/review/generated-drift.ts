@@ -8,10 +8,11 @@ import { synth, type SynthOptions } from "../synth.js";
  * synth would; anything else (a remote base slipped into a generated kustomization.yaml, a
  * widened RoleBinding) is a problem. When the fleet does not render, the problems synth finds
  * instead (cluster files, identities, Secret files and keys, image values, the rendered objects'
- * schemas): what `pnpm synth` would refuse, validate reports too.
+ * schemas): what `pnpm synth` would refuse, validate reports too. `renderCache` is synth's
+ * (objects known valid and their YAML).
  */
 export async function generatedDrift(
-  locations: Pick<SynthOptions, "fleet" | "identityOutputs" | "secrets" | "images" | "clusters">,
+  locations: Pick<SynthOptions, "fleet" | "identityOutputs" | "secrets" | "images" | "clusters" | "renderCache">,
   treeDir: string,
 ): Promise<{ drift: ValidationProblem[] } | { synth: FleetProblem[] }> {
   const outcome = await synth({ ...locations, outDir: treeDir, check: true });
