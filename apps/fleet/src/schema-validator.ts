@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fluxCrdsJsonFile } from "@flotilla/flux";
@@ -7,6 +6,7 @@ import { karpenterCrdsJsonFile } from "@flotilla/karpenter";
 import { validatorFiles, type ObjectValidator } from "@flotilla/render";
 import { schemaVersionOf } from "@flotilla/render/kubernetes-versions";
 import type { PrecompiledUnit } from "@flotilla/render/validate";
+import { benchWithout, readVendoredCrdSet } from "./bench-switches.js";
 import { repoRoot } from "./repo-paths.js";
 
 /** Where `pnpm build` writes the schema units compiled ahead of time (scripts/precompile-validators.mjs). */
@@ -20,8 +20,7 @@ function vendoredCrdFiles(): string[] {
 
 /** The vendored CRDs, parsed. */
 export async function readVendoredCrds(): Promise<unknown[]> {
-  const sets = await Promise.all(vendoredCrdFiles().map(async (file) => JSON.parse(await readFile(file, "utf8")) as unknown[]));
-  return sets.flat();
+  return [...readVendoredCrdSet("flux"), ...readVendoredCrdSet("karpenter")];
 }
 
 /**
@@ -55,6 +54,7 @@ export async function clusterSchemaValidators(
 
 /** The units `pnpm build` compiled ahead of time, by digest; none when they were not built. */
 function precompiledUnits(): (digest: string) => PrecompiledUnit | undefined {
+  if (benchWithout("precompiled")) return () => undefined;
   let digests: Set<string> | undefined;
   const load = createRequire(join(PRECOMPILED_DIR, PRECOMPILED_INDEX));
   return (digest) => {

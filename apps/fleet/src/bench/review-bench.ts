@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { measureNode, type Measurement } from "./measure.js";
@@ -7,7 +7,7 @@ import { measureNode, type Measurement } from "./measure.js";
 export interface ReviewMeasurement {
   /** With the Helm renders cached by an earlier run. */
   validate: Measurement;
-  /** With an empty Helm render cache: every HelmRelease rendered (helm template + kustomize). */
+  /** With an empty cache directory (only the extracted tools kept): every HelmRelease rendered (helm template + kustomize), every kustomization built. */
   validateCold: Measurement;
   diff: Measurement;
   /** Objects the measured diff reports as changed. */
@@ -50,7 +50,11 @@ export async function measureReview(options: ReviewBenchOptions): Promise<Review
   // be installed until issue 12 item 5 fixes the fleet.
   const cache = join(repo, ".cache");
   const validateArgs = [join(distDir, "bundle", "flotilla.js"), "validate", ...fleetArgs, "--tree", clusters, "--cache-dir", cache];
-  const validateCold = measureNode(validateArgs, preload, options.coldRuns ?? runs, { okCodes: [0, 1], before: () => rmSync(join(cache, "helm-renders"), { recursive: true, force: true }) });
+  // Cold: as a fresh clone, every cache but the extracted helm and kubectl (tools/) is gone.
+  const emptyCache = () => {
+    for (const entry of existsSync(cache) ? readdirSync(cache) : []) if (entry !== "tools") rmSync(join(cache, entry), { recursive: true, force: true });
+  };
+  const validateCold = measureNode(validateArgs, preload, options.coldRuns ?? runs, { okCodes: [0, 1], before: emptyCache });
   const validate = measureNode(validateArgs, preload, runs, { okCodes: [0, 1] });
   for (const file of await listFiles(clusters)) {
     const content = await readFile(file, "utf8");

@@ -10,6 +10,8 @@ import { stampFile, upToDateMessage } from "../up-to-date/stamp.js";
  */
 export function stampedUpToDate(argv: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
   if (argv[0] !== "synth" || bundleId === "") return undefined;
+  // FLOTILLA_BENCH_WITHOUT=stamp (bench-switches.ts), read here without loading that module.
+  if ((env.FLOTILLA_BENCH_WITHOUT ?? "").split(",").includes("stamp")) return undefined;
   let cacheDir = DEFAULT_CACHE_DIR;
   for (let index = 1; index < argv.length; index++) {
     const arg = argv[index]!;

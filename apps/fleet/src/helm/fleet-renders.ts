@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import {
   apiVersionsOfCrds,
   archiveRegistry,
@@ -8,8 +7,7 @@ import {
   renderClusterReleases,
   type Tool,
 } from "@flotilla/helm";
-import { fluxCrdsJsonFile } from "@flotilla/flux";
-import { karpenterCrdsJsonFile } from "@flotilla/karpenter";
+import { readVendoredCrdSet } from "../bench-switches.js";
 import { DEFAULT_KUBERNETES_VERSION } from "@flotilla/fleet";
 import { kubernetesApiVersions } from "@flotilla/render/validate";
 import { DiskRenderCache } from "./disk-render-cache.js";
@@ -83,8 +81,8 @@ export async function renderFleetReleases(clusters: readonly ClusterObjects[], o
  */
 export function baseApiVersionsFor(objects: readonly unknown[], kubernetesVersion: string): string[] {
   const usesKarpenter = objects.some((object) => /^karpenter\.(sh|azure\.com)\//.test(String((object as { apiVersion?: unknown })?.apiVersion)));
-  fluxApiVersions ??= apiVersionsOfCrds(readCrds(fluxCrdsJsonFile()));
-  if (usesKarpenter) karpenterApiVersions ??= apiVersionsOfCrds(readCrds(karpenterCrdsJsonFile()));
+  fluxApiVersions ??= apiVersionsOfCrds(readVendoredCrdSet("flux"));
+  if (usesKarpenter) karpenterApiVersions ??= apiVersionsOfCrds(readVendoredCrdSet("karpenter"));
   return [...kubernetesApiVersions(kubernetesVersion), ...fluxApiVersions, ...(usesKarpenter ? karpenterApiVersions! : [])];
 }
 
@@ -94,9 +92,6 @@ let karpenterApiVersions: string[] | undefined;
 
 /** The vendored Flux and Karpenter CRDs: every cluster has them (their list types count for server-side apply). */
 export function vendoredCrds(): KubeObject[] {
-  return [...readCrds(fluxCrdsJsonFile()), ...readCrds(karpenterCrdsJsonFile())] as KubeObject[];
+  return [...readVendoredCrdSet("flux"), ...readVendoredCrdSet("karpenter")] as KubeObject[];
 }
 
-function readCrds(file: string): unknown[] {
-  return JSON.parse(readFileSync(file, "utf8")) as unknown[];
-}

@@ -4,4 +4,5 @@ import * as z from "zod";
 // parsed once, and zod's JIT-compiled parsers cost more to build than they save. zod reads the
 // setting when a schema is constructed, so it must run before any module that builds the schemas,
 // on the zod this package uses.
-z.config({ jitless: true });
+// FLOTILLA_BENCH_WITHOUT=jitless keeps the JIT, for `pnpm bench` to show the difference.
+if (!(process.env.FLOTILLA_BENCH_WITHOUT ?? "").split(",").includes("jitless")) z.config({ jitless: true });

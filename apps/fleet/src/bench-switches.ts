@@ -1,0 +1,23 @@
+import { readFileSync } from "node:fs";
+import { fluxCrdFiles, fluxCrdsJsonFile } from "@flotilla/flux";
+import { karpenterCrdFiles, karpenterCrdsJsonFile } from "@flotilla/karpenter";
+import { parse } from "yaml";
+
+/**
+ * `FLOTILLA_BENCH_WITHOUT=<name>,…` turns speed machinery off, so that `pnpm bench` can show what
+ * each piece gains on the user's loop (bench/machinery.ts): `precompiled` (validator units
+ * compiled at build time), `json-copies` (crds.json instead of the vendored CRD YAML), and, read
+ * where they act, `jitless` (@flotilla/fleet/jitless) and `stamp` (cli/up-to-date-shortcut.ts).
+ * The output is the same either way.
+ */
+export function benchWithout(machinery: "precompiled" | "json-copies"): boolean {
+  return (process.env.FLOTILLA_BENCH_WITHOUT ?? "").split(",").includes(machinery);
+}
+
+/** The vendored CRDs of one set: its JSON copy, or (without json-copies) its YAML files parsed. */
+export function readVendoredCrdSet(set: "flux" | "karpenter"): unknown[] {
+  if (benchWithout("json-copies")) {
+    return (set === "flux" ? fluxCrdFiles() : karpenterCrdFiles()).map((file) => parse(readFileSync(file, "utf8")) as unknown);
+  }
+  return JSON.parse(readFileSync(set === "flux" ? fluxCrdsJsonFile() : karpenterCrdsJsonFile(), "utf8")) as unknown[];
+}
