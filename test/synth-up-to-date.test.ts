@@ -103,6 +103,16 @@ describe("synth's up-to-date stamp", () => {
     expectStamped(synth(), upToDate);
   });
 
+  it("a synth that warns of pending identities is not stamped: the next one warns again", async () => {
+    await rm(join(fleet, "identity-outputs", "dev.json"));
+    for (let run = 0; run < 2; run++) {
+      const result = synth();
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toContain(IMPORTED);
+      expect(result.stderr).toMatch(/pending identit/);
+    }
+  });
+
   it("a synth that fails writes no stamp; with the input restored, the earlier stamp holds again", async () => {
     expectRan(synth());
     const dev = join(fleet, "dev.ts");
