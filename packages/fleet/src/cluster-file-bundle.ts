@@ -79,8 +79,9 @@ function readExtended(tsconfig: string, depth: number): void {
  * its relative imports bundled; packages imported by absolute URL), with an inline source map.
  * A syntax error or an unresolvable import is returned with its location.
  */
-export async function bundleClusterFile(path: string, packagesFrom?: string): Promise<{ code: string } | { error: string }> {
+export async function bundleClusterFile(file: string, packagesFrom?: string): Promise<{ code: string } | { error: string }> {
   const { build } = await import("esbuild");
+  const path = resolve(file);
   readTsconfigOf(path);
   try {
     const result = await build({

@@ -6,7 +6,7 @@
 export function startFromInvocationDirectory(env: NodeJS.ProcessEnv = process.env): void {
   const typedIn = env.INIT_CWD;
   const script = env.npm_lifecycle_script ?? "";
-  if (typedIn === undefined || !/\bflotilla\.js\b/.test(script) || typedIn === process.cwd()) return;
+  if (typedIn === undefined || !/\bflotilla\.m?js\b/.test(script) || typedIn === process.cwd()) return;
   try {
     process.chdir(typedIn);
   } catch {
