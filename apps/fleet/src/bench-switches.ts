@@ -7,7 +7,7 @@ import { parse } from "yaml";
  * `FLOTILLA_BENCH_WITHOUT=<name>,…` turns speed machinery off, so that `pnpm bench` can show what
  * each piece gains on the user's loop (bench/machinery.ts): `precompiled` (validator units
  * compiled at build time), `json-copies` (crds.json instead of the vendored CRD YAML), and, read
- * where they act, `jitless` (@flotilla/fleet/jitless) and `stamp` (cli/up-to-date-shortcut.ts).
+ * where it acts, `stamp` (cli/up-to-date-shortcut.ts).
  * The output is the same either way.
  */
 export function benchWithout(machinery: "precompiled" | "json-copies"): boolean {

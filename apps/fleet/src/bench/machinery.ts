@@ -26,7 +26,6 @@ const VARIANTS: Variant[] = [
   { machinery: "render cache (--no-cache)", loop: "value edit", entry: "bundle", args: ["--no-cache"] },
   { machinery: "precompiled validator units", loop: "value edit", entry: "bundle", without: "precompiled" },
   { machinery: "bundle (dist/cli/flotilla.js instead)", loop: "value edit", entry: "unbundled" },
-  { machinery: "zod jitless", loop: "value edit", entry: "bundle", without: "jitless" },
   { machinery: "JSON copies of the CRD YAML", loop: "value edit", entry: "bundle", without: "json-copies" },
 ];
 

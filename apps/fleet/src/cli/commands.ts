@@ -1,6 +1,5 @@
 // The `flotilla` commands: synth, diff, validate, bootstrap and secret. stdout carries only each
 // command's output; diagnostics go to stderr; exit codes follow cli/exit-codes.ts.
-import "@flotilla/fleet/jitless";
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { describeEnvironmentError } from "./environment-errors.js";
