@@ -223,8 +223,8 @@ describe("validateTree on a fixture tree", () => {
       edit(f, "dev/infrastructure/secret_analytics_db.sops.yaml", "stringData:\n", "stringData:\n    user: admin\n");
     });
     expect(lines).toEqual([
-      "clusters/dev/infrastructure/secret_analytics_db.sops.yaml: Secret analytics/db: .stringData.user: value in clear text in a SOPS file (not ENC[...]); encrypt it with SOPS (the cluster's .sops.yaml rules) and commit only the encrypted file [secrets]",
-      "clusters/dev/infrastructure/secret_analytics_plain.yaml: Secret analytics/plain: plaintext Secret: it has no sops block; encrypt it with SOPS (the cluster's .sops.yaml rules) and commit only the encrypted file [secrets]",
+      "clusters/dev/infrastructure/secret_analytics_db.sops.yaml: Secret analytics/db: .stringData.user: expected an encrypted value (ENC[...]), found plaintext [secrets]",
+      "clusters/dev/infrastructure/secret_analytics_plain.yaml: Secret analytics/plain: plaintext Secret: it has no sops block; store it with `pnpm secret set` (encrypted) and run `pnpm synth`; commit only the encrypted file [secrets]",
     ]);
   });
 

@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type FleetProblem, type LoadedCluster, secretNamespaces, secretPathSegments, type SecretRef } from "@flotilla/fleet";
-import { inspectEncryptedSecret, type SecretFileInfo } from "@flotilla/sops";
+import { type FleetProblem, type LoadedCluster, secretPathSegments, type SecretRef } from "@flotilla/fleet";
+import { checkSecretFile, type SecretFileInfo } from "@flotilla/sops";
 import { readDirIfExists } from "./read-if-exists.js";
-import { recipientMismatch } from "./recipients.js";
+import { secretExpectations } from "./secret-expectations.js";
 
 /** Where the encrypted secrets are: `<dir>/<cluster>/<namespace>/<name>.sops.yaml`. */
 export interface SecretsLocation {
@@ -49,16 +49,15 @@ function readBy(secret: SecretRef): string {
 }
 
 /**
- * Reads and checks every cluster's encrypted Secrets without decrypting them: each file must be
- * a SOPS-encrypted Secret (see `inspectEncryptedSecret`) whose name and namespace match its path,
- * in a namespace the cluster renders, encrypted for exactly the cluster's recipients (a file
- * encrypted for another cluster's recipients is named as such); every Secret the spec lists in
- * `secrets` must exist with its keys. Anything else in the directory (a plaintext file, a
- * directory of a cluster not in the fleet) is a problem too. Only the secrets of `clusters` are
- * read; `fleet` (every cluster that loaded, when `clusters` is a `--cluster` selection) decides
- * which directories belong to a cluster and whose recipients a misplaced file has; `rejected`
- * names clusters of the fleet whose files have problems (their secrets are not checked, nor
- * reported as foreign).
+ * Reads and checks every cluster's encrypted Secrets without decrypting them: each file must
+ * follow the rules validate checks in the tree too (checkSecretFile: a SOPS-encrypted Secret
+ * named after its path, in a namespace the cluster renders, encrypted for exactly the cluster's
+ * recipients, …); every Secret the spec lists in `secrets` must exist with its keys. Anything
+ * else in the directory (a plaintext file, a directory of a cluster not in the fleet) is a
+ * problem too. Only the secrets of `clusters` are read; `fleet` (every cluster that loaded, when
+ * `clusters` is a `--cluster` selection) decides which directories belong to a cluster and whose
+ * recipients a misplaced file has; `rejected` names clusters of the fleet whose files have
+ * problems (their secrets are not checked, nor reported as foreign).
  */
 export async function readClusterSecrets(
   location: SecretsLocation,
@@ -78,11 +77,12 @@ export async function readClusterSecrets(
     else if (!inFleet.has(top.name)) report(path, `secrets of cluster "${top.name}", which is not in the fleet (${[...inFleet].sort().join(", ") || "no clusters"}); move or delete them`);
   }
 
+  const expected = secretExpectations(clusters);
   for (const { file: clusterFile, spec } of clusters) {
     const files: ClusterSecretFile[] = [];
     result.files.set(spec.name, files);
     const clusterDir = join(location.dir, spec.name);
-    const namespaces = new Set(secretNamespaces(spec));
+    const others = fleet.filter((other) => other.spec.name !== spec.name).map((other) => ({ cluster: other.spec.name, sops: other.spec.sops }));
     for (const namespaceEntry of await entries(clusterDir)) {
       const namespaceDir = join(clusterDir, namespaceEntry.name);
       if (!namespaceEntry.isDirectory) {
@@ -99,35 +99,12 @@ export async function readClusterSecrets(
         const namespace = namespaceEntry.name;
         const name = match[1]!;
         const content = await readFile(path, "utf8");
-        const inspected = inspectEncryptedSecret(content);
-        if (!inspected.ok) {
-          for (const problem of inspected.problems) report(path, problem.message, problem.path);
+        const checked = checkSecretFile(content, { cluster: spec.name, namespace, name, fleet: { ...expected.get(spec.name)!, others } });
+        if (!checked.ok) {
+          for (const problem of checked.problems) report(path, problem.message, problem.path);
           continue;
         }
-        const info = inspected.info;
-        const before = result.problems.length;
-        if (info.name !== name) report(path, `the Secret is named "${info.name}" but its file says "${name}"; rename the file to ${info.name}.sops.yaml`, "metadata.name");
-        if (info.namespace !== namespace) {
-          report(path, `the Secret's namespace is ${info.namespace === undefined ? "not set" : `"${info.namespace}"`} but it is in the directory "${namespace}"`, "metadata.namespace");
-        }
-        if (!namespaces.has(namespace)) {
-          report(path, `namespace "${namespace}" is not rendered by cluster ${spec.name}; add { name: "${namespace}" } to namespaces in ${clusterFile}`);
-        }
-        if (spec.sops === undefined) {
-          report(path, `cluster ${spec.name} has no sops recipients; set sops: { age: [...] } and/or { azureKeyVault: {...} } in ${clusterFile}`, "sops");
-        } else {
-          const { missing, extra } = recipientMismatch(info.metadata, spec);
-          if (missing.length > 0 || extra.length > 0) {
-            const owners = fleet.filter((other) => other.spec.name !== spec.name && other.spec.sops !== undefined).filter((other) => {
-              const theirs = recipientMismatch(info.metadata, other.spec);
-              return theirs.missing.length === 0 && theirs.extra.length === 0;
-            });
-            const whose = owners.length > 0 ? `it is encrypted for the recipients of cluster ${owners.map((o) => o.spec.name).join(", ")}, not ${spec.name}` : `it is not encrypted for exactly cluster ${spec.name}'s recipients`;
-            const detail = [missing.length > 0 ? `missing ${missing.join(", ")}` : "", extra.length > 0 ? `not a recipient of ${spec.name}: ${extra.join(", ")}` : ""].filter(Boolean).join("; ");
-            report(path, `${whose} (${detail}); re-encrypt it with \`pnpm secret updatekeys ${spec.name}\` (or \`pnpm secret set ${spec.name} ${namespace}/${name} …\`)`, "sops");
-          }
-        }
-        if (result.problems.length === before) files.push({ namespace, name, source: location.displayName(path), content, info });
+        files.push({ namespace, name, source: location.displayName(path), content, info: checked.info });
       }
     }
     spec.secrets.forEach((secret, i) => {

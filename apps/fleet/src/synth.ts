@@ -191,7 +191,9 @@ async function planningTools(
   if (options.renderCache === undefined) return { validator: await clusterSchemaValidators(versions, load), serialize: toYaml, saveCache: async () => {} };
   const cache = await RenderCache.open(options.renderCache, renderCacheFingerprint([...versions.values()]));
   const objectsOf = (version: string) =>
-    clusters.filter((cluster) => versions.get(cluster.cluster) === version).flatMap((cluster) => cluster.documents.map((document) => document.object));
+    clusters
+      .filter((cluster) => versions.get(cluster.cluster) === version)
+      .flatMap((cluster) => [...cluster.documents.map((document) => document.object), ...(cluster.verbatim ?? []).map((file) => file.object)]);
   return {
     validator: await clusterSchemaValidators(versions, (version) => cachedValidator(objectsOf(version), cache, () => load(version), version)),
     serialize: (object) => cache.yamlOf(object, toYaml),
@@ -241,7 +243,7 @@ function renderClusters(loaded: LoadedCluster[], outDir: string, platforms: Plat
         ...(controllerPatches === undefined ? {} : { components: [{ dir: FLUX_SYSTEM_PATCHES_DIR, content: controllerPatches }] }),
         verbatim: secrets.map((secret) => ({
           dir: chart.infrastructure.dir,
-          object: { apiVersion: "v1", kind: "Secret", metadata: { name: secret.name, namespace: secret.namespace } },
+          object: secret.info.shape as KubeObject,
           source: secret.source,
           content: secret.content,
         })),

@@ -22,6 +22,7 @@ import { clusterSchemaValidators, createSchemaValidator } from "./schema-validat
 import { renderFleetReleases, vendoredCrds } from "./helm/fleet-renders.js";
 import { generatedDrift } from "./review/generated-drift.js";
 import { cachedKustomizeBuild } from "./review/cached-builds.js";
+import { secretExpectations } from "./secret-expectations.js";
 import { renderedClusters } from "./review/rendered-clusters.js";
 import { PLATFORMS } from "@flotilla/platforms";
 
@@ -117,6 +118,7 @@ async function run(options: ValidateCliOptions): Promise<number> {
     releaseValidator: releases.validatorOf,
     charts: registry,
     images: images.expected,
+    secrets: secretExpectations(fleet.fleet),
     concurrency: options.concurrency,
     build: options.cache
       ? cachedKustomizeBuild(kubectlKustomizeWith(tools.kubectl!.path), { treeDir, files: walked.files, others: walked.others, cacheDir, fingerprint: JSON.stringify(tools.kubectl) })

@@ -1,4 +1,4 @@
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import type { TokenCredential } from "@azure/core-auth";
 import { type ClusterSpec, formatFleetProblems, importClusterModules, loadFleet, SECRETS_DIR } from "@flotilla/fleet";
 import { PLATFORMS } from "@flotilla/platforms";
@@ -62,18 +62,20 @@ export function locations(deps: SecretCliDeps, options: GlobalOptions): Location
     const inRepo = relative(root, path);
     return inRepo && !inRepo.startsWith("..") ? inRepo : path;
   };
+  const secrets = options.secrets === undefined ? undefined : resolve(options.secrets);
   if (options.fleet !== undefined) {
+    const fleet = resolve(options.fleet);
     return {
-      modulesDir: options.fleet,
+      modulesDir: fleet,
       displayName,
-      secretsDir: options.secrets ?? join(options.fleet, "secrets"),
-      sopsConfig: join(options.fleet, ".sops.yaml"),
+      secretsDir: secrets ?? join(fleet, "secrets"),
+      sopsConfig: join(fleet, ".sops.yaml"),
     };
   }
   return {
     modulesDir: join(root, "apps/fleet/src/clusters"),
     displayName,
-    secretsDir: options.secrets ?? join(root, SECRETS_DIR),
+    secretsDir: secrets ?? join(root, SECRETS_DIR),
     sopsConfig: join(root, ".sops.yaml"),
   };
 }

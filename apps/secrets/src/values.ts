@@ -38,6 +38,8 @@ export async function collectValues(sources: ValueSources, deps: SecretCliDeps):
   const values = new Map<string, Uint8Array>();
   const add = (key: string, value: Uint8Array, source: string) => {
     if (values.has(key)) throw new CliError(`key ${JSON.stringify(key)} is given more than once (again by ${source})`, 2);
+    // sops leaves an empty value unencrypted, and synth and validate refuse such files.
+    if (value.length === 0) throw new CliError(`${source}: key ${JSON.stringify(key)} has an empty value, which sops would leave unencrypted (synth and validate refuse it); give it a value, or leave the key out`, 2);
     values.set(key, value);
   };
   for (const literal of sources.fromLiteral) {

@@ -1,5 +1,5 @@
 export { compareTree, hasChanges, type TreeChanges } from "./compare-tree.js";
-export { generatedHeader, isGenerated } from "./header.js";
+export { generatedHeader, isGenerated, withoutGeneratedHeader } from "./header.js";
 export { describeObject, fileNameFor, isKubeObject, objectKey, type KubeObject } from "./object-ref.js";
 export { planTree, type ClusterDocuments, type PlannedTree, type RenderProblem, type SchemaValidator, type VerbatimFile } from "./plan.js";
 export { readTree, treeWithin, type ExistingTree } from "./read-tree.js";

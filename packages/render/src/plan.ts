@@ -21,7 +21,7 @@ export interface ClusterDocuments {
   /**
    * Files placed byte for byte after the header (SOPS-encrypted Secrets, which must not be
    * re-serialized): named `<kind>_<namespace>_<name>.sops.yaml`, listed in their directory's
-   * kustomization.yaml, never schema-validated (Flux decrypts them before applying).
+   * kustomization.yaml; the object they hold is validated in its decrypted shape.
    */
   verbatim?: VerbatimFile[];
   /**
@@ -36,7 +36,7 @@ export interface ClusterDocuments {
 export interface VerbatimFile {
   /** Directory (relative to the cluster root); must be one of the cluster's `dirs`. */
   dir: string;
-  /** The object the file holds (only apiVersion, kind, metadata.name and namespace are read). */
+  /** The object the file holds, in the shape its schema sees once Flux decrypts it (ciphertexts as placeholders, no `sops` block). */
   object: KubeObject;
   /** Where the bytes come from, named in the file's header. */
   source: string;
@@ -151,6 +151,7 @@ function planCluster(
       report(path, described, "", `${file.source} is not SOPS-encrypted: refused; encrypt it with \`pnpm secret set\``);
       continue;
     }
+    for (const problem of validator.validate(file.object)) report(path, described, problem.path, `${problem.message} (in ${file.source}, which is placed byte for byte: correct the field there and run \`pnpm synth\`)`);
     files.set(path, generatedHeader(file.source) + file.content);
     entries.push(fileName);
   }

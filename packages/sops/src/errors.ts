@@ -6,10 +6,13 @@
 export class SopsError extends Error {
   /** Field path inside the document, `""` for the whole file. */
   readonly path: string;
+  /** The message without the path. */
+  readonly reason: string;
 
   constructor(message: string, path = "") {
     super(path === "" ? message : `${path}: ${message}`);
     this.name = "SopsError";
     this.path = path;
+    this.reason = message;
   }
 }

@@ -1,5 +1,6 @@
 export { decryptBytes, decryptValue, encryptBytes, encryptValue, type EncryptedType, isEncryptedValue, parseEncryptedValue } from "./aes-value.js";
 export { type DecryptedLeaf, type EncryptionSelector, encryptionRule, type ReuseCiphertext } from "./crypt-tree.js";
+export { decryptedShape } from "./decrypted-shape.js";
 export { type DecryptedSopsFile, decryptSopsFile, knownDataKey, unwrapDataKey, verifyMac } from "./decrypt.js";
 export { doubleQuoted, emitDocument, type EmitMap, type EmitNode, isPlainSafe } from "./emit.js";
 export { SopsError } from "./errors.js";
@@ -27,5 +28,6 @@ export {
   secretTree,
   SOPS_FORMAT_VERSION,
 } from "./secret.js";
+export { checkSecretFile, recipientMismatch, type SecretFilePlace, type SopsRecipientsSpec } from "./secret-file-rules.js";
 export { type SopsCreationRule, sopsConfigYaml } from "./sops-config.js";
 export { parseSopsDocument, type ParsedSopsDocument, type SopsLeaf, type SopsMap, type SopsNode, type SopsSeq } from "./tree.js";

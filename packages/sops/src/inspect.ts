@@ -1,5 +1,6 @@
 import { isEncryptedValue, parseEncryptedValue } from "./aes-value.js";
-import { encryptionRule } from "./crypt-tree.js";
+import { encryptionRule, treeToPlain } from "./crypt-tree.js";
+import { decryptedShape } from "./decrypted-shape.js";
 import { SopsError } from "./errors.js";
 import { lastModifiedAad, readMetadata, type SopsMetadata } from "./metadata.js";
 import { parseSopsDocument, type SopsMap, type SopsNode } from "./tree.js";
@@ -13,6 +14,8 @@ export interface SecretFileInfo {
   /** The keys of `data` and `stringData` (their names are in clear text), sorted. */
   dataKeys: string[];
   metadata: SopsMetadata;
+  /** The Secret as its schema sees it (see decryptedShape). */
+  shape: Record<string, unknown>;
 }
 
 /** A problem found by {@link inspectEncryptedSecret}: a field path (`""` for the file) and a message. */
@@ -20,6 +23,10 @@ export interface InspectProblem {
   path: string;
   message: string;
 }
+
+/** sops never encrypts an empty string: it would be committed, and applied, as it is. */
+const EMPTY_VALUE =
+  "an empty value: sops leaves empty values unencrypted, so flotilla refuses them; give the key a value with `pnpm secret set`, or drop the key (`pnpm secret set … --replace` with the other keys)";
 
 function get(map: SopsMap, key: string): SopsNode | undefined {
   return map.entries.find((entry) => entry.key === key)?.value;
@@ -32,8 +39,8 @@ function stringAt(map: SopsMap, key: string): string | undefined {
 
 /**
  * Checks, without decrypting, that a file is a SOPS-encrypted Kubernetes Secret Flux can apply:
- * a `sops` block with a MAC, every value under `data`/`stringData` encrypted (ENC[...]) and
- * nothing else encrypted that Kubernetes must read (metadata). Returns the Secret's identity,
+ * a `sops` block with a MAC, every value under `data`/`stringData` encrypted (ENC[...], never
+ * empty) and nothing else encrypted that Kubernetes must read (metadata). Returns the Secret's identity,
  * data keys and key stanzas, or the problems. (The MAC itself needs the data key: the reader
  * checks it.)
  */
@@ -46,7 +53,7 @@ export function inspectEncryptedSecret(text: string): { ok: true; info: SecretFi
     metadata = readMetadata(document.metadata);
     lastModifiedAad(metadata.lastModified);
   } catch (error) {
-    if (error instanceof SopsError) return { ok: false, problems: [{ path: error.path, message: error.message.replace(`${error.path}: `, "") }] };
+    if (error instanceof SopsError) return { ok: false, problems: [{ path: error.path, message: error.reason }] };
     throw error;
   }
   const { tree } = document;
@@ -55,7 +62,8 @@ export function inspectEncryptedSecret(text: string): { ok: true; info: SecretFi
     try {
       parseEncryptedValue(metadata.mac, "sops.mac");
     } catch (error) {
-      problems.push({ path: "sops.mac", message: (error as Error).message.replace("sops.mac: ", "") });
+      if (!(error instanceof SopsError)) throw error;
+      problems.push({ path: "sops.mac", message: error.reason });
     }
   }
   const apiVersion = stringAt(tree, "apiVersion") ?? "";
@@ -77,13 +85,15 @@ export function inspectEncryptedSecret(text: string): { ok: true; info: SecretFi
       const secretValue = path[0] === "data" || path[0] === "stringData";
       const encrypted = isEncrypted(path);
       const text = node.value.type === "str" ? node.value.value : undefined;
-      if (secretValue && !encrypted) problems.push({ path: shown, message: "a Secret value in plaintext: the file's sops rules leave it unencrypted; re-encrypt with encrypted_regex ^(data|stringData)$" });
+      if (secretValue && text === "") problems.push({ path: shown, message: EMPTY_VALUE });
+      else if (secretValue && !encrypted) problems.push({ path: shown, message: "a Secret value in plaintext: the file's sops rules leave it unencrypted; re-encrypt with encrypted_regex ^(data|stringData)$" });
       else if (encrypted && (text === undefined || (text !== "" && !isEncryptedValue(text)))) problems.push({ path: shown, message: "expected an encrypted value (ENC[...]), found plaintext" });
       else if (encrypted && text !== undefined && text !== "") {
         try {
           parseEncryptedValue(text, shown);
         } catch (error) {
-          problems.push({ path: shown, message: (error as Error).message.replace(`${shown}: `, "") });
+          if (!(error instanceof SopsError)) throw error;
+          problems.push({ path: shown, message: error.reason });
         }
         if (!secretValue) problems.push({ path: shown, message: "encrypted outside data/stringData: Kubernetes would receive ciphertext; encrypt with encrypted_regex ^(data|stringData)$" });
       }
@@ -95,5 +105,5 @@ export function inspectEncryptedSecret(text: string): { ok: true; info: SecretFi
     const node = get(tree, field);
     return node?.kind === "map" ? node.entries.map((entry) => entry.key) : [];
   });
-  return { ok: true, info: { apiVersion, kind, name: name!, namespace, dataKeys: [...new Set(dataKeys)].sort(), metadata } };
+  return { ok: true, info: { apiVersion, kind, name: name!, namespace, dataKeys: [...new Set(dataKeys)].sort(), metadata, shape: decryptedShape(treeToPlain(tree) as Record<string, unknown>) } };
 }

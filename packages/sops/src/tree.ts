@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, type Node } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar, type Node } from "yaml";
 import { SopsError } from "./errors.js";
 import { resolvePlainScalar, type SopsValue } from "./go-values.js";
 
@@ -54,6 +54,10 @@ function toNode(node: Node | null, path: string): SopsNode {
       if (!isScalar(keyNode)) throw new SopsError("mapping keys must be strings", path);
       const key = String(keyNode.value);
       const at = path === "" ? key : `${path}.${key}`;
+      // Go's YAML (sops, kustomize-controller) merges `<<` into the mapping; flotilla's reader would not.
+      if (key === "<<" && (keyNode.type === Scalar.PLAIN || keyNode.type === undefined)) {
+        throw new SopsError("a YAML merge key (<<): sops and Flux would merge it into the mapping, so the object they see is not the one in the file; write the keys out", at);
+      }
       if (seen.has(key)) throw new SopsError("duplicate key", at);
       seen.add(key);
       entries.push({ key, value: toNode(pair.value as Node | null, at) });
@@ -65,14 +69,18 @@ function toNode(node: Node | null, path: string): SopsNode {
 
 /**
  * Parses a SOPS file in YAML (or JSON, which YAML reads too). Throws a {@link SopsError} for
- * invalid YAML, more than one document, a top level that is not a mapping, aliases and tags.
+ * invalid YAML, more than one document, a top level that is not a mapping, aliases, tags and
+ * merge keys.
  */
 export function parseSopsDocument(text: string): ParsedSopsDocument {
-  const document = parseDocument(text, { schema: "failsafe", uniqueKeys: false, prettyErrors: false });
-  if (document.errors.length > 0) {
-    const first = document.errors[0]!;
-    throw new SopsError(`not valid YAML: ${first.message.split("\n")[0]}`);
+  const documents = parseAllDocuments(text, { schema: "failsafe", uniqueKeys: false, prettyErrors: false });
+  if (documents.length > 1) {
+    throw new SopsError(`${documents.length} YAML documents (separated by ---): a SOPS file holds exactly one object; move the others into files of their own`);
   }
+  const document = documents[0];
+  if (document === undefined) throw new SopsError("the file is empty");
+  const error = document.errors[0];
+  if (error !== undefined) throw new SopsError(`not valid YAML: ${error.message.split("\n")[0]}`);
   const root = toNode(document.contents as Node | null, "");
   if (root.kind !== "map") throw new SopsError("the document must be a mapping");
   const metadata = root.entries.find((entry) => entry.key === "sops")?.value;

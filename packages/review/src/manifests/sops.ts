@@ -10,11 +10,6 @@ export function isEncryptedValue(value: unknown): value is string {
   return typeof value === "string" && ENCRYPTED_VALUE.test(value);
 }
 
-/** The type SOPS recorded for a ciphertext (`str`, `int`, `float`, `bool`, `comment`…). */
-export function encryptedValueType(value: string): string | undefined {
-  return ENCRYPTED_VALUE.exec(value)?.[1];
-}
-
 /** A document with a top-level `sops` block. */
 export function isSopsEncrypted(object: Record<string, unknown>): boolean {
   const sops = object.sops;
@@ -51,27 +46,6 @@ export function sopsSummary(sops: unknown): Record<string, unknown> {
     if (block[key] !== undefined) summary[key] = block[key];
   }
   return summary;
-}
-
-/**
- * The object as its schema sees it after decryption: without the `sops` block, each ciphertext
- * replaced by a value of the type SOPS recorded (an empty string, 0, false), which every schema
- * accepts where the plaintext would be (`data` values are base64, and "" is valid base64).
- */
-export function decryptedShape(object: Record<string, unknown>): Record<string, unknown> {
-  const rest = { ...object };
-  delete rest.sops;
-  return placeholders(rest) as Record<string, unknown>;
-}
-
-function placeholders(value: unknown): unknown {
-  if (isEncryptedValue(value)) {
-    const type = encryptedValueType(value);
-    return type === "int" || type === "float" ? 0 : type === "bool" ? false : "";
-  }
-  if (Array.isArray(value)) return value.map(placeholders);
-  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, placeholders(item)]));
-  return value;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

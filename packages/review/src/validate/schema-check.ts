@@ -1,5 +1,6 @@
 import type { ObjectValidator } from "@flotilla/render";
-import { decryptedShape, isSopsEncrypted } from "../manifests/sops.js";
+import { decryptedShape } from "@flotilla/sops";
+import { isSopsEncrypted } from "../manifests/sops.js";
 import { objectProblem } from "./problem.js";
 import type { TreeView, ValidationProblem } from "./types.js";
 

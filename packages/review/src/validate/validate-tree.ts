@@ -13,7 +13,7 @@ import { checkReleaseSchemas, type ReleaseValidatorOf } from "./release-schema-c
 import { checkRenders, type ReleaseRenderer } from "./render-check.js";
 import { checkKustomizationFiles } from "./kustomization-files-check.js";
 import { checkSchemas } from "./schema-check.js";
-import { checkSecrets } from "./secrets-check.js";
+import { checkSecrets, type SecretExpectations } from "./secrets-check.js";
 import { checkSources } from "./sources-check.js";
 import type { TreeView, ValidationProblem } from "./types.js";
 
@@ -30,6 +30,8 @@ export interface ValidateOptions {
   validator: ObjectValidator | ((cluster: string) => ObjectValidator);
   /** The fleet's identity plan and outputs; without them the identity and fleet checks are skipped. */
   identities?: IdentityExpectations;
+  /** By cluster, its recipients and Secret namespaces (from the fleet); without them encrypted Secrets are checked without the fleet. */
+  secrets?: SecretExpectations;
   /** Chart values checkers; default none. */
   charts?: ChartValuesRegistry;
   /** By cluster, the values automated images must have (from images.yaml); default none checked. */
@@ -81,7 +83,7 @@ export async function validateTree(options: ValidateOptions): Promise<ValidateRe
     ...identities,
     ...checkChartValues(tree, options.charts ?? new ChartValuesRegistry()),
     ...checkImageValues(tree, options.images ?? new Map()),
-    ...checkSecrets(tree),
+    ...checkSecrets(tree, options.secrets),
     ...toolProblems,
     ...checkRenders(tree, renders),
     ...(options.releaseValidator ? await checkReleaseSchemas(tree, renders, options.releaseValidator) : []),

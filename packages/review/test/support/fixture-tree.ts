@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { parse } from "yaml";
@@ -64,7 +65,8 @@ export function helmRelease(namespaceName: string, name: string, chart: { chart:
 
 /** A SOPS-encrypted Secret as sops writes it (`encrypted_regex: ^(data|stringData)$`); `seed` varies every ciphertext. */
 export function encryptedSecret(namespaceName: string, name: string, keys: string[], seed: string): string {
-  const enc = (value: string) => `ENC[AES256_GCM,data:${Buffer.from(`${seed}:${value}`).toString("base64")},iv:${seed}iv=,tag:${seed}tag==,type:str]`;
+  const bytes = (what: string, length: number) => createHash("sha256").update(`${seed}:${what}`).digest().subarray(0, length).toString("base64");
+  const enc = (value: string) => `ENC[AES256_GCM,data:${Buffer.from(`${seed}:${value}`).toString("base64")},iv:${bytes(`${value}:iv`, 32)},tag:${bytes(`${value}:tag`, 16)},type:str]`;
   return [
     "apiVersion: v1",
     "kind: Secret",
