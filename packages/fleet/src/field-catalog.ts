@@ -1,7 +1,7 @@
 /**
  * Reads field names out of a zod schema, for "unknown field; did you mean ...?" messages.
  * Only the wrappers this package uses are followed (object, array, record, optional, nullable,
- * default, prefault, pipe).
+ * default, prefault, pipe) and, for allFields, the alternatives of a union.
  */
 
 interface SchemaLike {
@@ -15,6 +15,7 @@ interface DefLike {
   readonly valueType?: SchemaLike;
   readonly innerType?: SchemaLike;
   readonly in?: SchemaLike;
+  readonly options?: readonly SchemaLike[];
 }
 
 /** A field declared somewhere in a schema: its dotted location (`""` for the root) and name. */
@@ -67,6 +68,16 @@ export function allFields(schema: unknown): KnownField[] {
       }
     } else if (def.type === "array" && def.element !== undefined) {
       visit(def.element, `${parent}[]`);
+    } else if (def.type === "union" && def.options !== undefined) {
+      // Each alternative's fields, once (a discriminated union's members share the discriminator).
+      const start = found.length;
+      for (const option of def.options) visit(option, parent);
+      const ids = new Set<string>();
+      for (const field of found.splice(start)) {
+        const id = `${field.parent}\0${field.key}`;
+        if (!ids.has(id)) found.push(field);
+        ids.add(id);
+      }
     }
   };
   visit(schema as SchemaLike, "");

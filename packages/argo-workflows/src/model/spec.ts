@@ -29,8 +29,9 @@ export interface ArgoWorkflowsSpecInput {
   /**
    * The workflow archive. Its Secret (in `namespace`) has the keys `username` and `password`:
    * `pnpm secret set <cluster> argo/argo-db --from-literal username=argo --from-stdin password`.
+   * No `username` here: Argo reads the login only from that Secret.
    */
-  database: PlatformDatabaseInput;
+  database: Omit<PlatformDatabaseInput, "username">;
   /**
    * Namespaces workflows run in: each gets the ServiceAccount `argo-workflow` federated with the
    * Argo identity. Namespaces other than `namespace` must be declared in `namespaces`.
@@ -43,7 +44,7 @@ export interface ArgoWorkflowsSpecInput {
 export interface ArgoWorkflowsSpec {
   namespace: string;
   storage: PlatformStorage;
-  database: PlatformDatabase;
+  database: Omit<PlatformDatabase, "username">;
   workflowNamespaces: string[];
 }
 
@@ -70,7 +71,8 @@ export const ARGO_WORKFLOWS_DEFAULTS = { namespace: "argo", database: "argo" } a
 export const argoWorkflowsSpecSchema = strictObject("Argo Workflows: { storage, database, namespace?, workflowNamespaces? }", {
   namespace: checkedString("the Argo Workflows namespace", checkNamespaceName).optional(),
   storage: platformStorageSchema,
-  database: platformDatabaseSchema,
+  // Argo's persistence config takes the login only from a Secret key (userNameSecret), never as a value.
+  database: platformDatabaseSchema.omit({ username: true }),
   workflowNamespaces: list("the workflow namespaces", checkedString("a namespace", checkNamespaceName)).min(1, "list at least one namespace").optional(),
 });
 
@@ -80,9 +82,13 @@ export function argoWorkflowsDefaults(argo: SchemaOutput<typeof argoWorkflowsSpe
   return {
     namespace,
     storage: platformStorage(argo.storage, cluster),
-    database: platformDatabase(argo.database, ARGO_WORKFLOWS_DEFAULTS.database),
+    database: withoutUsername(platformDatabase(argo.database, ARGO_WORKFLOWS_DEFAULTS.database)),
     workflowNamespaces: [...(argo.workflowNamespaces ?? [namespace])],
   };
+}
+
+function withoutUsername({ username: _username, ...database }: PlatformDatabase): Omit<PlatformDatabase, "username"> {
+  return database;
 }
 
 /** The SOPS-encrypted Secret Argo Workflows reads: the workflow archive's credentials. */
