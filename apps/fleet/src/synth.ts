@@ -173,8 +173,12 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
  * would be written to and the field of the object.
  */
 function outputProblem(problem: RenderProblem, clusters: readonly ClusterDocuments[], outDir: string): FleetProblem {
-  const source = clusters.find((cluster) => cluster.cluster === problem.cluster)?.source ?? problem.cluster;
   const where = [problem.object, `(${displayPath(join(outDir, problem.file))})`].filter(Boolean).join(" ");
+  // A file placed byte for byte (an encrypted Secret) is fixed in its source, at the field.
+  if (problem.source !== undefined) {
+    return { file: problem.source, path: problem.path.replace(/^\./, ""), message: `${problem.message} (placed byte for byte as ${displayPath(join(outDir, problem.file))}: correct it here and run \`pnpm synth\`)` };
+  }
+  const source = clusters.find((cluster) => cluster.cluster === problem.cluster)?.source ?? problem.cluster;
   return { file: source, path: problem.origin ?? "", message: `${where}${problem.path ? ` ${problem.path}` : ""}: ${problem.message}` };
 }
 

@@ -55,6 +55,8 @@ export interface RenderProblem {
   message: string;
   /** The setting of the cluster file the object comes from (its document's `origin`), when known. */
   origin?: string;
+  /** The file to fix when it is not the cluster file: the source of a file placed byte for byte. */
+  source?: string;
 }
 
 export interface SchemaValidator {
@@ -151,7 +153,9 @@ function planCluster(
       report(path, described, "", `${file.source} is not SOPS-encrypted: refused; encrypt it with \`pnpm secret set\``);
       continue;
     }
-    for (const problem of validator.validate(file.object)) report(path, described, problem.path, `${problem.message} (in ${file.source}, which is placed byte for byte: correct the field there and run \`pnpm synth\`)`);
+    for (const problem of validator.validate(file.object)) {
+      problems.push({ cluster: cluster.cluster, file: path, object: described, path: problem.path, message: problem.message, source: file.source });
+    }
     files.set(path, generatedHeader(file.source) + file.content);
     entries.push(fileName);
   }
