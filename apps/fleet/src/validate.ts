@@ -1,7 +1,7 @@
 import { relative, resolve, sep, basename, join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { type KubeObject, type ObjectValidator, walkTree } from "@flotilla/render";
-import { ChartValuesRegistry, formatProblem, kubectlKustomizeWith, parseManifests, validateTree, vendoredChartCheckers } from "@flotilla/review";
+import { ChartValuesRegistry, formatProblem, kubectlKustomizeWith, validateTree, vendoredChartCheckers } from "@flotilla/review";
 import { checkRenderedClusters, formatRenderedProblem } from "@flotilla/review/rendered";
 import { checkTools, readVendoredArchives, type ReleaseRender } from "@flotilla/helm";
 import { collectClusterNames, type FleetProblem, type LoadedCluster } from "@flotilla/fleet";
@@ -152,7 +152,7 @@ async function run(options: ValidateCliOptions): Promise<number> {
   }
   // What each cluster would run: server-side apply, duplicate keys, workload identity end to end, references.
   const objects = new Map<string, KubeObject[]>();
-  for (const manifest of parseManifests(walked.files).manifests) objects.set(manifest.cluster, [...(objects.get(manifest.cluster) ?? []), manifest.object as KubeObject]);
+  for (const manifest of result.manifests) objects.set(manifest.cluster, [...(objects.get(manifest.cluster) ?? []), manifest.object as KubeObject]);
   const clusters = renderedClusters({ clusters: fleet.clusters, platforms: PLATFORMS, objects, renders: result.renders, plans: fleet.plans, outputs: fleet.outputs });
   lines.push(...checkRenderedClusters(clusters, { crds: vendoredCrds() }).map(formatRenderedProblem));
 

@@ -1,6 +1,6 @@
 import type { ReleaseRender } from "@flotilla/helm";
 import type { ObjectValidator } from "@flotilla/render";
-import { parseManifests } from "../manifests/manifest.js";
+import { type Manifest, parseManifests } from "../manifests/manifest.js";
 import { clusterNames, type TreeFiles } from "../tree/tree-files.js";
 import { checkChartValues } from "./chart-values-check.js";
 import { ChartValuesRegistry } from "./chart-values.js";
@@ -52,6 +52,8 @@ export interface ValidateResult {
   stats: { clusters: number; files: number; objects: number; builds: number; releases: number };
   /** By cluster, what each HelmRelease renders (with a renderer). */
   renders: ReadonlyMap<string, readonly ReleaseRender[]>;
+  /** The tree's objects as parsed (the YAML of a large tree is parsed once per run). */
+  manifests: readonly Manifest[];
 }
 
 /** Runs every check on the tree and returns every problem (none stops the others). */
@@ -91,5 +93,5 @@ export async function validateTree(options: ValidateOptions): Promise<ValidateRe
   const key = (problem: ValidationProblem) => `${problem.file}\n${problem.object}\n${problem.path}\n${problem.check}`;
   problems.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   const releases = [...renders.values()].reduce((sum, list) => sum + list.length, 0);
-  return { problems, renders, stats: { clusters: clusters.length, files: options.files.size, objects: parsed.manifests.length, builds: kustomize.builds, releases } };
+  return { problems, renders, manifests: parsed.manifests, stats: { clusters: clusters.length, files: options.files.size, objects: parsed.manifests.length, builds: kustomize.builds, releases } };
 }
