@@ -88,7 +88,8 @@ export async function writeTree(root: string, planned: Map<string, string>, opti
  * Finishes or discards what writers that are gone left beside `root`: a staging directory past its
  * commit point is applied (its remaining files moved in, its removals done), one before it is
  * deleted. A staging directory whose owner may still run is left alone. A tree moved aside by an
- * earlier version of flotilla (`.<root>.flotilla-old`, and no `root`) is moved back.
+ * earlier version of flotilla (`.<root>.flotilla-old`, and no `root`) is moved back, and the new
+ * trees it staged and never swapped in (`.<root>.flotilla-new-*`) are deleted.
  */
 export async function recoverInterruptedWrites(root: string): Promise<void> {
   const parent = dirname(root);
@@ -101,6 +102,10 @@ export async function recoverInterruptedWrites(root: string): Promise<void> {
   }
   const previous = join(parent, `.${basename(root)}.flotilla-old`);
   if (entries.includes(basename(previous)) && !entries.includes(basename(root))) await rename(previous, root);
+  // Earlier versions staged a whole new tree in `.<root>.flotilla-new-<random>` and swapped it in:
+  // one left behind was never swapped in (its writer died), and no current writer makes one.
+  const abandoned = entries.filter((entry) => entry.startsWith(`.${basename(root)}.flotilla-new-`));
+  await Promise.all(abandoned.map((entry) => rm(join(parent, entry), { recursive: true, force: true })));
   for (const entry of entries) {
     const owner = stagingOwner(root, entry);
     if (owner === undefined) continue;

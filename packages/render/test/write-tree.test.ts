@@ -160,6 +160,15 @@ describe("writeTree: modes, durability, interruption", () => {
     expect(await contentOf("dev/a.yaml")).toBe(header + before["dev/a.yaml"]);
   });
 
+  it("deletes a new tree an earlier version staged and never swapped in (.clusters.flotilla-new-*)", async () => {
+    const abandoned = join(parent, ".clusters.flotilla-new-Ab12Cd");
+    await mkdir(join(abandoned, "dev"), { recursive: true });
+    await writeFile(join(abandoned, "dev", "a.yaml"), "half written");
+    await writeTree(root, plan(before));
+    expect(await readdir(parent)).toEqual(["clusters"]);
+    expect(await contentOf("dev/a.yaml")).toBe(header + before["dev/a.yaml"]);
+  });
+
   it("turns a stale generated file into a directory and back", async () => {
     await writeTree(root, plan({ "dev/x": "x: 0\n" }));
     await writeTree(root, plan({ "dev/x/a.yaml": "a: 0\n" }));
