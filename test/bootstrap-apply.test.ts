@@ -283,11 +283,13 @@ describe("faults", () => {
     expect(attempts.map((r) => r.status)).toEqual([429, 429, 429, 429, 404]);
     expect(attempts.slice(0, 4).every((r) => r.fault === "throttle")).toBe(true);
     const gaps = attempts.slice(1).map((r, i) => r.timestamp - (attempts[i]!.timestamp + attempts[i]!.durationMs));
-    // 120 · 2^(n-1) ± 25 %, never above 400: [90, 150], [180, 300], [300, 400], [300, 400] (+ scheduling slack).
+    // 120 · 2^(n-1) ± 25 %, never above 400: [90, 150], [180, 300], [300, 400], [300, 400], plus
+    // scheduling slack. A timer never fires early, so the lower bounds are tight; a loaded machine
+    // fires late, so the upper bounds allow 150 ms — still below the 720 ms an uncapped 4th wait takes.
     const expected = [120, 240, 400, 400];
     gaps.forEach((gap, i) => {
       expect(gap).toBeGreaterThanOrEqual(Math.min(expected[i]! * 0.75, 400 * 0.75) - 5);
-      expect(gap).toBeLessThanOrEqual(Math.min(expected[i]! * 1.25, 400) + 60);
+      expect(gap).toBeLessThanOrEqual(Math.min(expected[i]! * 1.25, 400) + 150);
     });
 
     // Still throttled after maxRetries: the read fails with ARM's error, after exactly 1 + 4 attempts.
