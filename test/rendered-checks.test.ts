@@ -48,8 +48,14 @@ afterAll(async () => {
   await rm(cacheDir, { recursive: true, force: true });
 });
 
-/** The dev cluster with the HelmRelease `name`'s values changed, rendered and checked. */
+/** The dev cluster with the HelmRelease `name`'s values changed, rendered and checked; every release must render. */
 async function check(name: string, change: (values: Json) => void, objects: (tree: KubeObject[]) => KubeObject[] = (all) => all): Promise<RenderedProblem[]> {
+  const { renders, problems } = await renderAndCheck(name, change, objects);
+  for (const render of renders) expect(render.result.problems).toEqual([]);
+  return problems;
+}
+
+async function renderAndCheck(name: string, change: (values: Json) => void, objects: (tree: KubeObject[]) => KubeObject[] = (all) => all) {
   const changed = objects(tree).map((object) => {
     if (object.kind !== "HelmRelease" || object.metadata.name !== name) return object;
     const copy = structuredClone(object) as Json;
@@ -66,8 +72,7 @@ async function check(name: string, change: (values: Json) => void, objects: (tre
     plans: fleet.plans,
     outputs: fleet.outputs,
   });
-  for (const render of renders.renders.get("dev") ?? []) expect(render.result.problems).toEqual([]);
-  return checkRenderedClusters(clusters, { crds: vendoredCrds() });
+  return { renders: renders.renders.get("dev") ?? [], problems: checkRenderedClusters(clusters, { crds: vendoredCrds() }) };
 }
 
 describe("checks over rendered releases, on the real charts", () => {
@@ -141,6 +146,19 @@ describe("checks over rendered releases, on the real charts", () => {
     expect(problems[0]!.message).toMatch(/storage\.yaml writes "enable-multicontainer" twice under \.storage/);
   }, 120_000);
 
+  it("duplicate keys: chart output that kustomize must parse repeats a key (metaflow-ui's static templates), named by template and key", async () => {
+    const { renders, problems } = await renderAndCheck("metaflow", (values) => (values["metaflow-ui"].enabled = true));
+    // helm-controller's post-render (kustomize, always: its origin labels) refuses the output: the [render] check says so too.
+    expect(renders.find((render) => render.name === "metaflow")!.result.problems.map((problem) => problem.message)).toEqual([expect.stringMatching(/^kustomize cannot parse the chart's output/)]);
+    const duplicates = problems.filter((problem) => problem.check === "duplicate-keys");
+    expect(duplicates.length).toBeGreaterThan(0);
+    for (const problem of duplicates) {
+      expect(problem.release).toBe("flux-system/metaflow");
+      expect(problem.message).toMatch(/^the template metaflow\/charts\/metaflow-ui\/templates\/\S+ writes "[^"]+"(, "[^"]+")* twice under \.\S+; kustomize, .* refuses such YAML .* In apps\/fleet\/src\/clusters\/dev\.ts, /);
+    }
+    expect(duplicates.map(formatRenderedProblem)).toContainEqual(expect.stringMatching(/^dev: HelmRelease flux-system\/metaflow: \w+ metaflow\/metaflow-metaflow-ui\S*: \.metadata\.labels: the template metaflow\/charts\/metaflow-ui\/templates\/\S+ writes "app\.kubernetes\.io\/\S+"/));
+  }, 120_000);
+
   it("references: a release that reads a Secret nothing creates", async () => {
     const problems = await check("flyte-core", (values) => (values.common.databaseSecret.name = "flyte-db-typo"));
     expect(new Set(problems.map((problem) => `${problem.check} ${problem.object} ${problem.path}`))).toEqual(
@@ -149,10 +167,11 @@ describe("checks over rendered releases, on the real charts", () => {
     expect(problems[0]!.message).toMatch(/uses Secret flyte\/flyte-db-typo, which nothing creates/);
   }, 120_000);
 
-  it("values effect: a value that changes nothing is found, one that equals the chart's default is named so", async () => {
+  it("values effect: a value that changes nothing is found, one that equals the chart's default (of its values, or computed by its templates) is named so", async () => {
     const release = tree.find((object) => object.kind === "HelmRelease" && object.metadata.name === "metaflow")! as Json;
     const effects = await valuesEffect({
-      values: { postgresql: { enabled: false }, "metaflow-service": { replicaCount: 1 }, "metaflow-ui": { enabled: false, uiBackend: { replicaCount: 3 } } },
+      // The image tag equals the chart's appVersion, which the template falls back to: the chart reads it, and renders the same.
+      values: { postgresql: { enabled: false }, "metaflow-service": { replicaCount: 1, image: { tag: "v2.4.13" } }, "metaflow-ui": { enabled: false, uiBackend: { replicaCount: 3 } } },
       defaults: (await import("@flotilla/helm")).chartDefaults(archives.find((archive) => archive.name === "metaflow")!) as Json,
       render: async (values: Json) => {
         const objects = tree.map((object) => (object === (release as KubeObject) ? ({ ...release, spec: { ...release.spec, values } } as unknown as KubeObject) : object));
@@ -164,6 +183,7 @@ describe("checks over rendered releases, on the real charts", () => {
     expect(effects).toEqual([
       { path: ["postgresql", "enabled"], effect: "changes-output" },
       { path: ["metaflow-service", "replicaCount"], effect: "chart-default" },
+      { path: ["metaflow-service", "image", "tag"], effect: "computed-default" },
       { path: ["metaflow-ui", "enabled"], effect: "changes-output" },
       { path: ["metaflow-ui", "uiBackend", "replicaCount"], effect: "no-effect" },
     ]);

@@ -246,7 +246,8 @@ describe("pnpm validate on the example fleet", () => {
     const outputs = JSON.parse(await readFile(join(repoRoot, "apps/fleet/identity-outputs/dev.json"), "utf8")) as { identities: Record<string, { clientId: string }> };
     const backend = outputs.identities["flyte-backend"]!.clientId;
     await writeFile(release, (await readFile(release, "utf8")).replaceAll(backend, "00000000-0000-4000-8000-000000000bad"));
-    const result = validateCli(repoRoot, "--tree", out);
+    // About identities: the values-effect check (a render per value of the changed release) is left out.
+    const result = validateCli(repoRoot, "--tree", out, "--no-values-effect");
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split("\n");
     expect(lines.filter((line) => line.includes("[identities]"))).toEqual(
@@ -285,5 +286,27 @@ describe("pnpm validate on the example fleet", () => {
       expect.stringMatching(new RegExp(`^.*clusters/dev/infrastructure/${accounts[0]!.replaceAll(".", "\\.")}: differs from what synth renders from the fleet: .* \\[generated\\]$`)),
       expect.stringMatching(/^3 problem\(s\) \(2 cluster\(s\), .*\)\.$/),
     ]);
-  });
+  }, 300_000);
+
+  it("values-effect: a value the real chart ignores is a problem naming the cluster, the HelmRelease and the value path", async () => {
+    const { synthCli, repoRoot } = await import("./support/synth-cli.js");
+    const { validateCli } = await import("./support/review-cli.js");
+    const { mkdir, readFile, writeFile } = await import("node:fs/promises");
+    await mkdir(join(work, "ignored"));
+    const out = join(work, "ignored", "clusters");
+    expect(synthCli("--out", out).stderr).toBe("");
+    // The UI subchart is off, so its backend's replicas are read by no template.
+    const release = join(out, "dev", "platform-metaflow", "helmrelease_flux-system_metaflow.yaml");
+    const text = await readFile(release, "utf8");
+    await writeFile(release, text.replace(/\n( +)metaflow-ui:\n( +)enabled: false\n/, "\n$1metaflow-ui:\n$2enabled: false\n$2uiBackend:\n$2  replicaCount: 3\n"));
+    expect(await readFile(release, "utf8")).not.toBe(text);
+    const result = validateCli(repoRoot, "--tree", out, "--list-value-defaults");
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines.filter((line) => line.endsWith("[values-effect]"))).toEqual([
+      expect.stringMatching(/^dev: HelmRelease flux-system\/metaflow: \.spec\.values\["metaflow-ui"\]\.uiBackend\.replicaCount: changes nothing the release renders, is not the chart's default .* \(the platform's values for apps\/fleet\/src\/clusters\/dev\.ts\) .* \[values-effect\]$/),
+    ]);
+    // The values that equal the chart's default pass, and are said on request.
+    expect(result.stdout).toMatch(/^dev: HelmRelease flux-system\/metaflow: \d+ value\(s\) equal the chart's default, .*\.spec\.values\["metaflow-service"\]\.image\.tag \(what its templates compute when unset\) \[values-effect\]$/m);
+  }, 300_000);
 });

@@ -55,7 +55,8 @@ describe("two synths at once", () => {
       expect([...tree.keys()], `trial ${trial}`).toEqual([...expected.keys()]);
       for (const [path, content] of expected) expect(tree.get(path), `trial ${trial}: ${path}`).toBe(content);
     }
-  });
+    // The first synth renders every HelmRelease of the 40 clusters (three platforms each) with Helm: cold, minutes on a busy machine.
+  }, 900_000);
 
   it("a synth that cannot get the lock in time refuses with the holder's pid and start time, exit 2, tree unchanged", async () => {
     await rm(join(out, "cluster-003", "kustomization.yaml"));

@@ -32,8 +32,8 @@ export function synthCommand(done: (code: number) => void): Command {
     .option("--identity-outputs <dir>", IDENTITY_OUTPUTS_OPTION_HELP)
     .option("--secrets <dir>", SECRETS_OPTION_HELP)
     .option("--images <dir>", IMAGES_OPTION_HELP)
-    .option("--no-cache", "validate and serialize every object again instead of trusting the render cache")
-    .option("--cache-dir <dir>", `where the render cache (${RENDER_CACHE_FILE}) is kept`, DEFAULT_CACHE_DIR)
+    .option("--no-cache", "validate, serialize and render every HelmRelease again instead of trusting the render caches")
+    .option("--cache-dir <dir>", `where the render caches (${RENDER_CACHE_FILE}, helm-renders/) and the pinned helm/kubectl are kept`, DEFAULT_CACHE_DIR)
     .action(async (options: SynthCliOptions) => done(await run(options)));
 }
 
@@ -58,6 +58,7 @@ async function run(options: SynthCliOptions): Promise<number> {
       check: options.check ?? false,
       clusters: options.cluster ?? [],
       ...(options.cache ? { renderCache: join(cacheDir, RENDER_CACHE_FILE) } : {}),
+      releases: { cacheDir, cache: options.cache },
       lockWaitMs: lockWaitMs(),
       onLockWait: (holder) => console.error(`synth: waiting for ${shownOut}/, locked by ${holder}`),
     }).finally(() => stamp?.stop());
@@ -70,6 +71,18 @@ async function run(options: SynthCliOptions): Promise<number> {
         console.error(formatFleetProblems(outcome.problems));
         console.error(`${shownOut}/ was not changed.`);
         return EXIT.findings;
+      case "invalid-releases": {
+        const [{ formatProblem }, { formatRenderedProblem }] = await Promise.all([import("@flotilla/review"), import("@flotilla/review/rendered")]);
+        const lines = [...outcome.problems.map((problem) => formatProblem(problem, shownOut)), ...outcome.rendered.map(formatRenderedProblem)];
+        console.error(lines.join("\n"));
+        console.error(`${lines.length} problem(s) in what the clusters would run (every HelmRelease rendered with the real Helm 4 as helm-controller installs it).`);
+        console.error(`${shownOut}/ was not changed.`);
+        return EXIT.findings;
+      }
+      case "missing-tools":
+        for (const problem of outcome.problems) console.error(`synth: ${problem}`);
+        console.error(`${shownOut}/ was not changed.`);
+        return EXIT.usage;
       case "checked": {
         const pending = describePendingIdentities(outcome.pending, shownOut);
         if (!hasChanges(outcome.changes) && pending.length === 0) {

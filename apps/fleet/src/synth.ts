@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { App } from "cdk8s";
@@ -20,6 +21,8 @@ import {
 import { describeHolder, type ProcessIdentity, withLock } from "@flotilla/lock";
 import { schemaVersionOf } from "@flotilla/render/kubernetes-versions";
 import { PLATFORMS } from "@flotilla/platforms";
+import type { ValidationProblem } from "@flotilla/review";
+import type { RenderedProblem } from "@flotilla/review/rendered";
 import type { ClusterIdentityPlan, IdentityOutputs } from "@flotilla/workload-identity";
 import { checkRenderedChartValues, vendoredChartValues } from "./chart-values.js";
 import { loadFleetInputs } from "./fleet-inputs.js";
@@ -29,6 +32,7 @@ import { resolveImageValues } from "./image-values.js";
 import { bundleId } from "./bundle-id.js";
 import { cachedValidator, fingerprintOf, RenderCache } from "./render-cache.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
+import { vendoredChartDirs } from "./review/chart-dirs.js";
 import { clusterSchemaValidators, createSchemaValidator, schemaValidatorFiles } from "./schema-validator.js";
 import { identityOutputsFile, type IdentityOutputsLocation } from "./identity-outputs.js";
 import { type PendingIdentity, pendingIdentitiesOf } from "./pending-identities.js";
@@ -82,10 +86,23 @@ export interface SynthOptions {
    * @default PLATFORMS of `@flotilla/platforms`
    */
   platforms?: PlatformRegistry;
+  /**
+   * Render every HelmRelease of the tree about to be written with the real Helm 4 and refuse the
+   * tree when what a cluster would run fails validate's checks over releases (see checkReleases).
+   * @default - releases are not rendered
+   */
+  releases?: {
+    /** Where the pinned helm/kubectl are extracted, Helm renders cached (`<cacheDir>/helm-renders`) and chart facts kept (`<cacheDir>/chart-facts`). */
+    cacheDir: string;
+    /** Reuse and keep Helm renders. */
+    cache: boolean;
+  };
 }
 
 export type SynthOutcome =
   | { kind: "invalid"; problems: FleetProblem[] }
+  | { kind: "invalid-releases"; problems: ValidationProblem[]; rendered: RenderedProblem[] }
+  | { kind: "missing-tools"; problems: string[] }
   | {
       kind: "checked" | "written";
       changes: TreeChanges;
@@ -149,11 +166,15 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   problems.push(...(await checkRenderedChartValues(rendered.clusters, charts)));
 
   const versions = new Map(planned.map(({ spec }) => [spec.name, schemaVersionOf(spec.kubernetesVersion) ?? spec.kubernetesVersion]));
-  const { validator, serialize, saveCache } = await planningTools(rendered.clusters, versions, options);
+  const { validator, serialize, cache, saveCache } = await planningTools(rendered.clusters, versions, options);
   const plan = planTree(rendered.clusters, validator, serialize);
-  await saveCache();
   problems.push(...plan.problems.map((problem) => outputProblem(problem, rendered.clusters, options.outDir)));
+  // What each cluster would run, from the files about to be written, once they are whole and
+  // consistent (releases render from the tree's sources and identities): refused before the tree is touched.
+  const refused = problems.length === 0 && options.releases ? await checkPlannedReleases(plan.files, fleet, platforms, options.chartDirs, options.releases, cache) : undefined;
+  await saveCache();
   if (problems.length > 0) return { kind: "invalid", problems };
+  if (refused) return refused;
 
   const names = clusters.map((cluster) => cluster.spec.name);
   const within = options.clusters?.length ? names : undefined;
@@ -190,7 +211,7 @@ async function planningTools(
   clusters: ClusterDocuments[],
   versions: ReadonlyMap<string, string>,
   options: SynthOptions,
-): Promise<{ validator: (cluster: string) => ObjectValidator; serialize: (object: KubeObject) => string; saveCache: () => Promise<void> }> {
+): Promise<{ validator: (cluster: string) => ObjectValidator; serialize: (object: KubeObject) => string; cache?: RenderCache; saveCache: () => Promise<void> }> {
   const load = options.loadValidator ?? createSchemaValidator;
   if (options.renderCache === undefined) return { validator: await clusterSchemaValidators(versions, load), serialize: toYaml, saveCache: async () => {} };
   const cache = await RenderCache.open(options.renderCache, renderCacheFingerprint([...versions.values()]));
@@ -201,6 +222,7 @@ async function planningTools(
   return {
     validator: await clusterSchemaValidators(versions, (version) => cachedValidator(objectsOf(version), cache, () => load(version), version)),
     serialize: (object) => cache.yamlOf(object, toYaml),
+    cache,
     saveCache: () => cache.save(),
   };
 }
@@ -212,6 +234,44 @@ async function planningTools(
  */
 export function renderCacheFingerprint(kubernetesVersions: readonly string[]): string {
   return fingerprintOf([...schemaValidatorFiles(kubernetesVersions), serializerFile(), join(repoRoot, "pnpm-lock.yaml")], [process.version, bundleId]);
+}
+
+/**
+ * validate's checks over releases (checkReleases) on the planned tree: the outcome that refuses
+ * it, or undefined when every release renders and passes. Objects a release renders are
+ * schema-checked through the render cache, scoped by the Kubernetes version and the CRDs the
+ * cluster's releases install, so an unchanged fleet never loads the validator.
+ */
+async function checkPlannedReleases(
+  files: Map<string, string>,
+  fleet: { clusters: LoadedCluster[]; plans: ReadonlyMap<string, ClusterIdentityPlan>; outputs: ReadonlyMap<string, IdentityOutputs> },
+  platforms: PlatformRegistry,
+  chartDirs: readonly string[] | undefined,
+  releases: NonNullable<SynthOptions["releases"]>,
+  cache: RenderCache | undefined,
+): Promise<Extract<SynthOutcome, { kind: "invalid-releases" | "missing-tools" }> | undefined> {
+  const [{ parseManifests }, { checkReleases }, { readVendoredArchives }] = await Promise.all([import("@flotilla/review"), import("./review/release-checks.js"), import("@flotilla/helm")]);
+  const { manifests } = parseManifests(files);
+  if (!manifests.some((manifest) => manifest.object.kind === "HelmRelease")) return undefined;
+  const kubernetesVersions = new Map(fleet.clusters.map(({ spec }) => [spec.name, spec.kubernetesVersion]));
+  const result = await checkReleases({
+    manifests,
+    kubernetesVersions,
+    fleet,
+    platforms,
+    archives: readVendoredArchives(chartDirs ?? (await vendoredChartDirs(repoRoot)), displayPath),
+    cacheDir: releases.cacheDir,
+    cache: releases.cache,
+    releaseValidator: async (cluster, releaseCrds, objects) => {
+      const version = kubernetesVersions.get(cluster);
+      const load = () => createSchemaValidator(version, releaseCrds);
+      if (cache === undefined) return load();
+      const scope = `${schemaVersionOf(version ?? "") ?? version} crds:${createHash("sha256").update(JSON.stringify(releaseCrds)).digest("base64url")}`;
+      return cachedValidator(objects, cache, load, scope);
+    },
+  });
+  if (!result.ok) return { kind: "missing-tools", problems: result.toolProblems };
+  return result.problems.length + result.rendered.length > 0 ? { kind: "invalid-releases", problems: result.problems, rendered: result.rendered } : undefined;
 }
 
 /** What a cluster's chart needs besides its spec, by cluster name. */

@@ -1,9 +1,9 @@
 import { relative, resolve, sep, basename, join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { type KubeObject, type ObjectValidator, walkTree } from "@flotilla/render";
+import { type ObjectValidator, walkTree } from "@flotilla/render";
 import { ChartValuesRegistry, formatProblem, kubectlKustomizeWith, validateTree, vendoredChartCheckers } from "@flotilla/review";
-import { checkRenderedClusters, formatRenderedProblem } from "@flotilla/review/rendered";
-import { checkTools, readVendoredArchives, type ReleaseRender } from "@flotilla/helm";
+import { formatRenderedProblem } from "@flotilla/review/rendered";
+import { checkTools, readVendoredArchives } from "@flotilla/helm";
 import { collectClusterNames, type FleetProblem, type LoadedCluster } from "@flotilla/fleet";
 import { type ClusterIdentityPlan, type FluxControllerAccount, fluxControllerAccounts, type IdentityOutputs } from "@flotilla/workload-identity";
 import { identityOutputsFile } from "./identity-outputs.js";
@@ -19,11 +19,11 @@ import { releaseValidators } from "./review/release-validators.js";
 import { vendoredChartDirs } from "./review/chart-dirs.js";
 import { imageValueExpectations } from "./review/image-expectations.js";
 import { clusterSchemaValidators, createSchemaValidator } from "./schema-validator.js";
-import { renderFleetReleases, vendoredCrds } from "./helm/fleet-renders.js";
 import { generatedDrift } from "./review/generated-drift.js";
 import { cachedKustomizeBuild } from "./review/cached-builds.js";
 import { secretExpectations } from "./secret-expectations.js";
-import { renderedClusters } from "./review/rendered-clusters.js";
+import { checkReleases } from "./review/release-checks.js";
+import { formatValuesAtDefault } from "./review/values-effects.js";
 import { PLATFORMS } from "@flotilla/platforms";
 
 interface ValidateCliOptions {
@@ -37,6 +37,8 @@ interface ValidateCliOptions {
   concurrency: number;
   cacheDir: string;
   cache: boolean;
+  valuesEffect: boolean;
+  listValueDefaults?: boolean;
 }
 
 /** `flotilla validate`: its action reports the exit code to `done`. */
@@ -55,7 +57,9 @@ export function validateCommand(done: (code: number) => void): Command {
     .option("--charts <dir...>", "directories of vendored chart archives (<chart>-<version>.tgz); default packages/*/charts")
     .option("--concurrency <n>", "kustomize builds and Helm renders at once", parseConcurrency, 4)
     .option("--cache-dir <dir>", "where the pinned helm/kubectl and the Helm render cache are kept", DEFAULT_CACHE_DIR)
-    .option("--no-cache", "render every HelmRelease and build every kustomization again instead of reusing cached results")
+    .option("--no-cache", "render every HelmRelease, build every kustomization and check every value's effect again instead of reusing cached results")
+    .option("--no-values-effect", "leave out the check that every value flotilla sets takes effect (one Helm render per value when not cached)")
+    .option("--list-value-defaults", "print, by release, the values that take no effect because they equal the chart's default")
     .action(async (options: ValidateCliOptions) => done(await run(options)));
 }
 
@@ -106,16 +110,12 @@ async function run(options: ValidateCliOptions): Promise<number> {
   for (const problem of images.problems) lines.push(`${fleetProblemLine(problem)} [images]`);
 
   const walked = walkedWithin(walkedTree, scope);
-  // Rendered objects found valid are remembered (cache dir), so a warm run validates only what changed.
-  let renders = new Map<string, ReleaseRender[]>();
-  const releases = await releaseValidators(options.cache ? join(cacheDir, RELEASE_OBJECTS_FILE) : undefined, kubernetesVersions, (cluster) => renders.get(cluster) ?? []);
   const result = await validateTree({
     files: walked.files,
     others: walked.others,
     treeDir,
     treePrefix: treePrefix(treeDir),
     validator: await treeValidators(kubernetesVersions),
-    releaseValidator: releases.validatorOf,
     charts: registry,
     images: images.expected,
     secrets: secretExpectations(fleet.fleet),
@@ -123,15 +123,6 @@ async function run(options: ValidateCliOptions): Promise<number> {
     build: options.cache
       ? cachedKustomizeBuild(kubectlKustomizeWith(tools.kubectl!.path), { treeDir, files: walked.files, others: walked.others, cacheDir, fingerprint: JSON.stringify(tools.kubectl) })
       : kubectlKustomizeWith(tools.kubectl!.path),
-    render: async (clusters) => {
-      const rendered = await renderFleetReleases(
-        clusters.map((cluster) => ({ ...cluster, ...(kubernetesVersions.has(cluster.cluster) ? { kubernetesVersion: kubernetesVersions.get(cluster.cluster)! } : {}) })),
-        { archives, cacheDir, cache: options.cache, concurrency: options.concurrency },
-      );
-      if (!rendered.ok) return { toolProblems: rendered.toolProblems };
-      renders = rendered.renders;
-      return { renders: rendered.renders };
-    },
     identities: {
       plans: [...fleet.plans.values()],
       // Clusters of the fleet whose files or identity plans have problems (reported above).
@@ -141,7 +132,6 @@ async function run(options: ValidateCliOptions): Promise<number> {
       fluxControllers: fluxControllerExpectations(fleet),
     },
   });
-  await releases.save();
   lines.push(...result.problems.map((problem) => formatProblem(problem, shownTree)));
   // Generated files change only the way synth changes them; what keeps synth from rendering is a problem here too.
   const synthesized = await generatedDrift({ ...locations, clusters: selected, ...(options.cache ? { renderCache: join(cacheDir, RENDER_CACHE_FILE) } : {}) }, treeDir);
@@ -150,14 +140,32 @@ async function run(options: ValidateCliOptions): Promise<number> {
     const reported = new Set([...fleet.problems, ...images.problems].map(problemKey));
     for (const problem of synthesized.synth) if (!reported.has(problemKey(problem))) lines.push(`${fleetProblemLine(problem)} [fleet]`);
   }
-  // What each cluster would run: server-side apply, duplicate keys, workload identity end to end, references.
-  const objects = new Map<string, KubeObject[]>();
-  for (const manifest of result.manifests) objects.set(manifest.cluster, [...(objects.get(manifest.cluster) ?? []), manifest.object as KubeObject]);
-  const clusters = renderedClusters({ clusters: fleet.clusters, platforms: PLATFORMS, objects, renders: result.renders, plans: fleet.plans, outputs: fleet.outputs });
-  lines.push(...checkRenderedClusters(clusters, { crds: vendoredCrds() }).map(formatRenderedProblem));
+  // What each cluster would run (synth refuses a tree that fails these): every HelmRelease rendered,
+  // schemas of what it renders, server-side apply, duplicate keys, workload identity end to end, references,
+  // every value taking effect.
+  // Rendered objects found valid are remembered (cache dir), so a warm run validates only what changed.
+  const validators = await releaseValidators(options.cache ? join(cacheDir, RELEASE_OBJECTS_FILE) : undefined, kubernetesVersions);
+  const releases = await checkReleases({
+    manifests: result.manifests,
+    releaseValidator: validators.validatorOf,
+    kubernetesVersions,
+    fleet,
+    platforms: PLATFORMS,
+    archives,
+    cacheDir,
+    cache: options.cache,
+    concurrency: options.concurrency,
+    valuesEffect: options.valuesEffect,
+  });
+  await validators.save();
+  if (!releases.ok) lines.push(...releases.toolProblems.map((message) => `${message} [tools]`));
+  else lines.push(...releases.problems.map((problem) => formatProblem(problem, shownTree)), ...releases.rendered.map(formatRenderedProblem), ...(releases.effects?.problems ?? []).map(formatRenderedProblem));
+  const effects = releases.ok ? releases.effects : undefined;
+  // Values that equal the chart's default take no effect by design: passed, and said on request.
+  if (options.listValueDefaults) for (const entry of effects?.defaults ?? []) console.log(formatValuesAtDefault(entry));
 
   const { stats } = result;
-  const summary = `${stats.clusters} cluster(s), ${stats.objects} object(s) in ${stats.files} file(s), ${stats.builds} kustomize build(s), ${stats.releases} Helm release render(s), ${registry.size} vendored chart(s); ${((performance.now() - started) / 1000).toFixed(1)} s`;
+  const summary = `${stats.clusters} cluster(s), ${stats.objects} object(s) in ${stats.files} file(s), ${stats.builds} kustomize build(s), ${releases.ok ? releases.releases : 0} Helm release render(s), ${effects ? `${effects.stats.values} value(s) checked for effect (${effects.defaults.reduce((sum, entry) => sum + entry.chart.length + entry.computed.length, 0)} equal to the chart's default, ${effects.stats.renders} more render(s)), ` : ""}${registry.size} vendored chart(s); ${((performance.now() - started) / 1000).toFixed(1)} s`;
   if (lines.length === 0) {
     console.log(`${shownTree}/ is valid (${summary}).`);
     return EXIT.ok;

@@ -2,6 +2,7 @@ import pLimit from "p-limit";
 import type { ChartArchive } from "./chart-archive.js";
 import { type ChartSource, chartSourceOf } from "./chart-source.js";
 import type { ValuesObject } from "./compose-values.js";
+import { chartFacts } from "./chart-facts.js";
 import { crdApiVersions } from "./crd-api-versions.js";
 import type { HelmRelease } from "./release-spec.js";
 import { type RenderCache, renderRelease, type RenderResult } from "./render-release.js";
@@ -26,6 +27,10 @@ export interface ClusterRenderOptions {
   /** A limiter shared with other clusters' renders (p-limit); overrides `concurrency`. */
   limit?: <T>(run: () => Promise<T>) => Promise<T>;
   tempDir?: string;
+  /** Renders only the releases it selects (the others still count for `--api-versions`); default all. */
+  select?: (release: HelmRelease) => boolean;
+  /** Keeps what is derived from each archive (its CRDs' API versions) in `<factsDir>/chart-facts/` (chartFacts); default derived on each run. */
+  factsDir?: string;
 }
 
 /** One HelmRelease of a cluster and what it renders. */
@@ -50,7 +55,7 @@ export async function renderClusterReleases(objects: readonly unknown[], options
   for (const release of releases) {
     const source = chartSourceOf(release, objects);
     const archive = "problem" in source ? undefined : options.archives.find(source);
-    if (archive) for (const version of crdApiVersions(archive)) apiVersions.add(version);
+    if (archive) for (const version of options.factsDir === undefined ? crdApiVersions(archive) : chartFacts(archive, options.factsDir).apiVersions) apiVersions.add(version);
   }
   const values = valuesObjects(objects);
   const context = {
@@ -66,7 +71,7 @@ export async function renderClusterReleases(objects: readonly unknown[], options
   };
   const limit: <T>(run: () => Promise<T>) => Promise<T> = options.limit ?? pLimit(options.concurrency ?? 4);
   return Promise.all(
-    releases.map((release) =>
+    releases.filter((release) => options.select?.(release) ?? true).map((release) =>
       limit(async () => ({ namespace: release.metadata.namespace ?? "default", name: release.metadata.name, release, result: await renderRelease(release, context) })),
     ),
   );

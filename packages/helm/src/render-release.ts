@@ -61,6 +61,12 @@ export interface RenderProblem {
 export interface RenderOutcome {
   objects: RenderedObject[];
   problems: RenderProblem[];
+  /**
+   * The documents of Helm's output that kustomize must parse (the post-renderers' input) and
+   * that repeat a mapping key, which kustomize refuses, each with its template: only when the
+   * post-render failed so.
+   */
+  duplicateKeyManifests?: { source: string; text: string }[];
 }
 
 export interface RenderResult extends RenderOutcome {
@@ -72,6 +78,8 @@ export interface RenderResult extends RenderOutcome {
   values?: Record<string, unknown>;
   /** Whether this result came from the cache. */
   cached: boolean;
+  /** The render key (`renderKey`): everything the output depends on, digested. */
+  key?: string;
 }
 
 const HOOK_ANNOTATION = "helm.sh/hook";
@@ -108,10 +116,10 @@ export async function renderRelease(release: HelmRelease, context: RenderContext
 
   const key = renderKey(release, chart, composed.values, context);
   const hit = context.cache?.get(key);
-  if (hit) return { ...base, chart: chartInfo, values: composed.values, ...hit, cached: true };
+  if (hit) return { ...base, chart: chartInfo, values: composed.values, ...hit, cached: true, key };
   const outcome = await renderUncached(release, chart, composed.values, context, { releaseName, namespace, crdPolicy, strategy });
   context.cache?.set(key, outcome);
-  return { ...base, chart: chartInfo, values: composed.values, ...outcome };
+  return { ...base, chart: chartInfo, values: composed.values, ...outcome, key };
 }
 
 /** The render cache key: everything the output depends on. */
@@ -189,7 +197,7 @@ async function renderUncached(release: HelmRelease, chart: ChartArchive, values:
     for (const [index, group] of groups.entries()) {
       if (group.length === 0) continue;
       const built = await postRender(group, release, context, join(work, `post-${index}`));
-      if (!built.ok) return { objects: [], problems: [built.problem] };
+      if (!built.ok) return { objects: [], problems: [built.problem], ...(built.duplicates.length > 0 ? { duplicateKeyManifests: built.duplicates } : {}) };
       for (const object of built.objects) objects.push(renderedObject(object, sources.get(idOf(object))?.source ?? "", settings.namespace));
     }
     if (settings.strategy === "nohooks") {
@@ -307,7 +315,7 @@ async function postRender(
   release: HelmRelease,
   context: RenderContext,
   dir: string,
-): Promise<{ ok: true; objects: Record<string, unknown>[] } | { ok: false; problem: RenderProblem }> {
+): Promise<{ ok: true; objects: Record<string, unknown>[] } | { ok: false; problem: RenderProblem; duplicates: { source: string; text: string }[] }> {
   const renderers = (release.spec.postRenderers ?? []).filter((renderer) => renderer.kustomize);
   await mkdir(join(dir, "0"), { recursive: true });
   const input = manifests.map((manifest) => ({ source: manifest.source, text: manifest.text.replace(/^\n+/, "") }));
@@ -344,19 +352,20 @@ async function postRender(
   const built = await run(context.kubectl.path, ["kustomize", "--load-restrictor", "LoadRestrictionsNone", finalDir], { ...process.env, KUBECONFIG: "/dev/null" });
   if (!built.ok) {
     // kyaml's line numbers are per document: name the templates whose output repeats a key.
-    const source = duplicateKeySources(input);
+    const duplicates = input.filter((manifest) => parseAllDocuments(manifest.text).some((document) => document.errors.some((error) => error.code === "DUPLICATE_KEY")));
+    const source = duplicateKeySources(duplicates);
     const parse = /yaml: |mapping key .* already defined|did not find expected|could not find expected/.test(built.error);
     const detail = built.error.replace(/^error: /, "").replace(/^.*recursed accumulation of path '[^']*': /, "").replaceAll(dir, "<post-render>");
     if (parse) {
       const where = source ? ` (${source})` : "";
-      return { ok: false, problem: { field: "spec.values", message: `kustomize cannot parse the chart's output${where}, and helm-controller always post-renders it (its origin labels): ${detail}` } };
+      return { ok: false, problem: { field: "spec.values", message: `kustomize cannot parse the chart's output${where}, and helm-controller always post-renders it (its origin labels): ${detail}` }, duplicates };
     }
-    return { ok: false, problem: { field: renderers.length > 0 ? "spec.postRenderers" : "spec.commonMetadata", message: `the post-render failed: kustomize: ${detail}` } };
+    return { ok: false, problem: { field: renderers.length > 0 ? "spec.postRenderers" : "spec.commonMetadata", message: `the post-render failed: kustomize: ${detail}` }, duplicates };
   }
   return { ok: true, objects: parseObjects(built.stdout) };
 }
 
-/** The templates (and the first repeated key of each) whose output has a mapping key twice, as kustomize's parser refuses. */
+/** The templates (and the first repeated key of each) of documents with a mapping key twice, as kustomize's parser refuses. */
 function duplicateKeySources(input: { source: string; text: string }[]): string | undefined {
   const found: string[] = [];
   for (const manifest of input) {

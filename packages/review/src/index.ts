@@ -21,5 +21,6 @@ export { type BuildResult, KUSTOMIZE_OFFLINE_FLAGS, kubectlKustomize, kubectlKus
 export { formatProblem } from "./validate/problem.js";
 export type { CheckName, ValidationProblem } from "./validate/types.js";
 export { validateTree, type ValidateOptions, type ValidateResult } from "./validate/validate-tree.js";
-export { checkRenders, type ReleaseRenderer } from "./validate/render-check.js";
+export { checkRenders } from "./validate/render-check.js";
+export { checkReleaseSchemas, type ReleaseValidatorOf } from "./validate/release-schema-check.js";
 export { addRenderedChanges, type SideRenderer } from "./diff/rendered-diff.js";

@@ -24,6 +24,8 @@ interface ReviewBenchOptions {
   fleet?: string;
   /** Runs of the cold validate (it renders every chart); default `runs`. */
   coldRuns?: number;
+  /** Run validate's values-effect check (one render per value when cold); default true. */
+  valuesEffect?: boolean;
 }
 
 function run(command: string, args: string[], cwd: string): string {
@@ -49,7 +51,7 @@ export async function measureReview(options: ReviewBenchOptions): Promise<Review
   // Exit 1 is a finding, not a failure of the bench: the example fleet's metaflow release cannot
   // be installed until issue 12 item 5 fixes the fleet.
   const cache = join(repo, ".cache");
-  const validateArgs = [join(distDir, "bundle", "flotilla.js"), "validate", ...fleetArgs, "--tree", clusters, "--cache-dir", cache];
+  const validateArgs = [join(distDir, "bundle", "flotilla.js"), "validate", ...fleetArgs, "--tree", clusters, "--cache-dir", cache, ...(options.valuesEffect === false ? ["--no-values-effect"] : [])];
   // Cold: as a fresh clone, every cache but the extracted helm and kubectl (tools/) is gone.
   const emptyCache = () => {
     for (const entry of existsSync(cache) ? readdirSync(cache) : []) if (entry !== "tools") rmSync(join(cache, entry), { recursive: true, force: true });

@@ -20,6 +20,8 @@ export interface ClusterObjects {
   /** The cluster spec's kubernetesVersion; default DEFAULT_KUBERNETES_VERSION. */
   kubernetesVersion?: string;
   objects: readonly unknown[];
+  /** Render only this HelmRelease of the cluster (the others still count for `--api-versions`); default every one. */
+  only?: { namespace: string; name: string };
 }
 
 export interface FleetRenderOptions {
@@ -30,6 +32,8 @@ export interface FleetRenderOptions {
   cache?: boolean;
   /** Renders at once across the fleet; default 4 (helm and kustomize wait on each other's I/O). */
   concurrency?: number;
+  /** A queue shared with other calls (p-limit); overrides `concurrency`. */
+  limit?: <T>(run: () => Promise<T>) => Promise<T>;
 }
 
 export type FleetRenders =
@@ -49,7 +53,7 @@ export async function renderFleetReleases(clusters: readonly ClusterObjects[], o
   const cache = options.cache === false ? undefined : new DiskRenderCache(options.cacheDir);
   const archives = archiveRegistry(options.archives);
   // One queue for the fleet: a cluster's releases and the next cluster's run side by side.
-  const limit = pLimit(options.concurrency ?? 4);
+  const limit = options.limit ?? pLimit(options.concurrency ?? 4);
   await Promise.all(
     withReleases.map(async (cluster) => {
       const kubernetesVersion = cluster.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
@@ -62,7 +66,9 @@ export async function renderFleetReleases(clusters: readonly ClusterObjects[], o
           helm: tools.helm as Tool,
           kubectl: tools.kubectl as Tool,
           ...(cache ? { cache } : {}),
+          factsDir: options.cacheDir,
           limit,
+          ...(cluster.only ? { select: (release: { metadata: { namespace?: string; name: string } }) => (release.metadata.namespace ?? "default") === cluster.only!.namespace && release.metadata.name === cluster.only!.name } : {}),
         }),
       );
     }),

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type { ReleaseRender } from "@flotilla/helm";
 import type { ObjectValidator } from "@flotilla/render";
 import { cachedValidator, RenderCache } from "../render-cache.js";
 import { createSchemaValidator } from "../schema-validator.js";
@@ -10,17 +9,16 @@ import { renderCacheFingerprint } from "../synth.js";
  * chart CRDs (a fleet's clusters mostly share both), answering from a cache of objects already
  * found valid under that scope (`file`, RenderCache: by content hash, in the cache directory):
  * an unchanged release is not validated again, and when every object of a cluster's releases is
- * known valid, no validator is loaded for it. `rendersOf` gives the releases of a cluster.
+ * known valid, no validator is loaded for it. `objects` are those the validator will be asked about.
  */
 export async function releaseValidators(
   file: string | undefined,
   kubernetesVersions: ReadonlyMap<string, string>,
-  rendersOf: (cluster: string) => readonly ReleaseRender[],
-): Promise<{ validatorOf: (cluster: string, crds: readonly unknown[]) => Promise<ObjectValidator>; save: () => Promise<void> }> {
+): Promise<{ validatorOf: (cluster: string, crds: readonly unknown[], objects: readonly unknown[]) => Promise<ObjectValidator>; save: () => Promise<void> }> {
   const cache = file === undefined ? undefined : await RenderCache.open(file, renderCacheFingerprint([...new Set(kubernetesVersions.values())]));
   const loaded = new Map<string, Promise<ObjectValidator>>();
   return {
-    async validatorOf(cluster, crds) {
+    async validatorOf(cluster, crds, objects) {
       const version = kubernetesVersions.get(cluster);
       const scope = `${version ?? "default"} ${createHash("sha256").update(JSON.stringify(crds)).digest("base64url")}`;
       const load = () => {
@@ -32,7 +30,6 @@ export async function releaseValidators(
         return validator;
       };
       if (cache === undefined) return load();
-      const objects = rendersOf(cluster).flatMap((render) => render.result.objects.map((rendered) => rendered.object));
       return cachedValidator(objects, cache, load, `release ${scope}`);
     },
     save: async () => cache?.save(),

@@ -1,4 +1,4 @@
-import type { LoadedCluster, PlatformRegistry, PlatformWorkloads } from "@flotilla/fleet";
+import type { LoadedCluster, PlatformRegistry, PlatformWorkloads, SelfHostedKarpenterSpec } from "@flotilla/fleet";
 import type { ReleaseRender } from "@flotilla/helm";
 import type { KubeObject } from "@flotilla/render";
 import type { RenderedCluster } from "@flotilla/review/rendered";
@@ -28,6 +28,7 @@ export function renderedClusters(input: RenderedClustersInput): RenderedCluster[
       const declared = platform.workloads?.(section, spec);
       if (declared) platforms.push(declared);
     }
+    if (spec.karpenter?.mode === "self-hosted") platforms.push(selfHostedKarpenterWorkloads(spec.karpenter));
     const plan = input.plans.get(spec.name);
     const outputs = input.outputs.get(spec.name);
     // The spec's own identities serve workloads Flux deploys from elsewhere (not rendered here).
@@ -47,6 +48,7 @@ export function renderedClusters(input: RenderedClustersInput): RenderedCluster[
           objects: render.result.objects
             .filter((entry) => !(entry.hooks ?? []).includes("test"))
             .map((entry) => withNamespace(entry.object as unknown as KubeObject, entry.namespace)),
+          ...(render.result.duplicateKeyManifests ? { postRendererInput: render.result.duplicateKeyManifests } : {}),
           ...(platform ? { platform } : {}),
         };
       }),
@@ -56,6 +58,28 @@ export function renderedClusters(input: RenderedClustersInput): RenderedCluster[
       platforms,
     };
   });
+}
+
+/**
+ * The self-hosted Karpenter controller (packages/karpenter/README.md, "Self-hosted"): it creates
+ * and deletes VMs through ARM as its workload identity, and reads the kubelet bootstrap token from
+ * a Secret the operator creates before the first reconcile (a credential, never in Git).
+ */
+function selfHostedKarpenterWorkloads(karpenter: SelfHostedKarpenterSpec): PlatformWorkloads {
+  return {
+    platform: "karpenter",
+    azure: [{ kind: "Deployment", namespace: "kube-system", name: "karpenter", reason: "creates and deletes node VMs and their NICs through ARM (Virtual Machine, Network Contributor)" }],
+    runTimePods: [],
+    runTimeObjects: [
+      {
+        kind: "Secret",
+        namespace: "kube-system",
+        name: karpenter.bootstrapTokenSecret,
+        createdBy: "the cluster's operator before the first reconcile (`kubectl -n kube-system create secret generic … --from-literal=KUBELET_BOOTSTRAP_TOKEN=…`, packages/karpenter/README.md)",
+        reason: "the kubelet bootstrap token of new nodes is a credential, never in Git; self-hosted Karpenter leaves its rotation to the operator",
+      },
+    ],
+  };
 }
 
 function withNamespace(object: KubeObject, namespace: string): KubeObject {

@@ -62,19 +62,20 @@ function checkRenderedCluster(cluster: RenderedCluster, options: RenderedCheckOp
   }
 
   for (const release of cluster.releases) {
-    if (release.manifest === undefined) continue;
-    for (const [where, keys] of grouped(manifestDuplicateKeys(release.manifest, release.namespace), (duplicate) => `${duplicate.object}\n${duplicate.path}`)) {
-      const [object, path] = where.split("\n") as [string, string];
-      problems.push({
-        check: "duplicate-keys",
-        cluster: cluster.cluster,
-        release: releaseLabel(release.helmRelease),
-        object,
-        path,
-        message:
-          `the chart writes ${keys.map((key) => JSON.stringify(key)).join(", ")} twice under ${path}; kustomize, which runs the release's post-renderers, refuses such YAML ("mapping key already defined"), so the release never installs. ` +
-          `In ${cluster.source}, set values that avoid the template that repeats them, or reach the setting without post-renderers`,
-      });
+    for (const { source, text } of release.postRendererInput ?? []) {
+      for (const [where, keys] of grouped(manifestDuplicateKeys(text, release.namespace), (duplicate) => `${duplicate.object}\n${duplicate.path}`)) {
+        const [object, path] = where.split("\n") as [string, string];
+        problems.push({
+          check: "duplicate-keys",
+          cluster: cluster.cluster,
+          release: releaseLabel(release.helmRelease),
+          object,
+          path,
+          message:
+            `the template ${source} writes ${keys.map((key) => JSON.stringify(key)).join(", ")} twice under ${path}; kustomize, which helm-controller always runs on the chart's output (its origin labels, then any post-renderers), refuses such YAML ("mapping key already defined"), so the release never installs. ` +
+            `In ${cluster.source}, set the platform so that its values do not enable that template`,
+        });
+      }
     }
   }
 

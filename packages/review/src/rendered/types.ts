@@ -14,10 +14,10 @@ export interface RenderedRelease {
   /** The rendered and post-rendered objects, each with its namespace set (Helm's defaulting applied). */
   objects: KubeObject[];
   /**
-   * Helm's output before the post-renderers, as text: the documents kustomize must parse. Only
-   * when the release has post-renderers.
+   * Documents of Helm's output, as text with their template, that kustomize must parse (helm-controller
+   * always post-renders: its origin labels) and that the render pipeline found repeating a key.
    */
-  manifest?: string;
+  postRendererInput?: { source: string; text: string }[];
   /** The platform the release installs, when a platform's (its declarations apply). */
   platform?: string;
 }

@@ -3,14 +3,8 @@ import { isHelmRelease, nameOf, namespaceOf } from "../flux/flux-kinds.js";
 import { objectProblem } from "./problem.js";
 import type { TreeView, ValidationProblem } from "./types.js";
 
-/**
- * Renders every cluster's HelmReleases (helm-controller's way: real Helm 4, the vendored chart
- * archive, valuesFrom, post-renderers), given each cluster's objects; or one line per missing tool.
- */
-export type ReleaseRenderer = (clusters: { cluster: string; objects: readonly unknown[] }[]) => Promise<{ renders: ReadonlyMap<string, readonly ReleaseRender[]> } | { toolProblems: string[] }>;
-
 /** Every HelmRelease renders and post-renders: each render problem, on the HelmRelease's file and field. */
-export function checkRenders(tree: Pick<TreeView, "manifests">, renders: ReadonlyMap<string, readonly ReleaseRender[]>): ValidationProblem[] {
+export function checkRenders(tree: Pick<TreeView, "manifests">, renders: ReadonlyMap<string, readonly ReleaseRender[]>, sourceOf?: (cluster: string) => string | undefined): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   for (const manifest of tree.manifests) {
     if (!isHelmRelease(manifest)) continue;
@@ -18,8 +12,10 @@ export function checkRenders(tree: Pick<TreeView, "manifests">, renders: Readonl
     if (!render) continue;
     const { result } = render;
     const chart = result.chart ? ` (${result.chart.name} ${result.chart.version} from ${result.chart.source}, release ${result.releaseName} in ${result.namespace})` : "";
+    const source = sourceOf?.(manifest.cluster);
+    const fix = source === undefined ? "" : `; change what sets it in ${source}`;
     for (const problem of result.problems) {
-      problems.push(objectProblem("render", manifest, `.${problem.field}`, `helm-controller could not install this release: ${problem.message}${chart}`));
+      problems.push(objectProblem("render", manifest, `.${problem.field}`, `helm-controller could not install this release: ${problem.message}${chart}${fix}`));
     }
   }
   return problems;

@@ -1,4 +1,3 @@
-import type { ReleaseRender } from "@flotilla/helm";
 import type { Manifest } from "../manifests/manifest.js";
 import type { TreeFiles } from "../tree/tree-files.js";
 
@@ -25,6 +24,4 @@ export interface TreeView {
   clusters: string[];
   /** Repository-relative directory of the tree (`clusters`), against which Flux paths resolve. */
   treePrefix: string;
-  /** By cluster, what each HelmRelease renders (when validate was given a renderer). */
-  renders?: ReadonlyMap<string, readonly ReleaseRender[]>;
 }

@@ -1,4 +1,3 @@
-import type { ReleaseRender } from "@flotilla/helm";
 import type { ObjectValidator } from "@flotilla/render";
 import { type Manifest, parseManifests } from "../manifests/manifest.js";
 import { clusterNames, type TreeFiles } from "../tree/tree-files.js";
@@ -9,8 +8,6 @@ import type { IdentityExpectations } from "./identities-check.js";
 import { checkImageValues, type ExpectedImageValue } from "./image-values-check.js";
 import { kubectlKustomize, type KustomizeBuild } from "./kustomize-build.js";
 import { checkKustomizations } from "./kustomize-check.js";
-import { checkReleaseSchemas, type ReleaseValidatorOf } from "./release-schema-check.js";
-import { checkRenders, type ReleaseRenderer } from "./render-check.js";
 import { checkKustomizationFiles } from "./kustomization-files-check.js";
 import { checkSchemas } from "./schema-check.js";
 import { checkSecrets, type SecretExpectations } from "./secrets-check.js";
@@ -40,18 +37,12 @@ export interface ValidateOptions {
   build?: KustomizeBuild;
   /** kustomize builds at once; default 4. */
   concurrency?: number;
-  /** Renders the HelmReleases (the `render` check); default none rendered. */
-  render?: ReleaseRenderer;
-  /** The validator of what a cluster's releases render (its Kubernetes version, its CRDs and theirs); default: rendered objects are not schema-checked. */
-  releaseValidator?: ReleaseValidatorOf;
 }
 
 export interface ValidateResult {
   /** Sorted by file, object, path. */
   problems: ValidationProblem[];
-  stats: { clusters: number; files: number; objects: number; builds: number; releases: number };
-  /** By cluster, what each HelmRelease renders (with a renderer). */
-  renders: ReadonlyMap<string, readonly ReleaseRender[]>;
+  stats: { clusters: number; files: number; objects: number; builds: number };
   /** The tree's objects as parsed (the YAML of a large tree is parsed once per run). */
   manifests: readonly Manifest[];
 }
@@ -61,10 +52,6 @@ export async function validateTree(options: ValidateOptions): Promise<ValidateRe
   const parsed = parseManifests(options.files);
   const clusters = [...clusterNames(options.files)].sort();
   const tree: TreeView = { files: options.files, manifests: parsed.manifests, clusters, treePrefix: options.treePrefix };
-  const rendered = options.render ? await options.render(clusters.map((cluster) => ({ cluster, objects: parsed.manifests.filter((manifest) => manifest.cluster === cluster).map((manifest) => manifest.object) }))) : { renders: new Map() };
-  const toolProblems = "toolProblems" in rendered ? rendered.toolProblems.map((message): ValidationProblem => ({ check: "tools", file: "", object: "", path: "", message })) : [];
-  const renders = "renders" in rendered ? rendered.renders : new Map<string, readonly ReleaseRender[]>();
-  tree.renders = renders;
   // Loaded only when needed: @flotilla/workload-identity brings cdk8s, which `pnpm diff` has no use for.
   const identities = options.identities ? (await import("./identities-check.js")).checkIdentities(tree, options.identities) : [];
   // Nothing that could fetch or execute is ever handed to kustomize: such clusters are not built.
@@ -86,12 +73,8 @@ export async function validateTree(options: ValidateOptions): Promise<ValidateRe
     ...checkChartValues(tree, options.charts ?? new ChartValuesRegistry()),
     ...checkImageValues(tree, options.images ?? new Map()),
     ...checkSecrets(tree, options.secrets),
-    ...toolProblems,
-    ...checkRenders(tree, renders),
-    ...(options.releaseValidator ? await checkReleaseSchemas(tree, renders, options.releaseValidator) : []),
   ];
   const key = (problem: ValidationProblem) => `${problem.file}\n${problem.object}\n${problem.path}\n${problem.check}`;
   problems.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  const releases = [...renders.values()].reduce((sum, list) => sum + list.length, 0);
-  return { problems, renders, manifests: parsed.manifests, stats: { clusters: clusters.length, files: options.files.size, objects: parsed.manifests.length, builds: kustomize.builds, releases } };
+  return { problems, manifests: parsed.manifests, stats: { clusters: clusters.length, files: options.files.size, objects: parsed.manifests.length, builds: kustomize.builds } };
 }
