@@ -59,7 +59,7 @@ describe.skipIf(!netns)("validate and diff inside a network namespace", () => {
   });
 
   it("validate refuses the remote resource and the generator without opening a connection", () => {
-    const run = offline([process.execPath, flotillaMain, "validate", "--tree", join(work, "clusters")]);
+    const run = offline([process.execPath, flotillaMain, "validate", "--tree", join(work, "clusters"), "--no-values-effect"]);
     expect(run.connections).toBe(0);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('clusters/dev/kustomization.yaml: .resources[6]: resource "https://127.0.0.1:8443/remote.yaml" is remote');
