@@ -63,7 +63,7 @@ async function run(options: SynthCliOptions): Promise<number> {
       onLockWait: (holder) => console.error(`synth: waiting for ${shownOut}/, locked by ${holder}`),
     }).finally(() => stamp?.stop());
     // A run that warned (pending identities) is not stamped: the next one must warn again.
-    if (outcome.kind !== "invalid" && outcome.pending.length === 0 && (outcome.kind === "written" || !hasChanges(outcome.changes))) {
+    if ((outcome.kind === "checked" || outcome.kind === "written") && outcome.pending.length === 0 && (outcome.kind === "written" || !hasChanges(outcome.changes))) {
       stamp?.save(outcome.files, upToDate(shownOut, outcome.clusters.length, outcome.kind === "checked"));
     }
     switch (outcome.kind) {
