@@ -32,6 +32,8 @@ describe("kubernetesListType: how server-side apply merges a core kind's list", 
     const claims = { apiVersion: "resource.k8s.io/v1", kind: "ResourceClaim", path: ["spec", "devices", "requests"] };
     expect(kubernetesListType({ ...claims, kubernetesVersion: "1.34" })).toEqual({ type: "atomic" });
     expect(kubernetesListType({ ...claims, kubernetesVersion: "1.28" })).toBeUndefined();
+    // 1.28 gives env no list type; the API server merges it by its strategic-merge key, as 1.34 does by its list-map key.
+    expect(kubernetesListType({ ...deployment, kubernetesVersion: "1.28", path: [...podSpec, "containers", 0, "env"] })).toEqual({ type: "map", keys: ["name"] });
     expect(() => kubernetesListType({ ...claims, kubernetesVersion: "1.99" })).toThrow("kubernetesVersion: no Kubernetes 1.99 schema ships with flotilla");
   });
 });

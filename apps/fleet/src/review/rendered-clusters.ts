@@ -39,6 +39,7 @@ export function renderedClusters(input: RenderedClustersInput): RenderedCluster[
     return {
       cluster: spec.name,
       source: file,
+      kubernetesVersion: spec.kubernetesVersion,
       releases: (input.renders.get(spec.name) ?? []).map((render) => {
         const platform = platformOfRelease.get(render.result.releaseName);
         return {

@@ -4,7 +4,7 @@ export { jsonPathKey } from "./json-path.js";
 export { describeUnknownField } from "./field-suggestions.js";
 export { validatorFiles } from "./validator-files.js";
 export type { PrecompiledUnit } from "./types.js";
-export { kubernetesListType, type ListType, type ListTypeQuery } from "./list-types.js";
+export { kubernetesListSchema, kubernetesListType, type KubernetesFieldType, type KubernetesListSchema, type ListType, type ListTypeQuery } from "./list-types.js";
 export { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, type KubernetesVersion } from "../kubernetes-versions/index.js";
 export { schemaVersionOf } from "../kubernetes-versions/index.js";
 export { kubernetesApiVersions } from "./api-versions.js";

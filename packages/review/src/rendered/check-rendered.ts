@@ -27,7 +27,7 @@ export function checkRenderedClusters(clusters: readonly RenderedCluster[], opti
 function checkRenderedCluster(cluster: RenderedCluster, options: RenderedCheckOptions): RenderedProblem[] {
   const objects = clusterObjects(cluster);
   const releaseCrds = cluster.releases.flatMap((release) => release.objects.filter((object) => object.kind === "CustomResourceDefinition"));
-  const resolver = listTypeResolver(crdSchemas([...(options.crds ?? []), ...releaseCrds]));
+  const resolver = listTypeResolver(crdSchemas([...(options.crds ?? []), ...releaseCrds]), cluster.kubernetesVersion);
   const problems: RenderedProblem[] = [];
 
   for (const { object, release } of objects.all) {

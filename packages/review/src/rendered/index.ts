@@ -1,4 +1,3 @@
 export { checkRenderedClusters, formatRenderedProblem, type RenderedCheckOptions } from "./check-rendered.js";
-export { listTypesVersion } from "./list-types.js";
 export type { RenderedCheckName, RenderedCluster, RenderedProblem, RenderedRelease } from "./types.js";
 export { type ValueEffect, valuesEffect, valuesEffectFile, type ValuesEffectInput } from "./values-effect.js";

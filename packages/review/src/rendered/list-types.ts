@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { KubeObject } from "@flotilla/render";
+import { kubernetesListSchema, type KubernetesFieldType } from "@flotilla/render/validate";
 import { isRecord } from "./pod-templates.js";
 
 /** A field's type as server-side apply sees it: a named type, a list (associative with keys, set or atomic) or a map. */
@@ -13,18 +14,40 @@ interface ListTypesFile {
   types: Record<string, Record<string, FieldType>>;
 }
 
-/** client-go's structured-merge-diff schema of Kubernetes 1.34, reduced to lists; see data/SOURCES.md. */
+/**
+ * client-go's structured-merge-diff schema of Kubernetes 1.34, reduced to lists; see data/SOURCES.md.
+ * The list types and map keys come from the cluster's own version of the OpenAPI definitions the
+ * validator uses (`kubernetesListSchema`); this file gives only what those lack: the defaults of key
+ * fields (OpenAPI v2 carries no `default`, yet server-side apply defaults an omitted `protocol` to
+ * TCP before it compares the keys of `ports`). packages/review/test/list-map-keys.test.ts fails if its keys
+ * and the definitions' ever disagree.
+ */
 const LIST_TYPES_FILE = new URL("../../data/kubernetes-1.34-list-types.json", import.meta.url);
-let builtIn: ListTypesFile | undefined;
+let keyDefaultsByField: Map<string, Record<string, unknown>> | undefined;
 
-function builtInTypes(): ListTypesFile {
-  builtIn ??= JSON.parse(readFileSync(LIST_TYPES_FILE, "utf8")) as ListTypesFile;
-  return builtIn;
+/** `definition.field` -> the defaults of that list's key fields. */
+function keyDefaults(): Map<string, Record<string, unknown>> {
+  if (keyDefaultsByField === undefined) {
+    const file = JSON.parse(readFileSync(LIST_TYPES_FILE, "utf8")) as ListTypesFile;
+    keyDefaultsByField = new Map();
+    for (const [definition, fields] of Object.entries(file.types)) {
+      for (const [field, type] of Object.entries(fields)) if ("keyDefaults" in type && type.keyDefaults) keyDefaultsByField.set(`${definition}.${field}`, type.keyDefaults);
+    }
+  }
+  return keyDefaultsByField;
 }
 
-/** The Kubernetes version of the built-in list types. */
-export function listTypesVersion(): string {
-  return builtInTypes().kubernetesVersion;
+/** A core field's type as the list-map check walks it, with the key defaults of `definition.field`. */
+function builtInType(type: KubernetesFieldType, owner?: string): FieldType {
+  if ("definition" in type) return { type: type.definition };
+  if ("map" in type) return { map: builtInType(type.map) };
+  const defaults = type.type === "map" && owner !== undefined ? keyDefaults().get(owner) : undefined;
+  return {
+    list: type.type === "map" ? "associative" : type.type,
+    ...(type.keys ? { keys: type.keys } : {}),
+    ...(defaults ? { keyDefaults: defaults } : {}),
+    ...(type.element ? { element: builtInType(type.element) } : {}),
+  };
 }
 
 /**
@@ -58,7 +81,10 @@ export function crdSchemas(crds: readonly KubeObject[]): Map<string, unknown> {
 
 const CRD_NODE = "crd:";
 
-export function listTypeResolver(crds: CrdSchemas): ListTypeResolver {
+/** Built-in kinds from the schema of `kubernetesVersion` (throws for one that does not ship), custom resources from `crds`. */
+export function listTypeResolver(crds: CrdSchemas, kubernetesVersion: string): ListTypeResolver {
+  const core = kubernetesListSchema(kubernetesVersion);
+  const builtIn = new Map<string, Record<string, FieldType> | undefined>();
   const nodes: unknown[] = [];
   /** CRD schema nodes are referenced by index, so a FieldType stays plain data. */
   const nodeType = (node: unknown): FieldType => {
@@ -70,11 +96,17 @@ export function listTypeResolver(crds: CrdSchemas): ListTypeResolver {
       const [group, version] = object.apiVersion.includes("/") ? object.apiVersion.split("/") : ["", object.apiVersion];
       const crd = crds.get(`${group}/${version}/${object.kind}`);
       if (crd !== undefined) return nodeType(crd);
-      const name = `io.k8s.api.${group === "" ? "core" : group!.split(".")[0]}.${version}.${object.kind}`;
-      return builtInTypes().types[name] ? { type: name } : undefined;
+      const definition = core.kindDefinition(object.apiVersion, object.kind);
+      return definition === undefined ? undefined : { type: definition };
     },
     fields(type) {
-      if (!type.startsWith(CRD_NODE)) return builtInTypes().types[type];
+      if (!type.startsWith(CRD_NODE)) {
+        if (!builtIn.has(type)) {
+          const fields = core.fields(type);
+          builtIn.set(type, fields && Object.fromEntries(Object.entries(fields).map(([field, fieldType]) => [field, builtInType(fieldType, `${type}.${field}`)])));
+        }
+        return builtIn.get(type);
+      }
       const node = nodes[Number(type.slice(CRD_NODE.length))];
       if (!isRecord(node) || !isRecord(node.properties)) return undefined;
       const fields: Record<string, FieldType> = {};

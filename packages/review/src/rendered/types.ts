@@ -27,6 +27,8 @@ export interface RenderedCluster {
   cluster: string;
   /** The spec file, named in messages ("what to change in the cluster file"). */
   source: string;
+  /** The spec's kubernetesVersion: server-side apply merges core kinds' lists by that version's schema. */
+  kubernetesVersion: string;
   releases: RenderedRelease[];
   /** The objects flotilla renders itself (every layer), including encrypted Secrets in their object shape. */
   objects: KubeObject[];
