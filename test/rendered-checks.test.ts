@@ -167,6 +167,21 @@ describe("checks over rendered releases, on the real charts", () => {
     expect(problems[0]!.message).toMatch(/uses Secret flyte\/flyte-db-typo, which nothing creates/);
   }, 120_000);
 
+  it("value types: a table of the chart set to a string, and a plain value set to a table (Helm's coalesce warnings)", async () => {
+    const problems = await check("argo-workflows", (values) => {
+      values.controller.resources = "2Gi";
+      values.controller.logging = { level: { verbose: true } };
+    });
+    expect(problems.map(formatRenderedProblem)).toEqual([
+      expect.stringMatching(
+        /^dev: HelmRelease flux-system\/argo-workflows: \.spec\.values\.controller\.logging\.level: the chart's default at controller\.logging\.level is not a table \(info\), but the release sets a table \{"verbose":true\}: Helm keeps the table and drops the chart's value, .*In apps\/fleet\/src\/clusters\/dev\.ts, set controller\.logging\.level to a plain value like the chart's default, or remove it \[value-types\]$/,
+      ),
+      expect.stringMatching(
+        /^dev: HelmRelease flux-system\/argo-workflows: \.spec\.values\.controller\.resources: the chart's default at controller\.resources is a table \(map\[\]\), but the release sets a string "2Gi": Helm keeps "2Gi" and drops the chart's table, .*\(Helm: "warning: cannot overwrite table with non table for argo-workflows\.controller\.resources \(map\[\]\)"\)\. In apps\/fleet\/src\/clusters\/dev\.ts, set controller\.resources to a table of the chart's keys, or remove it \[value-types\]$/,
+      ),
+    ]);
+  }, 120_000);
+
   it("values effect: a value that changes nothing is found, one that equals the chart's default (of its values, or computed by its templates) is named so", async () => {
     const release = tree.find((object) => object.kind === "HelmRelease" && object.metadata.name === "metaflow")! as Json;
     const effects = await valuesEffect({

@@ -257,6 +257,24 @@ describe("pnpm validate on the example fleet", () => {
     );
   });
 
+  it("value types: a chart table set to a string is a problem of the release (Helm only warns, and installs it)", async () => {
+    const { synthCli, repoRoot } = await import("./support/synth-cli.js");
+    const { validateCli } = await import("./support/review-cli.js");
+    const { mkdir, readFile, writeFile } = await import("node:fs/promises");
+    await mkdir(join(work, "example-value-types"));
+    const out = join(work, "example-value-types", "clusters");
+    expect(synthCli("--out", out).stderr).toBe("");
+    const release = join(out, "dev", "platform-argo-workflows", "helmrelease_flux-system_argo-workflows.yaml");
+    await writeFile(release, (await readFile(release, "utf8")).replace("    controller:\n", "    controller:\n      resources: 2Gi\n"));
+    const result = validateCli(repoRoot, "--tree", out);
+    expect(result.code).toBe(1);
+    expect(result.stderr.split("\n").filter((line) => line.endsWith("[value-types]"))).toEqual([
+      expect.stringMatching(
+        /^dev: HelmRelease flux-system\/argo-workflows: \.spec\.values\.controller\.resources: the chart's default at controller\.resources is a table \(map\[\]\), but the release sets a string "2Gi": Helm keeps "2Gi" and drops the chart's table, .* In apps\/fleet\/src\/clusters\/dev\.ts, set controller\.resources to a table of the chart's keys, or remove it \[value-types\]$/,
+      ),
+    ]);
+  });
+
   it("passes on what synth renders, and fails with one line per problem naming the file and the path", async () => {
     const { synthCli, repoRoot } = await import("./support/synth-cli.js");
     const { validateCli } = await import("./support/review-cli.js");

@@ -16,6 +16,7 @@ export {
 } from "./release-spec.js";
 export { type RenderCache, type RenderContext, type RenderedObject, type RenderOutcome, type RenderProblem, type RenderResult, renderKey, renderRelease } from "./render-release.js";
 export { setPathValue } from "./strvals.js";
+export { type ValueConflict, valueConflicts } from "./value-conflicts.js";
 export { checkTools, LAYER_PACKAGE, resolveHelm, resolveKubectl, type Tool, ToolError, type ToolName, type ToolOptions } from "./tools.js";
 export { type ChartArchives, type ClusterRenderOptions, type ReleaseRender, renderClusterReleases } from "./cluster-releases.js";
 export { apiVersionsOfCrds, crdApiVersions } from "./crd-api-versions.js";

@@ -12,6 +12,7 @@ import { composeValues, type ValuesObject } from "./compose-values.js";
 import { isClusterScoped } from "./cluster-scoped.js";
 import { crdPolicyOf, type HelmRelease, postRenderStrategyOf, releaseNameOf, releaseNamespaceOf, storageNamespaceOf } from "./release-spec.js";
 import type { Tool } from "./tools.js";
+import { type ValueConflict, valueConflicts } from "./value-conflicts.js";
 
 /** What a render needs besides the release: the chart, the cluster, the tools. */
 export interface RenderContext {
@@ -67,6 +68,8 @@ export interface RenderOutcome {
    * post-render failed so.
    */
   duplicateKeyManifests?: { source: string; text: string }[];
+  /** Values Helm rendered with but could not merge with the chart's defaults (a table against a non-table), from its warnings. */
+  valueConflicts?: ValueConflict[];
 }
 
 export interface RenderResult extends RenderOutcome {
@@ -184,6 +187,7 @@ async function renderUncached(release: HelmRelease, chart: ChartArchive, values:
     if (release.spec.install?.disableHooks) args.push("--no-hooks");
     const helm = await run(context.helm.path, args, helmEnv(work));
     if (!helm.ok) return { objects: [], problems: [{ field: "spec.values", message: `helm template failed (${chart.name} ${chart.version}): ${helm.error}` }] };
+    const conflicts = valueConflicts(helm.stderr, chart.name, values);
 
     const manifests = splitManifests(helm.stdout);
     const crds = manifests.filter((manifest) => isCrdSource(manifest.source));
@@ -211,7 +215,7 @@ async function renderUncached(release: HelmRelease, chart: ChartArchive, values:
         objects.push({ object, source: manifest.source, namespace: "", phase: "crd" });
       }
     }
-    return { objects, problems: [] };
+    return { objects, problems: [], ...(conflicts.length > 0 ? { valueConflicts: conflicts } : {}) };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -386,11 +390,11 @@ function helmEnv(work: string): NodeJS.ProcessEnv {
   return { ...process.env, HELM_CACHE_HOME: join(work, ".helm-cache"), HELM_CONFIG_HOME: join(work, ".helm-config"), HELM_DATA_HOME: join(work, ".helm-data"), KUBECONFIG: "/dev/null" };
 }
 
-function run(path: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ok: true; stdout: string } | { ok: false; error: string }> {
+function run(path: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ok: true; stdout: string; stderr: string } | { ok: false; error: string }> {
   return new Promise((resolve) => {
     execFile(path, args, { encoding: "utf8", env, timeout: 120_000, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) resolve({ ok: false, error: errorLines(stderr || error.message) });
-      else resolve({ ok: true, stdout });
+      else resolve({ ok: true, stdout, stderr });
     });
   });
 }

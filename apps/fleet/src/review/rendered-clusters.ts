@@ -50,6 +50,7 @@ export function renderedClusters(input: RenderedClustersInput): RenderedCluster[
             .filter((entry) => !(entry.hooks ?? []).includes("test"))
             .map((entry) => withNamespace(entry.object as unknown as KubeObject, entry.namespace)),
           ...(render.result.duplicateKeyManifests ? { postRendererInput: render.result.duplicateKeyManifests } : {}),
+          ...(render.result.valueConflicts ? { valueConflicts: render.result.valueConflicts } : {}),
           ...(platform ? { platform } : {}),
         };
       }),

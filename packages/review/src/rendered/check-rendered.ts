@@ -6,6 +6,7 @@ import { objectLabel, releaseLabel } from "./pod-templates.js";
 import { checkReferences } from "./references.js";
 import { duplicateListEntries } from "./server-side-apply.js";
 import type { RenderedCluster, RenderedProblem } from "./types.js";
+import { valueTypeProblems } from "./value-types.js";
 import { checkWorkloadIdentity } from "./workload-identity.js";
 
 export interface RenderedCheckOptions {
@@ -79,6 +80,7 @@ function checkRenderedCluster(cluster: RenderedCluster, options: RenderedCheckOp
     }
   }
 
+  for (const release of cluster.releases) problems.push(...valueTypeProblems(cluster, release));
   problems.push(...checkWorkloadIdentity(cluster, objects), ...checkReferences(cluster, objects));
   return problems;
 }

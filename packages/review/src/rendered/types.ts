@@ -1,9 +1,10 @@
 import type { PlatformWorkloads } from "@flotilla/fleet";
+import type { ValueConflict } from "@flotilla/helm";
 import type { KubeObject } from "@flotilla/render";
 import type { ClusterIdentityPlan, IdentityOutputs } from "@flotilla/workload-identity";
 
 /** The checks over what a cluster would run, named in every problem. */
-export type RenderedCheckName = "server-side-apply" | "duplicate-keys" | "workload-identity" | "references" | "values-effect";
+export type RenderedCheckName = "server-side-apply" | "duplicate-keys" | "workload-identity" | "references" | "values-effect" | "value-types";
 
 /** One HelmRelease as helm-controller would install it. */
 export interface RenderedRelease {
@@ -18,6 +19,8 @@ export interface RenderedRelease {
    * always post-renders: its origin labels) and that the render pipeline found repeating a key.
    */
   postRendererInput?: { source: string; text: string }[];
+  /** Values Helm could not merge with the chart's defaults (a table against a non-table; its coalesce warnings). */
+  valueConflicts?: readonly ValueConflict[];
   /** The platform the release installs, when a platform's (its declarations apply). */
   platform?: string;
 }
