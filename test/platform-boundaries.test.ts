@@ -95,3 +95,35 @@ describe("platform boundaries", () => {
     expect(importsOf(join(packagesDir, "platforms", "src", "index.ts"))).toEqual(expect.arrayContaining(PLATFORM_PACKAGES));
   });
 });
+
+/**
+ * Packages do not know the app: no default location under `apps/` and no `pnpm …` command line,
+ * in code or comments. The CLI (apps/fleet) owns both and passes them in. `apps/v1` is
+ * Kubernetes' API group, not a path.
+ */
+const APP_KNOWLEDGE = [/\bapps\/(?!v1\b)[\w.<-]/, /\bpnpm\s+[\w<-]/];
+
+function appKnowledge(file: string): string[] {
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .flatMap((line, index) => (APP_KNOWLEDGE.some((pattern) => pattern.test(line)) ? [`${relative(repoRoot, file)}:${index + 1}: ${line.trim()}`] : []));
+}
+
+describe("packages do not know the app", () => {
+  it("no packages/*/src file names an apps/… path or a pnpm command", () => {
+    const sources = readdirSync(packagesDir).flatMap((dir) => {
+      try {
+        return sourceFiles(join(packagesDir, dir, "src"));
+      } catch {
+        return [];
+      }
+    });
+    expect(sources.length).toBeGreaterThan(100);
+    expect(sources.flatMap(appKnowledge)).toEqual([]);
+  });
+
+  it("the check sees both (an app path or a pnpm command in a package would be caught)", () => {
+    const lines = ["default apps/fleet/secrets", "run `pnpm secret set dev a/b`", "apiVersion: apps/v1", "Regenerate with: synth"];
+    expect(lines.map((line) => APP_KNOWLEDGE.some((pattern) => pattern.test(line)))).toEqual([true, true, false, false]);
+  });
+});

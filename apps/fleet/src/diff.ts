@@ -3,6 +3,7 @@ import { collectClusterNames, DEFAULT_KUBERNETES_VERSION } from "@flotilla/fleet
 import { Command, InvalidArgumentError, Option } from "commander";
 import { addRenderedChanges, checkKustomizationFiles, DEFAULT_BASE_REFS, formatProblem, DiffInputError, diffTrees, formatJson, formatMarkdown, formatText, GITHUB_COMMENT_LIMIT, GitError, loadDiffInput } from "@flotilla/review";
 import { archiveRegistry, checkTools, renderClusterReleases } from "@flotilla/helm";
+import { COMMAND_HINTS } from "./cli/command-hints.js";
 import { EXIT } from "./cli/exit-codes.js";
 import { recordedKubernetesVersion } from "./helm/recorded-kubernetes-version.js";
 import { archivesAt } from "./helm/side-archives.js";
@@ -113,11 +114,11 @@ async function run(options: DiffCliOptions): Promise<number> {
     options.format === "json"
       ? formatJson(report)
       : options.format === "markdown"
-        ? formatMarkdown(report, { maxChars: options.maxChars, fullDiffCommand: `pnpm diff --base ${input.base.side.commit?.slice(0, 12) ?? options.base ?? "main"}` })
+        ? formatMarkdown(report, { maxChars: options.maxChars, fullDiffCommand: `${COMMAND_HINTS.diff} --base ${input.base.side.commit?.slice(0, 12) ?? options.base ?? "main"}` })
         : formatText(report, { color });
   await writeOutput(text, options.output);
   // What the change makes Flux's kustomize load must be in the diff: nothing remote, no generators or plugins.
-  const refused = checkKustomizationFiles({ files: input.head.files, treePrefix: input.treePrefix }).problems;
+  const refused = checkKustomizationFiles({ files: input.head.files, treePrefix: input.treePrefix, commands: COMMAND_HINTS }).problems;
   for (const problem of refused) console.error(`diff: ${formatProblem(problem, input.treePrefix)}`);
   if (refused.length > 0) return EXIT.findings;
   return options.exitCode === true && report.clusters.length > 0 ? EXIT.findings : EXIT.ok;

@@ -1,11 +1,15 @@
 import { join, resolve } from "node:path";
-import { DEFAULT_IMPORT_TIMEOUT_MS, type FleetLocation, IMAGE_TAGS_DIR, SECRETS_DIR } from "@flotilla/fleet";
-import { IDENTITY_OUTPUTS_DIR } from "@flotilla/workload-identity";
+import { DEFAULT_IMPORT_TIMEOUT_MS, type FleetLocation } from "@flotilla/fleet";
 import { exampleFleet } from "./example-fleet.js";
 import type { SecretsLocation } from "./cluster-secrets.js";
 import type { IdentityOutputsLocation } from "./identity-outputs.js";
 import type { ImageTagsLocation } from "./image-tags.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
+
+/** Where the example fleet's inputs are, relative to the repository root: this app's layout. */
+const IDENTITY_OUTPUTS_DIR = "apps/fleet/identity-outputs";
+const SECRETS_DIR = "apps/fleet/secrets";
+const IMAGE_TAGS_DIR = "apps/fleet/images";
 
 /** The `--fleet`, `--identity-outputs`, `--images` (and synth's `--secrets`) options. */
 export interface FleetCliOptions {

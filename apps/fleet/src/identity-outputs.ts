@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { FleetProblem } from "@flotilla/fleet";
 import { type ClusterIdentityPlan, type IdentityOutputs, identityOutputsFileName, identityOutputsFor } from "@flotilla/workload-identity";
+import { COMMAND_HINTS } from "./cli/command-hints.js";
 import { readIfExists } from "./read-if-exists.js";
 
 /** Where the identity outputs files are: `<dir>/<cluster>.json`, written by `pnpm bootstrap apply`. */
@@ -46,7 +47,7 @@ export async function readIdentityOutputs(location: IdentityOutputsLocation, pla
       result.problems.push({ file, path: "", message: `could not be read: ${error instanceof Error ? error.message : String(error)}` });
       continue;
     }
-    const checked = identityOutputsFor(plan, text, file);
+    const checked = identityOutputsFor(plan, text, file, COMMAND_HINTS);
     if (!checked.ok) {
       result.problems.push(...checked.problems);
       continue;

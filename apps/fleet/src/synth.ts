@@ -30,6 +30,7 @@ import { type ImageTagsLocation, readImageTags } from "./image-tags.js";
 import { imageTagsRepoPath } from "./image-tags-repo-path.js";
 import { resolveImageValues } from "./image-values.js";
 import { bundleId } from "./bundle-id.js";
+import { COMMAND_HINTS } from "./cli/command-hints.js";
 import { cachedValidator, fingerprintOf, RenderCache } from "./render-cache.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
 import { vendoredChartDirs } from "./review/chart-dirs.js";
@@ -167,7 +168,7 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
 
   const versions = new Map(planned.map(({ spec }) => [spec.name, schemaVersionOf(spec.kubernetesVersion) ?? spec.kubernetesVersion]));
   const { validator, serialize, cache, saveCache } = await planningTools(rendered.clusters, versions, options);
-  const plan = planTree(rendered.clusters, validator, serialize);
+  const plan = planTree(rendered.clusters, validator, serialize, COMMAND_HINTS);
   problems.push(...plan.problems.map((problem) => outputProblem(problem, rendered.clusters, options.outDir)));
   // What each cluster would run, from the files about to be written, once they are whole and
   // consistent (releases render from the tree's sources and identities): refused before the tree is touched.

@@ -10,6 +10,7 @@ import { identityOutputsFile } from "./identity-outputs.js";
 import { CLUSTER_OPTION_HELP, FLEET_OPTION_HELP, fleetLocations, IDENTITY_OUTPUTS_OPTION_HELP, IMAGES_OPTION_HELP, SECRETS_OPTION_HELP } from "./fleet-options.js";
 import { loadFleetInputs } from "./fleet-inputs.js";
 import { describePendingIdentities, pendingIdentitiesOf } from "./pending-identities.js";
+import { COMMAND_HINTS } from "./cli/command-hints.js";
 import { EXIT } from "./cli/exit-codes.js";
 import { UsageError } from "./cli/usage-error.js";
 import { walkedWithin } from "./review/cluster-scope.js";
@@ -119,6 +120,7 @@ async function run(options: ValidateCliOptions): Promise<number> {
     charts: registry,
     images: images.expected,
     secrets: secretExpectations(fleet.fleet),
+    commands: COMMAND_HINTS,
     concurrency: options.concurrency,
     build: options.cache
       ? cachedKustomizeBuild(kubectlKustomizeWith(tools.kubectl!.path), { treeDir, files: walked.files, others: walked.others, cacheDir, fingerprint: JSON.stringify(tools.kubectl) })

@@ -1,6 +1,6 @@
 import { join, relative, resolve } from "node:path";
 import type { TokenCredential } from "@azure/core-auth";
-import { type ClusterSpec, formatFleetProblems, importClusterModules, loadFleet, SECRETS_DIR } from "@flotilla/fleet";
+import { type ClusterSpec, formatFleetProblems, importClusterModules, loadFleet } from "@flotilla/fleet";
 import { PLATFORMS } from "@flotilla/platforms";
 import type { AzureKeyVaultAccess } from "@flotilla/sops";
 
@@ -75,7 +75,7 @@ export function locations(deps: SecretCliDeps, options: GlobalOptions): Location
   return {
     modulesDir: join(root, "apps/fleet/src/clusters"),
     displayName,
-    secretsDir: secrets ?? join(root, SECRETS_DIR),
+    secretsDir: secrets ?? join(root, "apps/fleet/secrets"),
     sopsConfig: join(root, ".sops.yaml"),
   };
 }

@@ -58,7 +58,7 @@ export interface ClusterChartProps {
   readonly platformValues?: readonly PlatformValue[];
   /**
    * The directory of the cluster's images.yaml relative to the repository root, POSIX and
-   * `./`-prefixed (e.g. `./apps/fleet/images/dev`): the ImageUpdateAutomation's `update.path`, so
+   * `./`-prefixed (e.g. `./fleet/images/dev`): the ImageUpdateAutomation's `update.path`, so
    * Flux updates the file synth reads. Required when the cluster automates images.
    *
    * @default - none

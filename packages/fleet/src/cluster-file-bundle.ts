@@ -37,7 +37,7 @@ const LOADERS: Record<string, Loader> = { ".ts": "ts", ".mts": "ts", ".cts": "ts
 
 /**
  * The files bundled are read by this process, not by esbuild, so that a caller recording what
- * synth reads (apps/fleet up-to-date/) sees the cluster files and everything they import relatively.
+ * synth reads (the CLI's up-to-date stamp) sees the cluster files and everything they import relatively.
  */
 const readInProcess: Plugin = {
   name: "read-in-process",

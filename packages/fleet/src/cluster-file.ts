@@ -1,4 +1,4 @@
-/** The parts of a cluster file path: `apps/fleet/src/clusters/dev.ts` → dir, `dev`, `.ts`. */
+/** The parts of a cluster file path: `fleet/clusters/dev.ts` → dir, `dev`, `.ts`. */
 export interface ClusterFileName {
   /** Everything up to and including the last '/' or '\\' (may be empty). */
   readonly directory: string;

@@ -25,7 +25,7 @@ const MISTAKES: Readonly<Record<string, string>> = {
   "nodePools[].nodeClass.role": `role ${AWS_FIELD}`,
   "nodePools[].nodeClass.userData": `userData ${AWS_FIELD}`,
   "platforms.argoWorkflows.database.username":
-    "Argo Workflows reads the database login only from the `username` key of its database Secret (database.passwordSecret, default argo/argo-db): set it with `pnpm secret set <cluster> argo/argo-db --from-literal username=<login> --from-stdin password` and remove username here",
+    "Argo Workflows reads the database login only from the `username` key of its database Secret (database.passwordSecret, default argo/argo-db): set it with `secret set <cluster> argo/argo-db --from-literal username=<login> --from-stdin password` and remove username here",
   "nodePools[].vmSize": VM_SIZES,
   "nodePools[].vmSizes": VM_SIZES,
   "nodePools[].instanceTypes": VM_SIZES,

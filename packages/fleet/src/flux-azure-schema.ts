@@ -121,7 +121,7 @@ export const checkFluxAzureReferences = (platformKeys: readonly string[]) => (va
     const declared = secrets.get(ref);
     const listing = `{ namespace: "${FLUX_NAMESPACE}", name: ${JSON.stringify(ref)}, keys: [${keys.map((key) => JSON.stringify(key)).join(", ")}] }`;
     if (declared === undefined) {
-      ctx.addIssue({ code: "custom", path, message: `Secret ${FLUX_NAMESPACE}/${ref} (${what}) is not in secrets; add ${listing} to secrets and create it with \`pnpm secret set <cluster> ${FLUX_NAMESPACE}/${ref} …\`` });
+      ctx.addIssue({ code: "custom", path, message: `Secret ${FLUX_NAMESPACE}/${ref} (${what}) is not in secrets; add ${listing} to secrets and create its encrypted file (synth then names the command)` });
       return;
     }
     const missing = keys.filter((key) => declared.length > 0 && !declared.includes(key));

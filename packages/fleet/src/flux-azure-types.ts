@@ -127,7 +127,7 @@ export interface FluxImageValue {
 
 /**
  * Image update automation of an image: Flux's ImageUpdateAutomation keeps the image's tag in
- * `<images dir>/<cluster>/images.yaml` (default `apps/fleet/images`) current, and synth sets it
+ * `<images dir>/<cluster>/images.yaml` current, and synth sets it
  * into these values.
  */
 export interface FluxImageAutomation {

@@ -3,13 +3,10 @@ import type { FluxImagePolicy } from "./flux-azure-types.js";
 import type { ClusterSpec } from "./types.js";
 
 /**
- * Where the image tags Flux's ImageUpdateAutomation writes live by default, relative to the
- * repository root: `<dir>/<cluster>/images.yaml`, one directory per cluster (the automation's
- * `update.path`), so a cluster's automation never changes another cluster's tags.
+ * The file of the image tags Flux's ImageUpdateAutomation writes: `<images dir>/<cluster>/images.yaml`
+ * (the CLI decides the directory), one directory per cluster (the automation's `update.path`), so
+ * a cluster's automation never changes another cluster's tags.
  */
-export const IMAGE_TAGS_DIR = "apps/fleet/images";
-
-/** The file name inside `<IMAGE_TAGS_DIR>/<cluster>/`. */
 export const IMAGE_TAGS_FILE = "images.yaml";
 
 /** apiVersion and kind of the image tags file (a KRM header: Flux's setters handle Kubernetes-shaped YAML). */

@@ -7,6 +7,7 @@ export {
   SCOPE_KIND_NOUNS,
 } from "./azure-roles.js";
 export { defineCluster } from "./define-cluster.js";
+export { type CommandHints, COMMAND_NAMES } from "./command-hints.js";
 export { type ClusterSelection, collectClusterNames, selectClusters } from "./cluster-selection.js";
 export { formatFleetProblems } from "./format-problems.js";
 export { type ClusterModule, type FleetResult, type LoadedCluster, loadFleet } from "./load-fleet.js";
@@ -16,7 +17,7 @@ export { type FleetProblem } from "./problems.js";
 export { DEFAULT_FEDERATION_AUDIENCE } from "./identity-schema.js";
 export { renderedNamespaces } from "./rendered-namespaces.js";
 export { clusterSpecSchema, clusterSpecSchemaFor, defaultGitPath } from "./schema.js";
-export { secretPathSegments, SECRETS_DIR, secretSourceFile } from "./secret-files.js";
+export { secretPathSegments, secretSourceFile } from "./secret-files.js";
 export { checkAgeRecipient } from "./validators/sops.js";
 export type {
   AzureKeyVaultSopsKey,
@@ -89,4 +90,4 @@ export {
 } from "./platform/platform.js";
 export type { AzureWorkload, ConfigSetting, PlatformWorkloads, RunTimeObject, RunTimePod } from "./platform-workloads.js";
 export { secretNamespaces } from "./secret-namespaces.js";
-export { automatedImages, IMAGE_TAGS_DIR, IMAGE_TAGS_FILE, IMAGE_TAGS_KIND, imagePolicyMarker, imageRepositoryOf } from "./image-tags.js";
+export { automatedImages, IMAGE_TAGS_FILE, IMAGE_TAGS_KIND, imagePolicyMarker, imageRepositoryOf } from "./image-tags.js";

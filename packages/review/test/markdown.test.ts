@@ -34,7 +34,7 @@ describe("formatMarkdown", () => {
     const markdown = formatMarkdown(report);
     expect(markdown.length).toBeLessThanOrEqual(60_000);
     expect(markdown).toContain("**120 of 120 cluster(s) affected**");
-    const notice = /\*\*Shortened to fit a pull-request comment\*\*: left out (.*)\. To see everything, run `pnpm diff --format text`/.exec(markdown);
+    const notice = /\*\*Shortened to fit a pull-request comment\*\*: left out (.*)\. To see everything, run `diff --format text`/.exec(markdown);
     expect(notice, markdown.slice(-2000)).not.toBeNull();
     // Clusters either appear in full, without field changes, or are counted in the notice.
     const full = (markdown.match(/\+ \.data\.other/g) ?? []).length / 30;

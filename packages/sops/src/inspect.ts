@@ -26,7 +26,7 @@ export interface InspectProblem {
 
 /** sops never encrypts an empty string: it would be committed, and applied, as it is. */
 const EMPTY_VALUE =
-  "an empty value: sops leaves empty values unencrypted, so flotilla refuses them; give the key a value with `pnpm secret set`, or drop the key (`pnpm secret set … --replace` with the other keys)";
+  "an empty value: sops leaves empty values unencrypted, so flotilla refuses them; give the key a value with `secret set`, or drop the key (`secret set … --replace` with the other keys)";
 
 function get(map: SopsMap, key: string): SopsNode | undefined {
   return map.entries.find((entry) => entry.key === key)?.value;

@@ -101,7 +101,7 @@ function list(node: SopsNode | undefined, path: string): SopsNode[] {
  */
 export function readMetadata(node: SopsNode | undefined): SopsMetadata {
   if (node === undefined) {
-    throw new SopsError("no `sops` metadata: the file is not SOPS-encrypted; encrypt it with `pnpm secret set` (or sops)", "sops");
+    throw new SopsError("no `sops` metadata: the file is not SOPS-encrypted; encrypt it (flotilla's `secret set`, or sops)", "sops");
   }
   if (node.kind !== "map") throw new SopsError("expected a mapping", "sops");
   for (const entry of node.entries) {

@@ -49,11 +49,11 @@ export function checkSecretFile(content: string, place: SecretFilePlace): { ok: 
   const { info } = inspected;
   const problems: InspectProblem[] = [];
   if (info.name !== place.name) {
-    problems.push({ path: "metadata.name", message: `the Secret is named "${info.name}" but its file is for "${place.name}"; name the file after the Secret (${info.name}.sops.yaml in the cluster's secrets) and run \`pnpm synth\`` });
+    problems.push({ path: "metadata.name", message: `the Secret is named "${info.name}" but its file is for "${place.name}"; name the file after the Secret (${info.name}.sops.yaml in the cluster's secrets) and run \`synth\`` });
   }
   if (info.namespace !== place.namespace) {
     const actual = info.namespace === undefined ? "not set" : `"${info.namespace}"`;
-    problems.push({ path: "metadata.namespace", message: `the Secret's namespace is ${actual} but its file is for namespace "${place.namespace}"; keep the file in the directory of its namespace and run \`pnpm synth\`` });
+    problems.push({ path: "metadata.namespace", message: `the Secret's namespace is ${actual} but its file is for namespace "${place.namespace}"; keep the file in the directory of its namespace and run \`synth\`` });
   }
   const fleet = place.fleet;
   if (fleet !== undefined) {
@@ -80,7 +80,7 @@ function recipientsProblem(metadata: SopsMetadata, place: SecretFilePlace, fleet
   });
   const whose = owners.length > 0 ? `it is encrypted for the recipients of cluster ${owners.map((o) => o.cluster).join(", ")}, not ${cluster}` : `it is not encrypted for exactly cluster ${cluster}'s recipients`;
   const detail = [missing.length > 0 ? `missing ${missing.join(", ")}` : "", extra.length > 0 ? `not a recipient of ${cluster}: ${extra.join(", ")}` : ""].filter(Boolean).join("; ");
-  return { path: "sops", message: `${whose} (${detail}); re-encrypt it with \`pnpm secret updatekeys ${cluster}\` (or \`pnpm secret set ${cluster} ${place.namespace}/${place.name} …\`)` };
+  return { path: "sops", message: `${whose} (${detail}); re-encrypt it with \`secret updatekeys ${cluster}\` (or \`secret set ${cluster} ${place.namespace}/${place.name} …\`)` };
 }
 
 /**

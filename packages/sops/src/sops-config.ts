@@ -3,7 +3,7 @@ import { KUBERNETES_ENCRYPTED_REGEX } from "./secret.js";
 
 /** One creation rule of a `.sops.yaml`: the files under `pathPrefix` and their recipients. */
 export interface SopsCreationRule {
-  /** Repository-relative directory, e.g. `apps/fleet/secrets/dev`. */
+  /** Repository-relative directory, e.g. `fleet/secrets/dev`. */
   pathPrefix: string;
   /** `age1…` recipients. */
   age: readonly string[];

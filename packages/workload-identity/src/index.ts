@@ -15,7 +15,6 @@ export {
 export {
   bootstrapApplyCommand,
   type ClusterOutputsResult,
-  IDENTITY_OUTPUTS_DIR,
   identityOutputsFileName,
   identityOutputsFor,
   type IdentityOutputsProblem,

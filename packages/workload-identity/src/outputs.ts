@@ -1,8 +1,9 @@
+import { type CommandHints, COMMAND_NAMES } from "@flotilla/fleet";
 import type { ClusterIdentityPlan, IdentityOutput, IdentityOutputs } from "./plan-types.js";
 
 /** A problem with an identity outputs file. */
 export interface IdentityOutputsProblem {
-  /** The outputs file, as given by the caller (e.g. `apps/fleet/identity-outputs/dev.json`). */
+  /** The outputs file, as given by the caller (e.g. `identity-outputs/dev.json`). */
   file: string;
   /** Field in the file, like `identities.analytics.clientId`; `""` for the whole file. */
   path: string;
@@ -24,17 +25,14 @@ const KEY = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const IDENTITY_ID =
   /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i;
 
-/** Where the outputs files are committed, relative to the repository root: `<dir>/<cluster>.json`. */
-export const IDENTITY_OUTPUTS_DIR = "apps/fleet/identity-outputs";
-
-/** The file name of a cluster's outputs file in {@link IDENTITY_OUTPUTS_DIR}: `<cluster>.json`. */
+/** The file name of a cluster's outputs file in the identity outputs directory (the CLI decides which): `<cluster>.json`. */
 export function identityOutputsFileName(cluster: string): string {
   return `${cluster}.json`;
 }
 
-/** The command that creates a cluster's identities and writes its outputs file. */
-export function bootstrapApplyCommand(cluster: string): string {
-  return `pnpm bootstrap apply --cluster ${cluster}`;
+/** The command that creates a cluster's identities and writes its outputs file (`bootstrapApply`: as the CLI spells it). */
+export function bootstrapApplyCommand(cluster: string, bootstrapApply: string = COMMAND_NAMES.bootstrapApply): string {
+  return `${bootstrapApply} --cluster ${cluster}`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -142,12 +140,12 @@ export function serializeIdentityOutputs(outputs: IdentityOutputs): string {
  * The outputs synth needs for a cluster's plan, from the text of its outputs file (`undefined`
  * when the file does not exist). Checks that the file is for this cluster and tenant, and that
  * every entry of a planned identity has the planned resource ID; a stale entry names the identity
- * and the command that (re)creates it. A planned identity without an entry (or without a file) is
- * *pending*, not a problem: it is listed in `pending` and the outputs simply lack it (see
- * `identityAnnotation`). Extra entries are ignored.
+ * and the command that (re)creates it (`commands`: as the CLI spells them). A planned identity
+ * without an entry (or without a file) is *pending*, not a problem: it is listed in `pending` and
+ * the outputs simply lack it (see `identityAnnotation`). Extra entries are ignored.
  */
-export function identityOutputsFor(plan: ClusterIdentityPlan, text: string | undefined, file: string): ClusterOutputsResult {
-  const fix = `run \`${bootstrapApplyCommand(plan.cluster)}\` and commit ${file}`;
+export function identityOutputsFor(plan: ClusterIdentityPlan, text: string | undefined, file: string, commands: Pick<CommandHints, "bootstrapApply"> = COMMAND_NAMES): ClusterOutputsResult {
+  const fix = `run \`${bootstrapApplyCommand(plan.cluster, commands.bootstrapApply)}\` and commit ${file}`;
   if (text === undefined) {
     return { ok: true, outputs: { cluster: plan.cluster, tenantId: plan.tenantId, identities: {} }, pending: plan.identities.map((identity) => identity.key) };
   }

@@ -118,7 +118,7 @@ export interface PlannedRoleDefinition {
 
 /**
  * What bootstrap writes after apply (one committed file per cluster,
- * `apps/fleet/identity-outputs/<cluster>.json`, see `serializeIdentityOutputs`) and synth reads
+ * `<identity outputs dir>/<cluster>.json`, see `serializeIdentityOutputs`) and synth reads
  * (see `parseIdentityOutputs`, `identityOutputsFor`).
  */
 export interface IdentityOutputs {

@@ -28,7 +28,7 @@ export interface ArgoWorkflowsSpecInput {
   storage: PlatformStorageInput;
   /**
    * The workflow archive. Its Secret (in `namespace`) has the keys `username` and `password`:
-   * `pnpm secret set <cluster> argo/argo-db --from-literal username=argo --from-stdin password`.
+   * `secret set <cluster> argo/argo-db --from-literal username=argo --from-stdin password`.
    * No `username` here: Argo reads the login only from that Secret.
    */
   database: Omit<PlatformDatabaseInput, "username">;

@@ -57,7 +57,7 @@ export interface PlatformSpecDefinition<Spec extends PlatformSpecBase, Parsed> {
   defaults(parsed: Parsed, cluster: { readonly name: string; readonly azure: AzureSpec }): Spec;
   /**
    * The SOPS-encrypted Secrets the platform reads, with the keys it needs: added to the cluster's
-   * `secrets` (synth fails with the `pnpm secret set` command when one is missing). A platform
+   * `secrets` (synth fails with the command that creates one when it is missing). A platform
    * that reads Secrets makes `sops` required.
    * @default - none
    */

@@ -1,4 +1,4 @@
-/** What `pnpm diff` reports (also its JSON output). Every list is sorted. */
+/** What diff reports (also its JSON output). Every list is sorted. */
 export interface DiffReport {
   base: DiffSide;
   head: DiffSide;

@@ -10,7 +10,7 @@ export const GITHUB_COMMENT_LIMIT = 65_536;
 export interface MarkdownOptions {
   /** Size budget in characters (UTF-16 code units, never fewer than characters); default 60,000, at most 65,536. */
   maxChars?: number;
-  /** The command that shows the whole diff, named in the truncation notice; default `pnpm diff --format text`. */
+  /** The command that shows the whole diff, named in the truncation notice (as the CLI spells it); default `diff --format text`. */
   fullDiffCommand?: string;
 }
 
@@ -62,7 +62,7 @@ export function formatMarkdown(report: DiffReport, options: MarkdownOptions = {}
     if (notes.length < room()) push(notes);
     omitted.notes = report.notes.length > 20 || notes.length >= room() ? report.notes.length : 0;
   }
-  const notice = truncationNotice(report, omitted, options.fullDiffCommand ?? "pnpm diff --format text");
+  const notice = truncationNotice(report, omitted, options.fullDiffCommand ?? "diff --format text");
   if (notice) sections.push(notice);
   const markdown = sections.join("\n");
   return markdown.length <= GITHUB_COMMENT_LIMIT ? markdown : `${markdown.slice(0, GITHUB_COMMENT_LIMIT - 40)}\n\n… (cut at the comment size limit)\n`;

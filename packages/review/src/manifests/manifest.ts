@@ -84,7 +84,7 @@ function parseFile(file: string, content: string, result: ParsedManifests): void
  */
 export class UnsafeYamlError extends Error {
   constructor(readonly file: string) {
-    super(`${file}: refused: its YAML aliases expand to more than 100 references each (an alias bomb, a resource exhaustion attack); flotilla never writes anchors or aliases: remove them, or run \`pnpm synth\``);
+    super(`${file}: refused: its YAML aliases expand to more than 100 references each (an alias bomb, a resource exhaustion attack); flotilla never writes anchors or aliases: remove them, or render the tree again with synth`);
     this.name = "UnsafeYamlError";
   }
 }

@@ -3,6 +3,7 @@ import { clusterObjects } from "./cluster-objects.js";
 import { configFileDuplicateKeys, manifestDuplicateKeys } from "./duplicate-keys.js";
 import { crdSchemas, listTypeResolver } from "./list-types.js";
 import { objectLabel, releaseLabel } from "./pod-templates.js";
+import { COMMAND_NAMES } from "@flotilla/fleet";
 import { checkReferences } from "./references.js";
 import { duplicateListEntries } from "./server-side-apply.js";
 import type { RenderedCluster, RenderedProblem } from "./types.js";
@@ -12,6 +13,8 @@ import { checkWorkloadIdentity } from "./workload-identity.js";
 export interface RenderedCheckOptions {
   /** CRDs the clusters have besides those their releases install (the vendored Flux and Karpenter CRDs). */
   crds?: readonly KubeObject[];
+  /** How the hints spell `secret set` (as the CLI does); default its flotilla name. */
+  secretSet?: string;
 }
 
 /**
@@ -81,7 +84,7 @@ function checkRenderedCluster(cluster: RenderedCluster, options: RenderedCheckOp
   }
 
   for (const release of cluster.releases) problems.push(...valueTypeProblems(cluster, release));
-  problems.push(...checkWorkloadIdentity(cluster, objects), ...checkReferences(cluster, objects));
+  problems.push(...checkWorkloadIdentity(cluster, objects), ...checkReferences(cluster, objects, options.secretSet ?? COMMAND_NAMES.secretSet));
   return problems;
 }
 

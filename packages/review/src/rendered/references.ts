@@ -18,7 +18,7 @@ interface Reference {
  * References marked `optional: true` are skipped, as the kubelet skips them; `default` exists in
  * every namespace. A key read from a rendered Secret or ConfigMap with data must be in it.
  */
-export function checkReferences(cluster: RenderedCluster, objects: ClusterObjects): RenderedProblem[] {
+export function checkReferences(cluster: RenderedCluster, objects: ClusterObjects, secretSet: string): RenderedProblem[] {
   const problems: RenderedProblem[] = [];
   for (const pod of objects.pods) {
     const namespace = pod.object.metadata.namespace ?? "";
@@ -35,7 +35,7 @@ export function checkReferences(cluster: RenderedCluster, objects: ClusterObject
           release: pod.release,
           object: objectLabel(pod.object),
           path: reference.path,
-          message: `${where} uses ${label}, which nothing creates: no chart or flotilla renders it and no platform declares it as created at run time. ${fixFor(reference.kind, namespace, reference.name, cluster.source)}`,
+          message: `${where} uses ${label}, which nothing creates: no chart or flotilla renders it and no platform declares it as created at run time. ${fixFor(reference.kind, namespace, reference.name, cluster.source, secretSet)}`,
         });
         continue;
       }
@@ -48,7 +48,7 @@ export function checkReferences(cluster: RenderedCluster, objects: ClusterObject
           release: pod.release,
           object: objectLabel(pod.object),
           path: reference.path,
-          message: `${where} reads key ${JSON.stringify(reference.key)} of ${label}, which has only ${Object.keys(data).sort().join(", ")}: add the key (for a SOPS Secret: pnpm secret set) or read one it has`,
+          message: `${where} reads key ${JSON.stringify(reference.key)} of ${label}, which has only ${Object.keys(data).sort().join(", ")}: add the key (for a SOPS Secret: ${secretSet}) or read one it has`,
         });
       }
     }
@@ -56,8 +56,8 @@ export function checkReferences(cluster: RenderedCluster, objects: ClusterObject
   return problems;
 }
 
-function fixFor(kind: ReferencedKind, namespace: string, name: string, source: string): string {
-  if (kind === "Secret") return `Create it as a SOPS Secret (add { namespace: "${namespace}", name: "${name}" } to secrets in ${source} and pnpm secret set), or change the values that name it`;
+function fixFor(kind: ReferencedKind, namespace: string, name: string, source: string, secretSet: string): string {
+  if (kind === "Secret") return `Create it as a SOPS Secret (add { namespace: "${namespace}", name: "${name}" } to secrets in ${source} and ${secretSet}), or change the values that name it`;
   if (kind === "ServiceAccount") return `Let the chart create it (serviceAccount.create in the platform's values) or declare it in ${source}`;
   return `Change the values in ${source} that name it, or create it`;
 }

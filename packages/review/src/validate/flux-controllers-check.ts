@@ -1,7 +1,7 @@
 import { parse } from "yaml";
 import { CLIENT_ID_ANNOTATION, type FluxControllerAccount, PENDING_IDENTITY_ANNOTATION } from "@flotilla/workload-identity";
 import { toJsGuarded } from "../manifests/manifest.js";
-import type { TreeView, ValidationProblem } from "./types.js";
+import { synthHint, type TreeView, type ValidationProblem } from "./types.js";
 
 /** Directory of the Component that patches Flux's controllers, inside a cluster's tree. */
 export const FLUX_SYSTEM_PATCHES_DIR = "flux-system-patches";
@@ -24,7 +24,7 @@ export function checkFluxControllers(tree: TreeView, expected: ReadonlyMap<strin
     const content = tree.files.get(file);
     const problem = (object: string, message: string) => problems.push({ check: "identities", file, object, path: "", message });
     if (content === undefined) {
-      if (accounts.length > 0) problem("", `Flux's ${accounts.map((a) => a.controller).join(", ")} have identities in the plan but the patches are not rendered; run \`pnpm synth\``);
+      if (accounts.length > 0) problem("", `Flux's ${accounts.map((a) => a.controller).join(", ")} have identities in the plan but the patches are not rendered; run \`${synthHint(tree)}\``);
       continue;
     }
     const component = toJsGuarded(file, () => parse(content.toString())) as { patches?: InlinePatch[] } | null;
@@ -48,18 +48,18 @@ export function checkFluxControllers(tree: TreeView, expected: ReadonlyMap<strin
       if (account.clientId === undefined) {
         // Pending: no client ID yet, so the patch must carry none (validate reports the pending identity itself).
         if (clientId !== undefined || markedPending.get(account.controller) !== account.identity) {
-          problem(object, `identity ${JSON.stringify(account.identity)} is pending (no identity outputs yet): the patch must mark it ${PENDING_IDENTITY_ANNOTATION}: ${JSON.stringify(account.identity)} and carry no client ID, got ${clientId === undefined ? "no such patch" : `client ID ${String(clientId)}`}; run \`pnpm synth\``);
+          problem(object, `identity ${JSON.stringify(account.identity)} is pending (no identity outputs yet): the patch must mark it ${PENDING_IDENTITY_ANNOTATION}: ${JSON.stringify(account.identity)} and carry no client ID, got ${clientId === undefined ? "no such patch" : `client ID ${String(clientId)}`}; run \`${synthHint(tree)}\``);
         }
       } else if (clientId !== account.clientId) {
-        problem(object, `must be annotated with client ID ${account.clientId} of identity ${JSON.stringify(account.identity)}, got ${clientId !== undefined ? String(clientId) : markedPending.has(account.controller) ? `the ${PENDING_IDENTITY_ANNOTATION} marker` : "no patch"}; run \`pnpm synth\``);
+        problem(object, `must be annotated with client ID ${account.clientId} of identity ${JSON.stringify(account.identity)}, got ${clientId !== undefined ? String(clientId) : markedPending.has(account.controller) ? `the ${PENDING_IDENTITY_ANNOTATION} marker` : "no patch"}; run \`${synthHint(tree)}\``);
       }
       if (labelled === undefined || !labelled.test(account.controller)) {
-        problem(`Deployment flux-system/${account.controller}`, `its pods must be labelled azure.workload.identity/use: "true" (a Deployment patch targeting it); run \`pnpm synth\``);
+        problem(`Deployment flux-system/${account.controller}`, `its pods must be labelled azure.workload.identity/use: "true" (a Deployment patch targeting it); run \`${synthHint(tree)}\``);
       }
       annotated.delete(account.controller);
     }
     for (const [controller, clientId] of annotated) {
-      problem(`ServiceAccount flux-system/${controller}`, `annotated with client ID ${String(clientId)}, but no identity of cluster ${cluster} is federated with system:serviceaccount:flux-system:${controller} (AADSTS70021); run \`pnpm synth\``);
+      problem(`ServiceAccount flux-system/${controller}`, `annotated with client ID ${String(clientId)}, but no identity of cluster ${cluster} is federated with system:serviceaccount:flux-system:${controller} (AADSTS70021); run \`${synthHint(tree)}\``);
     }
   }
   return problems;

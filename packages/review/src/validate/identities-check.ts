@@ -13,7 +13,7 @@ import { jsonPathKey } from "@flotilla/render";
 import type { Manifest } from "../manifests/manifest.js";
 import { checkFluxControllers } from "./flux-controllers-check.js";
 import { objectProblem } from "./problem.js";
-import type { TreeView, ValidationProblem } from "./types.js";
+import { synthHint, type TreeView, type ValidationProblem } from "./types.js";
 
 /** What the fleet says the tree's workload identities must be. */
 export interface IdentityExpectations {
@@ -27,7 +27,7 @@ export interface IdentityExpectations {
   unchecked?: readonly string[];
   /** Identity outputs by cluster (checked against the plan with identityOutputsFor). */
   outputs: ReadonlyMap<string, IdentityOutputs>;
-  /** How a cluster's outputs file is named in messages, e.g. `apps/fleet/identity-outputs/dev.json`. */
+  /** How a cluster's outputs file is named in messages, e.g. `identity-outputs/dev.json`. */
   outputsFile: (cluster: string) => string;
   /**
    * Flux's controllers with identities, by cluster, for clusters whose Flux synth patches
@@ -47,16 +47,17 @@ const annotationPath = (name: string) => `.metadata.annotations${jsonPathKey(nam
  */
 export function checkIdentities(tree: TreeView, expected: IdentityExpectations): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
+  const synth = synthHint(tree);
   const plans = new Map(expected.plans.map((plan) => [plan.cluster, plan]));
   const unchecked = new Set(expected.unchecked ?? []);
   for (const cluster of tree.clusters) {
     if (!plans.has(cluster) && !unchecked.has(cluster)) {
-      problems.push({ check: "fleet", file: `${cluster}/`, object: "", path: "", message: `no cluster of the fleet is named ${cluster}; run \`pnpm synth\` to remove its generated files, or add its definition` });
+      problems.push({ check: "fleet", file: `${cluster}/`, object: "", path: "", message: `no cluster of the fleet is named ${cluster}; run \`${synth}\` to remove its generated files, or add its definition` });
     }
   }
   for (const plan of expected.plans) {
     if (!tree.clusters.includes(plan.cluster)) {
-      problems.push({ check: "fleet", file: `${plan.cluster}/`, object: "", path: "", message: `cluster ${plan.cluster} of the fleet is not rendered; run \`pnpm synth\` and commit ${tree.treePrefix}/${plan.cluster}/` });
+      problems.push({ check: "fleet", file: `${plan.cluster}/`, object: "", path: "", message: `cluster ${plan.cluster} of the fleet is not rendered; run \`${synth}\` and commit ${tree.treePrefix}/${plan.cluster}/` });
       continue;
     }
     const outputs = expected.outputs.get(plan.cluster);
@@ -71,6 +72,7 @@ export function checkIdentities(tree: TreeView, expected: IdentityExpectations):
 
 function checkCluster(tree: TreeView, plan: ClusterIdentityPlan, planned: PlannedServiceAccount[], outputsFile: string): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
+  const synth = synthHint(tree);
   const byName = new Map(planned.map((account) => [`${account.namespace}/${account.name}`, account]));
   const rendered = new Set<string>();
   for (const manifest of tree.manifests) {
@@ -82,7 +84,7 @@ function checkCluster(tree: TreeView, plan: ClusterIdentityPlan, planned: Planne
     const account = byName.get(id);
     if (account) rendered.add(id);
     if (clientId === undefined && pendingMark === undefined && account === undefined) continue;
-    problems.push(...checkAccount(manifest, plan, account, metadata.annotations ?? {}, outputsFile));
+    problems.push(...checkAccount(manifest, plan, account, metadata.annotations ?? {}, outputsFile, synth));
   }
   for (const account of planned) {
     const id = `${account.namespace}/${account.name}`;
@@ -92,13 +94,13 @@ function checkCluster(tree: TreeView, plan: ClusterIdentityPlan, planned: Planne
       file: `${plan.cluster}/`,
       object: `ServiceAccount ${id}`,
       path: "",
-      message: `identity ${JSON.stringify(account.identity)} is federated with system:serviceaccount:${account.namespace}:${account.name} (credential ${account.credential}), but the ServiceAccount is not rendered; run \`pnpm synth\``,
+      message: `identity ${JSON.stringify(account.identity)} is federated with system:serviceaccount:${account.namespace}:${account.name} (credential ${account.credential}), but the ServiceAccount is not rendered; run \`${synth}\``,
     });
   }
   return problems;
 }
 
-function checkAccount(manifest: Manifest, plan: ClusterIdentityPlan, account: PlannedServiceAccount | undefined, annotations: Record<string, unknown>, outputsFile: string): ValidationProblem[] {
+function checkAccount(manifest: Manifest, plan: ClusterIdentityPlan, account: PlannedServiceAccount | undefined, annotations: Record<string, unknown>, outputsFile: string, synth: string): ValidationProblem[] {
   const clientId = annotations[CLIENT_ID_ANNOTATION];
   const pendingMark = annotations[PENDING_IDENTITY_ANNOTATION];
   const tenantId = annotations[TENANT_ID_ANNOTATION];
@@ -106,7 +108,7 @@ function checkAccount(manifest: Manifest, plan: ClusterIdentityPlan, account: Pl
   const subject = `system:serviceaccount:${metadata.namespace ?? "default"}:${metadata.name}`;
   if (account === undefined) {
     if (clientId === undefined) {
-      return [objectProblem("identities", manifest, annotationPath(PENDING_IDENTITY_ANNOTATION), `marked as waiting for identity ${JSON.stringify(pendingMark)}, but no identity of cluster ${plan.cluster} is federated with ${subject}; run \`pnpm synth\``)];
+      return [objectProblem("identities", manifest, annotationPath(PENDING_IDENTITY_ANNOTATION), `marked as waiting for identity ${JSON.stringify(pendingMark)}, but no identity of cluster ${plan.cluster} is federated with ${subject}; run \`${synth}\``)];
     }
     return [objectProblem("identities", manifest, annotationPath(CLIENT_ID_ANNOTATION), `annotated with client ID ${String(clientId)}, but no identity of cluster ${plan.cluster} is federated with ${subject}: its token exchange would fail (AADSTS70021); add it to the cluster's identities, or remove the annotation`)];
   }
@@ -114,16 +116,16 @@ function checkAccount(manifest: Manifest, plan: ClusterIdentityPlan, account: Pl
   if (account.clientId === undefined) {
     // Pending: the identity has no outputs, so no client ID can be right yet (validate reports the pending identity itself).
     if (clientId !== undefined) {
-      problems.push(objectProblem("identities", manifest, annotationPath(CLIENT_ID_ANNOTATION), `carries client ID ${String(clientId)}, but identity ${JSON.stringify(account.identity)} has no entry in ${outputsFile} (bootstrap apply has not created it): that client ID is not one Azure assigned; run \`pnpm synth\``));
+      problems.push(objectProblem("identities", manifest, annotationPath(CLIENT_ID_ANNOTATION), `carries client ID ${String(clientId)}, but identity ${JSON.stringify(account.identity)} has no entry in ${outputsFile} (bootstrap apply has not created it): that client ID is not one Azure assigned; run \`${synth}\``));
     } else if (pendingMark !== account.identity) {
-      problems.push(objectProblem("identities", manifest, annotationPath(PENDING_IDENTITY_ANNOTATION), `must be ${JSON.stringify(account.identity)}, the pending identity it is federated with, but ${pendingMark === undefined ? "the annotation is missing" : `it has ${String(pendingMark)}`}; run \`pnpm synth\``));
+      problems.push(objectProblem("identities", manifest, annotationPath(PENDING_IDENTITY_ANNOTATION), `must be ${JSON.stringify(account.identity)}, the pending identity it is federated with, but ${pendingMark === undefined ? "the annotation is missing" : `it has ${String(pendingMark)}`}; run \`${synth}\``));
     }
   } else if (clientId !== account.clientId) {
     const got = clientId === undefined ? "the annotation is missing" : `it has ${String(clientId)}`;
-    problems.push(objectProblem("identities", manifest, annotationPath(CLIENT_ID_ANNOTATION), `must be ${account.clientId}, the client ID of identity ${JSON.stringify(account.identity)} in ${outputsFile}, but ${got}; run \`pnpm synth\``));
+    problems.push(objectProblem("identities", manifest, annotationPath(CLIENT_ID_ANNOTATION), `must be ${account.clientId}, the client ID of identity ${JSON.stringify(account.identity)} in ${outputsFile}, but ${got}; run \`${synth}\``));
   }
   if (tenantId !== undefined && String(tenantId).toLowerCase() !== plan.tenantId.toLowerCase()) {
-    problems.push(objectProblem("identities", manifest, annotationPath(TENANT_ID_ANNOTATION), `must be the cluster's tenant ${plan.tenantId}, got ${String(tenantId)}; run \`pnpm synth\``));
+    problems.push(objectProblem("identities", manifest, annotationPath(TENANT_ID_ANNOTATION), `must be the cluster's tenant ${plan.tenantId}, got ${String(tenantId)}; run \`${synth}\``));
   }
   return problems;
 }
@@ -135,6 +137,7 @@ function checkAccount(manifest: Manifest, plan: ClusterIdentityPlan, account: Pl
  */
 function checkPlatformAccounts(tree: TreeView, plan: ClusterIdentityPlan, outputs: IdentityOutputs, outputsFile: string): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
+  const synth = synthHint(tree);
   for (const identity of plan.identities) {
     const clientId = outputs.identities[identity.key]?.clientId;
     for (const credential of identity.federatedCredentials) {
@@ -151,7 +154,7 @@ function checkPlatformAccounts(tree: TreeView, plan: ClusterIdentityPlan, output
           file: `${plan.cluster}/${dir}/`,
           object: `ServiceAccount ${account.namespace}/${account.name}`,
           path: "",
-          message: `identity ${JSON.stringify(identity.key)} has no entry in ${outputsFile} (pending bootstrap apply), but no HelmRelease in ${dir}/ is annotated ${PENDING_IDENTITIES_ANNOTATION} with it; run \`pnpm synth\``,
+          message: `identity ${JSON.stringify(identity.key)} has no entry in ${outputsFile} (pending bootstrap apply), but no HelmRelease in ${dir}/ is annotated ${PENDING_IDENTITIES_ANNOTATION} with it; run \`${synth}\``,
         });
         continue;
       }
@@ -161,7 +164,7 @@ function checkPlatformAccounts(tree: TreeView, plan: ClusterIdentityPlan, output
         file: `${plan.cluster}/${dir}/`,
         object: `ServiceAccount ${account.namespace}/${account.name}`,
         path: "",
-        message: `identity ${JSON.stringify(identity.key)} is federated with ${credential.subject} (credential ${credential.name}), created by the ${account.platform} chart, but no HelmRelease in ${dir}/ carries its client ID ${clientId} (${outputsFile}); run \`pnpm synth\``,
+        message: `identity ${JSON.stringify(identity.key)} is federated with ${credential.subject} (credential ${credential.name}), created by the ${account.platform} chart, but no HelmRelease in ${dir}/ carries its client ID ${clientId} (${outputsFile}); run \`${synth}\``,
       });
     }
   }

@@ -1,6 +1,6 @@
 import { isHelmRelease, specOf } from "../flux/flux-kinds.js";
 import { objectProblem } from "./problem.js";
-import type { TreeView, ValidationProblem } from "./types.js";
+import { synthHint, type TreeView, type ValidationProblem } from "./types.js";
 
 /** A value a HelmRelease of `chart` must hold at `spec.values.<path>`: an automated image as its images.yaml says. */
 export interface ExpectedImageValue {
@@ -26,12 +26,12 @@ export function checkImageValues(tree: TreeView, expected: ReadonlyMap<string, r
       const path = `.spec.values.${value.path.join(".")}`;
       const matching = releases.filter((release) => (specOf(release).chart as { spec?: { chart?: unknown } } | undefined)?.spec?.chart === value.chart);
       if (matching.length === 0) {
-        problems.push({ check: "images", file: `${cluster}/`, object: "", path: "", message: `no HelmRelease of chart ${value.chart}, which ${value.source} sets ${path} of; run \`pnpm synth\` and commit ${tree.treePrefix}/${cluster}/` });
+        problems.push({ check: "images", file: `${cluster}/`, object: "", path: "", message: `no HelmRelease of chart ${value.chart}, which ${value.source} sets ${path} of; run \`${synthHint(tree)}\` and commit ${tree.treePrefix}/${cluster}/` });
       }
       for (const release of matching) {
         const actual = value.path.reduce<unknown>((at, key) => (at !== null && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined), specOf(release).values);
         if (JSON.stringify(actual) !== JSON.stringify(value.value)) {
-          const message = `is ${JSON.stringify(actual)}, but ${value.source} says ${JSON.stringify(value.value)} (the tree was not re-synthesized); run \`pnpm synth\` and commit clusters/`;
+          const message = `is ${JSON.stringify(actual)}, but ${value.source} says ${JSON.stringify(value.value)} (the tree was not re-synthesized); run \`${synthHint(tree)}\` and commit ${tree.treePrefix}/`;
           problems.push(objectProblem("images", release, path, message));
         }
       }

@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import { isMap, parseDocument } from "yaml";
-import type { TreeView, ValidationProblem } from "./types.js";
+import { synthHint, type TreeView, type ValidationProblem } from "./types.js";
 
 /** The file names kustomize reads as a directory's kustomization. */
 const KUSTOMIZATION_FILES = new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
@@ -23,7 +23,7 @@ const PATCH_FIELDS = new Set(["path", "patch", "target", "options"]);
  * that is not a regular file or directory (a symlink leads kustomize out of it). Returns the
  * clusters that must not be built.
  */
-export function checkKustomizationFiles(tree: Pick<TreeView, "files" | "treePrefix">, others: ReadonlySet<string> = new Set()): { problems: ValidationProblem[]; unsafe: Set<string> } {
+export function checkKustomizationFiles(tree: Pick<TreeView, "files" | "treePrefix" | "commands">, others: ReadonlySet<string> = new Set()): { problems: ValidationProblem[]; unsafe: Set<string> } {
   const problems: ValidationProblem[] = [];
   const report = (file: string, path: string, message: string) => problems.push({ check: "kustomize", file, object: "", path, message });
   const dirs = new Set<string>();
@@ -89,7 +89,7 @@ export function checkKustomizationFiles(tree: Pick<TreeView, "files" | "treePref
 }
 
 /** Why `entry` (as written in `<here>/kustomization.yaml`) is not a file or kustomization directory of the cluster, or undefined. */
-function localEntryProblem(entry: string, here: string, cluster: string, tree: Pick<TreeView, "files" | "treePrefix">, dirs: Set<string>, isDirOk: boolean): string | undefined {
+function localEntryProblem(entry: string, here: string, cluster: string, tree: Pick<TreeView, "files" | "treePrefix" | "commands">, dirs: Set<string>, isDirOk: boolean): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:/i.test(entry) || entry.startsWith("git@") || entry.includes("?") || entry.includes("//")) {
     return "is remote: validate and diff never fetch; render what it holds into the tree with synth";
   }
@@ -101,5 +101,5 @@ function localEntryProblem(entry: string, here: string, cluster: string, tree: P
     const hasKustomization = [...KUSTOMIZATION_FILES].some((name) => tree.files.has(`${target}/${name}`));
     return hasKustomization ? undefined : `is a directory without a kustomization.yaml`;
   }
-  return "is neither a file nor a directory of the tree: kustomize would try it as a remote URL; fix the path or run `pnpm synth`";
+  return `is neither a file nor a directory of the tree: kustomize would try it as a remote URL; fix the path or run \`${synthHint(tree)}\``;
 }

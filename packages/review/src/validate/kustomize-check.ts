@@ -7,7 +7,7 @@ import { isKubeObject, objectKey } from "@flotilla/render";
 import { clusterLayout, type ClusterLayout, ROOT_GROUP } from "../flux/layout.js";
 import { objectProblem } from "./problem.js";
 import type { KustomizeBuild } from "./kustomize-build.js";
-import type { TreeView, ValidationProblem } from "./types.js";
+import { synthHint, type TreeView, type ValidationProblem } from "./types.js";
 
 export interface KustomizeCheckOptions {
   /** Absolute path of the tree on disk (kustomize builds directories). */
@@ -52,7 +52,7 @@ export async function checkKustomizations(tree: TreeView, options: KustomizeChec
       }
       if (info.dir === "") continue; // Flux's bootstrap Kustomization: the root target.
       if (!dirs.has(`${cluster}/${info.dir}`)) {
-        problems.push(objectProblem("kustomize", info.manifest, ".spec.path", `${info.path} does not exist in the tree (no ${tree.treePrefix}/${cluster}/${info.dir}/); run \`pnpm synth\``));
+        problems.push(objectProblem("kustomize", info.manifest, ".spec.path", `${info.path} does not exist in the tree (no ${tree.treePrefix}/${cluster}/${info.dir}/); run \`${synthHint(tree)}\``));
         continue;
       }
       const target = byDir.get(info.dir) ?? { cluster, dir: info.dir, appliers: [] };
@@ -133,7 +133,7 @@ export async function checkKustomizations(tree: TreeView, options: KustomizeChec
       problems.push(objectProblem("applied-once", manifest, "", `applied by ${appliers.length} Flux Kustomizations (${appliers.join(", ")}); every object must be applied by exactly one`));
     } else if (appliers.length === 0 && !inFailedBuild(manifest.cluster, manifest.dir)) {
       const listing = `${tree.treePrefix}/${manifest.cluster}/${manifest.dir ? `${manifest.dir}/` : ""}kustomization.yaml`;
-      problems.push(objectProblem("applied-once", manifest, "", `not applied by any Flux Kustomization: ${listing} does not include it, or no Kustomization applies its directory; run \`pnpm synth\``));
+      problems.push(objectProblem("applied-once", manifest, "", `not applied by any Flux Kustomization: ${listing} does not include it, or no Kustomization applies its directory; run \`${synthHint(tree)}\``));
     }
   }
   return { problems, builds: targets.length };

@@ -8,7 +8,7 @@ import type { TreeView, ValidationProblem } from "./types.js";
 /** What the fleet says about each cluster's Secrets, by cluster name. */
 export type SecretExpectations = ReadonlyMap<string, { clusterFile: string; sops: SopsRecipientsSpec | undefined; namespaces: readonly string[] }>;
 
-const PLAINTEXT_FIX = "store it with `pnpm secret set` (encrypted) and run `pnpm synth`; commit only the encrypted file";
+const PLAINTEXT_FIX = "store it with `secret set` (encrypted) and run `synth`; commit only the encrypted file";
 const PLACED_FILE = /^secret_([^_/]+)_([^_/]+)\.sops\.yaml$/;
 
 /**

@@ -1,3 +1,4 @@
+import { type CommandHints, COMMAND_NAMES } from "@flotilla/fleet";
 import type { Manifest } from "../manifests/manifest.js";
 import type { TreeFiles } from "../tree/tree-files.js";
 
@@ -24,4 +25,14 @@ export interface TreeView {
   clusters: string[];
   /** Repository-relative directory of the tree (`clusters`), against which Flux paths resolve. */
   treePrefix: string;
+  /** The commands hints name, as the CLI spells them; default their flotilla names. */
+  commands?: ReviewCommands;
+}
+
+/** The commands validate's hints name. */
+export type ReviewCommands = Pick<CommandHints, "synth" | "secretSet">;
+
+/** How to run synth, in hints about a tree. */
+export function synthHint(tree: Pick<TreeView, "commands">): string {
+  return tree.commands?.synth ?? COMMAND_NAMES.synth;
 }

@@ -12,7 +12,7 @@ import { checkKustomizationFiles } from "./kustomization-files-check.js";
 import { checkSchemas } from "./schema-check.js";
 import { checkSecrets, type SecretExpectations } from "./secrets-check.js";
 import { checkSources } from "./sources-check.js";
-import type { TreeView, ValidationProblem } from "./types.js";
+import type { ReviewCommands, TreeView, ValidationProblem } from "./types.js";
 
 export interface ValidateOptions {
   /** The tree's files (readTreeFiles). */
@@ -37,6 +37,8 @@ export interface ValidateOptions {
   build?: KustomizeBuild;
   /** kustomize builds at once; default 4. */
   concurrency?: number;
+  /** The commands hints name, as the CLI spells them; default their flotilla names. */
+  commands?: ReviewCommands;
 }
 
 export interface ValidateResult {
@@ -51,8 +53,8 @@ export interface ValidateResult {
 export async function validateTree(options: ValidateOptions): Promise<ValidateResult> {
   const parsed = parseManifests(options.files);
   const clusters = [...clusterNames(options.files)].sort();
-  const tree: TreeView = { files: options.files, manifests: parsed.manifests, clusters, treePrefix: options.treePrefix };
-  // Loaded only when needed: @flotilla/workload-identity brings cdk8s, which `pnpm diff` has no use for.
+  const tree: TreeView = { files: options.files, manifests: parsed.manifests, clusters, treePrefix: options.treePrefix, ...(options.commands ? { commands: options.commands } : {}) };
+  // Loaded only when needed: @flotilla/workload-identity brings cdk8s, which diff has no use for.
   const identities = options.identities ? (await import("./identities-check.js")).checkIdentities(tree, options.identities) : [];
   // Nothing that could fetch or execute is ever handed to kustomize: such clusters are not built.
   const files = checkKustomizationFiles(tree, options.others ?? new Set());
