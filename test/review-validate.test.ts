@@ -98,7 +98,9 @@ async function problemsAfter(change: (files: Map<string, string>) => void, ident
   const treeDir = join(work, `tree-${runs++}`, "clusters");
   await writeFixtureTree(treeDir, files);
   const charts = new ChartValuesRegistry().register(vendoredValuesChecker({ chart: "argo-workflows", version: "0.47.5", defaults: argoValues, source: "charts/argo-workflows/values.yaml" }));
-  const result = await validateTree({ files, treeDir, treePrefix: "clusters", validator, charts, ...(identities ? { identities } : {}) });
+  // The hints name the commands as the CLI spells them.
+  const commands = { synth: "pnpm synth", secretSet: "pnpm secret set" };
+  const result = await validateTree({ files, treeDir, treePrefix: "clusters", validator, charts, commands, ...(identities ? { identities } : {}) });
   return result.problems.map((problem) => formatProblem(problem, "clusters"));
 }
 
