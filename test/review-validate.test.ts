@@ -226,7 +226,7 @@ describe("validateTree on a fixture tree", () => {
     });
     expect(lines).toEqual([
       "clusters/dev/infrastructure/secret_analytics_db.sops.yaml: Secret analytics/db: .stringData.user: expected an encrypted value (ENC[...]), found plaintext [secrets]",
-      "clusters/dev/infrastructure/secret_analytics_plain.yaml: Secret analytics/plain: plaintext Secret: it has no sops block; store it with `pnpm secret set` (encrypted) and run `pnpm synth`; commit only the encrypted file [secrets]",
+      "clusters/dev/infrastructure/secret_analytics_plain.yaml: Secret analytics/plain: plaintext Secret: it has no sops block; store it with `secret set` (encrypted) and run `synth`; commit only the encrypted file [secrets]",
     ]);
   });
 

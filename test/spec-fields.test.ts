@@ -405,7 +405,7 @@ describe("a field that could not work is refused with the reason", () => {
     const loaded = loadFleet([{ file: "clusters/alpha.ts", exported: input }], PLATFORMS);
     expect(loaded.ok).toBe(false);
     expect(loaded.ok ? [] : loaded.problems.map((problem) => `${problem.path}: ${problem.message}`)).toEqual([
-      expect.stringMatching(/^platforms\.argoWorkflows\.database\.username: .*Argo Workflows reads the database login only from the `username` key of its database Secret .*pnpm secret set <cluster> argo\/argo-db --from-literal username=<login>/),
+      expect.stringMatching(/^platforms\.argoWorkflows\.database\.username: .*Argo Workflows reads the database login only from the `username` key of its database Secret .*secret set <cluster> argo\/argo-db --from-literal username=<login>/),
     ]);
   });
 });
