@@ -20,6 +20,7 @@ import {
   writeFixtureTree,
   yamlFile,
 } from "../packages/review/test/support/fixture-tree.js";
+import { COMMAND_HINTS } from "../apps/fleet/src/cli/command-hints.js";
 import { validCluster } from "./support/fixture-fleet.js";
 import { PLATFORMS } from "@flotilla/platforms";
 
@@ -99,8 +100,7 @@ async function problemsAfter(change: (files: Map<string, string>) => void, ident
   await writeFixtureTree(treeDir, files);
   const charts = new ChartValuesRegistry().register(vendoredValuesChecker({ chart: "argo-workflows", version: "0.47.5", defaults: argoValues, source: "charts/argo-workflows/values.yaml" }));
   // The hints name the commands as the CLI spells them.
-  const commands = { synth: "pnpm synth", secretSet: "pnpm secret set" };
-  const result = await validateTree({ files, treeDir, treePrefix: "clusters", validator, charts, commands, ...(identities ? { identities } : {}) });
+  const result = await validateTree({ files, treeDir, treePrefix: "clusters", validator, charts, commands: COMMAND_HINTS, ...(identities ? { identities } : {}) });
   return result.problems.map((problem) => formatProblem(problem, "clusters"));
 }
 
@@ -226,7 +226,7 @@ describe("validateTree on a fixture tree", () => {
     });
     expect(lines).toEqual([
       "clusters/dev/infrastructure/secret_analytics_db.sops.yaml: Secret analytics/db: .stringData.user: expected an encrypted value (ENC[...]), found plaintext [secrets]",
-      "clusters/dev/infrastructure/secret_analytics_plain.yaml: Secret analytics/plain: plaintext Secret: it has no sops block; store it with `secret set` (encrypted) and run `synth`; commit only the encrypted file [secrets]",
+      "clusters/dev/infrastructure/secret_analytics_plain.yaml: Secret analytics/plain: plaintext Secret: it has no sops block; store it with `pnpm secret set` (encrypted) and run `pnpm synth`; commit only the encrypted file [secrets]",
     ]);
   });
 

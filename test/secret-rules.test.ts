@@ -68,6 +68,8 @@ interface Row {
   /** The field the rule names ("" for the whole file) and the rule's words. */
   field: string;
   rule: string;
+  /** Words of the fix, further on the line (commands spelled as the user types them). */
+  fix?: string;
   /** The check validate names the rule under. */
   check: "secrets" | "schema";
 }
@@ -88,18 +90,18 @@ const rows: Row[] = [
     rule: "malformed encrypted value: the tag must be 16 bytes",
     check: "secrets",
   },
-  { name: "another cluster's encryption", bad: () => betaFile, field: "sops", rule: "it is encrypted for the recipients of cluster beta, not alpha", check: "secrets" },
-  { name: "wrong recipients", bad: () => encrypted({ password: "x" }, strangerKey.recipient), field: "sops", rule: "it is not encrypted for exactly cluster alpha's recipients (missing age1", check: "secrets" },
+  { name: "another cluster's encryption", bad: () => betaFile, field: "sops", rule: "it is encrypted for the recipients of cluster beta, not alpha", fix: "; re-encrypt it with `pnpm secret updatekeys alpha` (or `pnpm secret set alpha team/db …`)", check: "secrets" },
+  { name: "wrong recipients", bad: () => encrypted({ password: "x" }, strangerKey.recipient), field: "sops", rule: "it is not encrypted for exactly cluster alpha's recipients (missing age1", fix: "; re-encrypt it with `pnpm secret updatekeys alpha` (or `pnpm secret set alpha team/db …`)", check: "secrets" },
   { name: "a UTF-8 BOM", bad: (text) => `\uFEFF${text}`, field: "", rule: "the file starts with a UTF-8 byte order mark", check: "secrets" },
   { name: "an unknown top-level field", bad: (text) => text.replace("kind: Secret\n", "kind: Secret\nfoo: bar\n"), field: "foo", rule: "unknown field (known fields:", check: "schema" },
   { name: "a << merge key", bad: (text) => text.replace("kind: Secret\n", "kind: Secret\n<<:\n  immutable: true\n"), field: "<<", rule: "a YAML merge key (<<): sops and Flux would merge it", check: "secrets" },
-  { name: "an empty value", bad: () => encrypted({ password: "" }), field: "data.password", rule: "an empty value: sops leaves empty values unencrypted", check: "secrets" },
+  { name: "an empty value", bad: () => encrypted({ password: "" }), field: "data.password", rule: "an empty value: sops leaves empty values unencrypted", fix: "give the key a value with `pnpm secret set`, or drop the key (`pnpm secret set … --replace` with the other keys)", check: "secrets" },
 ];
 
 /** A line naming `file`, the field and the rule. */
 function ruleLine(file: string, row: Row): { test: (line: string) => boolean } {
   const field = new RegExp(`(^|: )${row.field === "" ? "" : `\\.?${escape(row.field)}: `}`);
-  return { test: (line) => line.includes(`${file}:`) || line.includes(`(in ${file},`) ? field.test(line) && line.includes(row.rule) : false };
+  return { test: (line) => line.includes(`${file}:`) || line.includes(`(in ${file},`) ? field.test(line) && line.includes(row.rule) && (row.fix === undefined || line.includes(row.fix)) : false };
 }
 const hasLine = (output: string, file: string, row: Row, tag?: RegExp) => output.split("\n").some((line) => ruleLine(file, row).test(line) && (tag === undefined || tag.test(line)));
 
@@ -157,7 +159,7 @@ describe("secret set writes nothing synth would refuse", () => {
     await writeFile(source(), existing);
     const set = secretCli(["--fleet", fleet, "set", "alpha", "team/db", "--from-literal", "user=x"], { env: { SOPS_AGE_KEY_FILE: keyFile } });
     expect(set.code).toBe(1);
-    expect(set.stderr).toMatch(/secrets\/alpha\/team\/db\.sops\.yaml not written: data\.password: an empty value: sops leaves empty values unencrypted/);
+    expect(set.stderr).toMatch(/secrets\/alpha\/team\/db\.sops\.yaml not written: data\.password: an empty value: sops leaves empty values unencrypted, so flotilla refuses them; give the key a value with `pnpm secret set`, or drop the key \(`pnpm secret set … --replace` with the other keys\)/);
     expect(await readFile(source(), "utf8")).toBe(existing);
   });
 });

@@ -13,6 +13,7 @@ import { type ClusterSpec, clusterSpecSchemaFor, loadFleet } from "@flotilla/fle
 import { PLATFORMS } from "@flotilla/platforms";
 import { type IdentityOutputs, planClusterIdentities } from "@flotilla/workload-identity";
 import { allFields } from "../packages/fleet/src/field-catalog.js";
+import { COMMAND_HINTS } from "../apps/fleet/src/cli/command-hints.js";
 import { fleetSopsConfig } from "../apps/secrets/src/sops-config-file.js";
 import { validCluster } from "./support/fixture-fleet.js";
 
@@ -402,10 +403,13 @@ describe("a field that could not work is refused with the reason", () => {
   it("platforms.argoWorkflows.database.username: Argo reads the login from its Secret", () => {
     const input = base();
     input.platforms.argoWorkflows.database.username = "argo";
-    const loaded = loadFleet([{ file: "clusters/alpha.ts", exported: input }], PLATFORMS);
+    // The fix names the command as the CLI passes it (its pnpm alias), and by its flotilla name without.
+    const loaded = loadFleet([{ file: "clusters/alpha.ts", exported: input }], PLATFORMS, COMMAND_HINTS);
     expect(loaded.ok).toBe(false);
     expect(loaded.ok ? [] : loaded.problems.map((problem) => `${problem.path}: ${problem.message}`)).toEqual([
-      expect.stringMatching(/^platforms\.argoWorkflows\.database\.username: .*Argo Workflows reads the database login only from the `username` key of its database Secret .*secret set <cluster> argo\/argo-db --from-literal username=<login>/),
+      expect.stringMatching(/^platforms\.argoWorkflows\.database\.username: .*Argo Workflows reads the database login only from the `username` key of its database Secret .*`pnpm secret set <cluster> argo\/argo-db --from-literal username=<login>/),
     ]);
+    const bare = loadFleet([{ file: "clusters/alpha.ts", exported: input }], PLATFORMS);
+    expect(bare.ok ? [] : bare.problems.map((problem) => problem.message)).toEqual([expect.stringContaining("set it with `secret set <cluster> argo/argo-db")]);
   });
 });

@@ -127,7 +127,7 @@ describe("secrets end to end", () => {
     await writeModules({ "alpha.mjs": alpha([alphaKey.recipient, added.recipient]) });
     const stale = synthCli("--fleet", fleet, "--out", out);
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toMatch(/secrets\/alpha\/team\/db\.sops\.yaml: sops: it is not encrypted for exactly cluster alpha's recipients \(missing age1\w+\); re-encrypt it with `secret updatekeys alpha`/);
+    expect(stale.stderr).toMatch(/secrets\/alpha\/team\/db\.sops\.yaml: sops: it is not encrypted for exactly cluster alpha's recipients \(missing age1\w+\); re-encrypt it with `pnpm secret updatekeys alpha`/);
 
     const update = secretCli(["--fleet", fleet, "updatekeys", "alpha"], { env: { SOPS_AGE_KEY_FILE: keyFile } });
     expect(update.stderr).toBe("");

@@ -2,6 +2,7 @@
  * the plan (planIdentities), keep the selected clusters. */
 import { type FleetLocation, formatFleetProblems, importClusterModules, loadFleet, selectClusters } from "@flotilla/fleet";
 import { PLATFORMS } from "@flotilla/platforms";
+import { COMMAND_HINTS } from "./command-hints.js";
 import { type IdentityPlan, planIdentities } from "@flotilla/workload-identity";
 
 export type FleetSource = FleetLocation;
@@ -16,7 +17,7 @@ export async function loadFleetPlan(source: FleetSource, selected: readonly stri
   } catch (error) {
     return { ok: false, message: `cannot read the fleet in ${source.modulesDir}: ${error instanceof Error ? error.message : String(error)}` };
   }
-  const fleet = loadFleet(imported.modules, PLATFORMS);
+  const fleet = loadFleet(imported.modules, PLATFORMS, COMMAND_HINTS);
   const fleetProblems = [...imported.problems, ...(fleet.ok ? [] : fleet.problems)];
   if (fleetProblems.length > 0 || !fleet.ok) return { ok: false, message: formatFleetProblems(fleetProblems) };
 

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type FleetProblem, type LoadedCluster, secretPathSegments, type SecretRef } from "@flotilla/fleet";
 import { checkSecretFile, type SecretFileInfo } from "@flotilla/sops";
+import { COMMAND_HINTS } from "./cli/command-hints.js";
 import { readDirIfExists } from "./read-if-exists.js";
 import { secretExpectations } from "./secret-expectations.js";
 
@@ -99,7 +100,7 @@ export async function readClusterSecrets(
         const namespace = namespaceEntry.name;
         const name = match[1]!;
         const content = await readFile(path, "utf8");
-        const checked = checkSecretFile(content, { cluster: spec.name, namespace, name, fleet: { ...expected.get(spec.name)!, others } });
+        const checked = checkSecretFile(content, { cluster: spec.name, namespace, name, fleet: { ...expected.get(spec.name)!, others } }, COMMAND_HINTS);
         if (!checked.ok) {
           for (const problem of checked.problems) report(path, problem.message, problem.path);
           continue;

@@ -1,6 +1,7 @@
 import { importClusterModules, loadFleet, selectClusters, splitClusterFile, type FleetLocation, type FleetProblem, type LoadedCluster, type PlatformRegistry } from "@flotilla/fleet";
 import { PLATFORMS } from "@flotilla/platforms";
 import { type ClusterIdentityPlan, type IdentityOutputs, planClusterIdentities } from "@flotilla/workload-identity";
+import { COMMAND_HINTS } from "./cli/command-hints.js";
 import { UsageError } from "./cli/usage-error.js";
 import { type IdentityOutputsLocation, readIdentityOutputs } from "./identity-outputs.js";
 
@@ -45,7 +46,7 @@ export async function loadFleetInputs(
   selected: readonly string[] = [],
 ): Promise<FleetInputs> {
   const imported = await importClusterModules(fleet);
-  const loaded = loadFleet(imported.modules, platforms);
+  const loaded = loadFleet(imported.modules, platforms, COMMAND_HINTS);
   const problems = [...imported.problems, ...(loaded.ok ? [] : loaded.problems)];
   const rejected = [...new Set([...(loaded.ok ? [] : loaded.rejected), ...imported.problems.map((problem) => splitClusterFile(problem.file).stem)])].sort();
   const selection = selectClusters([...new Set([...loaded.clusters.map((cluster) => cluster.spec.name), ...rejected])], selected);

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { secretNamespaces, secretPathSegments } from "@flotilla/fleet";
 import { checkSecretFile, decryptSopsFile, encryptSecret, KeyVaultAccessError, SopsError, updateSecretFile, type SecretInput } from "@flotilla/sops";
+import { COMMAND_HINTS } from "./command-hints.js";
 import { CliError, findCluster, type GlobalOptions, loadClusters, locations, type SecretCliDeps } from "./context.js";
 import { clusterWrappers, unwrappersFromEnv } from "./keys.js";
 import { updateSopsConfig } from "./sops-config-file.js";
@@ -91,7 +92,7 @@ export async function commandSet(clusterName: string, target: string, options: S
   }
   // What synth would refuse to place is never written (a kept key with an empty value, …); the
   // namespace is checked above and the recipients are the cluster's by construction.
-  const checked = checkSecretFile(text, { cluster: spec.name, namespace, name });
+  const checked = checkSecretFile(text, { cluster: spec.name, namespace, name }, COMMAND_HINTS);
   if (!checked.ok) throw new CliError(`${shown} not written: ${checked.problems.map((problem) => [problem.path, problem.message].filter(Boolean).join(": ")).join("; ")}`);
   await writeFileAtomic(path, text);
   const keys = Object.keys(secret.data).sort();

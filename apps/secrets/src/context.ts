@@ -2,6 +2,7 @@ import { join, relative, resolve } from "node:path";
 import type { TokenCredential } from "@azure/core-auth";
 import { type ClusterSpec, formatFleetProblems, importClusterModules, loadFleet } from "@flotilla/fleet";
 import { PLATFORMS } from "@flotilla/platforms";
+import { COMMAND_HINTS } from "./command-hints.js";
 import type { AzureKeyVaultAccess } from "@flotilla/sops";
 
 /** Thrown for anything the user must fix; printed without a stack, exit code 1 (2 for usage). */
@@ -88,7 +89,7 @@ export async function loadClusters(where: Locations): Promise<ClusterSpec[]> {
   } catch (error) {
     throw new CliError(`cannot read the fleet in ${where.displayName(where.modulesDir)} (${(error as Error).message})`);
   }
-  const fleet = loadFleet(imported.modules, PLATFORMS);
+  const fleet = loadFleet(imported.modules, PLATFORMS, COMMAND_HINTS);
   const problems = [...imported.problems, ...(fleet.ok ? [] : fleet.problems)];
   if (!fleet.ok || problems.length > 0) throw new CliError(formatFleetProblems(problems));
   return fleet.clusters.map((cluster) => cluster.spec);

@@ -7,9 +7,11 @@ export interface CommandHints {
   synth: string;
   /** Encrypts a Secret; followed by ` <cluster> <namespace>/<name> …`. */
   secretSet: string;
+  /** Re-encrypts a cluster's Secrets for its current recipients; followed by ` <cluster>`. */
+  secretUpdateKeys: string;
   /** Creates a cluster's identities in Azure and writes its outputs; followed by ` --cluster <name>`. */
   bootstrapApply: string;
 }
 
 /** The commands by their flotilla names alone, for callers that pass none. */
-export const COMMAND_NAMES: CommandHints = { synth: "synth", secretSet: "secret set", bootstrapApply: "bootstrap apply" };
+export const COMMAND_NAMES: CommandHints = { synth: "synth", secretSet: "secret set", secretUpdateKeys: "secret updatekeys", bootstrapApply: "bootstrap apply" };

@@ -1,3 +1,5 @@
+import { type CommandHints, COMMAND_NAMES } from "./command-hints.js";
+
 /**
  * Fields people copy from published examples that do not exist here, with what to write instead.
  * Used for "unknown field" messages before the generic near-sibling suggestion.
@@ -7,8 +9,10 @@ const AKS_NODE_CLASS_FIELDS = "imageFamily, osDiskSizeGB, vnetSubnetID, maxPods,
 const AWS_FIELD = `is a field of AWS's EC2NodeClass, not of AKSNodeClass (Azure), whose settings here are: ${AKS_NODE_CLASS_FIELDS}`;
 const VM_SIZES = "VM sizes are chosen by the NodePool's requirements: use skuFamilies (\"D\"), skuSeries (\"Ds_v5\") or a requirement on karpenter.azure.com/sku-name";
 
+type Commands = Pick<CommandHints, "secretSet">;
+
 /** Keyed by the object's location (list items as `[]`) and the field: `nodePools[].nodeClass.osDiskType`. */
-const MISTAKES: Readonly<Record<string, string>> = {
+const MISTAKES: Readonly<Record<string, string | ((commands: Commands) => string)>> = {
   "nodePools[].nodeClass.osDiskType":
     "osDiskType is not in any released AKSNodeClass (up to v1.14.2; it exists only on the provider's main branch): the OS disk is ephemeral when the VM size has room for it and managed otherwise; size it with osDiskSizeGB",
   "nodePools[].nodeClass.dataDisks":
@@ -24,8 +28,8 @@ const MISTAKES: Readonly<Record<string, string>> = {
   "nodePools[].nodeClass.instanceProfile": `instanceProfile ${AWS_FIELD}`,
   "nodePools[].nodeClass.role": `role ${AWS_FIELD}`,
   "nodePools[].nodeClass.userData": `userData ${AWS_FIELD}`,
-  "platforms.argoWorkflows.database.username":
-    "Argo Workflows reads the database login only from the `username` key of its database Secret (database.passwordSecret, default argo/argo-db): set it with `secret set <cluster> argo/argo-db --from-literal username=<login> --from-stdin password` and remove username here",
+  "platforms.argoWorkflows.database.username": ({ secretSet }) =>
+    `Argo Workflows reads the database login only from the \`username\` key of its database Secret (database.passwordSecret, default argo/argo-db): set it with \`${secretSet} <cluster> argo/argo-db --from-literal username=<login> --from-stdin password\` and remove username here`,
   "nodePools[].vmSize": VM_SIZES,
   "nodePools[].vmSizes": VM_SIZES,
   "nodePools[].instanceTypes": VM_SIZES,
@@ -37,7 +41,11 @@ const MISTAKES: Readonly<Record<string, string>> = {
   "nodePools[].nodeCount": "Karpenter creates nodes on demand, from zero: cap the pool with limits (cpu, memory, nvidia.com/gpu, nodes)",
 };
 
-/** The explanation for field `key` of the object at `parent` (`"nodePools[].nodeClass"`), if it is a known mistake. */
-export function knownFieldMistake(parent: string, key: string): string | undefined {
-  return MISTAKES[parent === "" ? key : `${parent}.${key}`];
+/**
+ * The explanation for field `key` of the object at `parent` (`"nodePools[].nodeClass"`), if it is a
+ * known mistake; commands it names are spelled as in `commands`.
+ */
+export function knownFieldMistake(parent: string, key: string, commands: Commands = COMMAND_NAMES): string | undefined {
+  const mistake = MISTAKES[parent === "" ? key : `${parent}.${key}`];
+  return typeof mistake === "function" ? mistake(commands) : mistake;
 }

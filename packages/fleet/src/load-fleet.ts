@@ -1,4 +1,5 @@
 import { splitClusterFile } from "./cluster-file.js";
+import { type CommandHints, COMMAND_NAMES } from "./command-hints.js";
 import { describeValue } from "./describe-value.js";
 import { fleetProblems } from "./fleet-checks.js";
 import { clusterIdentity, type ClusterIdentity } from "./identity.js";
@@ -61,8 +62,9 @@ function safeParse(schema: ReturnType<typeof clusterSpecSchemaFor>, exported: un
  * Checks: each default export is a ClusterSpec running the registered `platforms` (see
  * `clusterSpecSchemaFor`; none by default); `clusters/<name>.ts` defines cluster `<name>`; cluster names, git paths and OIDC issuer URLs are unique across the
  * fleet, and git paths do not contain one another. An empty list of modules is an empty fleet.
+ * Fixes name commands as `commands` spells them (the CLI's; default their flotilla names).
  */
-export function loadFleet(modules: ClusterModule[], platforms: PlatformRegistry = NO_PLATFORMS): FleetResult {
+export function loadFleet(modules: ClusterModule[], platforms: PlatformRegistry = NO_PLATFORMS, commands: Pick<CommandHints, "secretSet"> = COMMAND_NAMES): FleetResult {
   const schema = clusterSpecSchemaFor(platforms);
   const problems: FleetProblem[] = [];
   const clusters: LoadedCluster[] = [];
@@ -86,7 +88,7 @@ export function loadFleet(modules: ClusterModule[], platforms: PlatformRegistry 
       continue;
     }
     if (result.success) clusters.push({ file, spec: result.data });
-    else problems.push(...issuesToProblems(file, result.error.issues, schema));
+    else problems.push(...issuesToProblems(file, result.error.issues, schema, commands));
     identities.push(clusterIdentity(file, result.success ? result.data : undefined, exported));
   }
 

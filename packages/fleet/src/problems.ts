@@ -1,4 +1,5 @@
 import type * as z from "zod";
+import type { CommandHints } from "./command-hints.js";
 import { truncate } from "./describe-value.js";
 import { allFields, fieldsAt } from "./field-catalog.js";
 import { knownFieldMistake } from "./field-mistakes.js";
@@ -28,9 +29,9 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-function unknownFieldMessage(schema: unknown, parent: readonly PropertyKey[], key: string): string {
+function unknownFieldMessage(schema: unknown, parent: readonly PropertyKey[], key: string, commands: Pick<CommandHints, "secretSet"> | undefined): string {
   const here = parent.map((segment) => (typeof segment === "number" ? "[]" : String(segment))).join(".").replace(/\.\[\]/g, "[]");
-  const mistake = knownFieldMistake(here, key);
+  const mistake = knownFieldMistake(here, key, commands);
   if (mistake !== undefined) return `unknown field: ${mistake}`;
   const siblings = fieldsAt(schema, parent) ?? [];
   const near = closest(key, siblings);
@@ -48,9 +49,10 @@ function unknownFieldMessage(schema: unknown, parent: readonly PropertyKey[], ke
 
 /**
  * Turns zod issues from parsing `schema` into problems of `file`: one problem per unknown key
- * (with a suggestion), record-key issues reduced to their own message, paths formatted.
+ * (with a suggestion), record-key issues reduced to their own message, paths formatted. Commands
+ * the suggestions name are spelled as in `commands` (default their flotilla names).
  */
-export function issuesToProblems(file: string, issues: readonly z.core.$ZodIssue[], schema: unknown): FleetProblem[] {
+export function issuesToProblems(file: string, issues: readonly z.core.$ZodIssue[], schema: unknown, commands?: Pick<CommandHints, "secretSet">): FleetProblem[] {
   const problems: FleetProblem[] = [];
   for (const issue of issues) {
     if (issue.code === "unrecognized_keys") {
@@ -58,7 +60,7 @@ export function issuesToProblems(file: string, issues: readonly z.core.$ZodIssue
         problems.push({
           file,
           path: formatPath([...issue.path, key]),
-          message: unknownFieldMessage(schema, issue.path, key),
+          message: unknownFieldMessage(schema, issue.path, key, commands),
         });
       }
     } else if (issue.code === "invalid_key") {

@@ -28,6 +28,7 @@ export {
   secretTree,
   SOPS_FORMAT_VERSION,
 } from "./secret.js";
+export { SECRET_COMMAND_NAMES, type SecretCommands } from "./secret-commands.js";
 export { checkSecretFile, recipientMismatch, type SecretFilePlace, type SopsRecipientsSpec } from "./secret-file-rules.js";
 export { type SopsCreationRule, sopsConfigYaml } from "./sops-config.js";
 export { parseSopsDocument, type ParsedSopsDocument, type SopsLeaf, type SopsMap, type SopsNode, type SopsSeq } from "./tree.js";

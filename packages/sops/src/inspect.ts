@@ -3,6 +3,7 @@ import { encryptionRule, treeToPlain } from "./crypt-tree.js";
 import { decryptedShape } from "./decrypted-shape.js";
 import { SopsError } from "./errors.js";
 import { lastModifiedAad, readMetadata, type SopsMetadata } from "./metadata.js";
+import { SECRET_COMMAND_NAMES, type SecretCommands } from "./secret-commands.js";
 import { parseSopsDocument, type SopsMap, type SopsNode } from "./tree.js";
 
 /** What can be checked about an encrypted Kubernetes Secret without any key. */
@@ -25,8 +26,9 @@ export interface InspectProblem {
 }
 
 /** sops never encrypts an empty string: it would be committed, and applied, as it is. */
-const EMPTY_VALUE =
-  "an empty value: sops leaves empty values unencrypted, so flotilla refuses them; give the key a value with `secret set`, or drop the key (`secret set … --replace` with the other keys)";
+function emptyValue(secretSet: string): string {
+  return `an empty value: sops leaves empty values unencrypted, so flotilla refuses them; give the key a value with \`${secretSet}\`, or drop the key (\`${secretSet} … --replace\` with the other keys)`;
+}
 
 function get(map: SopsMap, key: string): SopsNode | undefined {
   return map.entries.find((entry) => entry.key === key)?.value;
@@ -42,9 +44,9 @@ function stringAt(map: SopsMap, key: string): string | undefined {
  * a `sops` block with a MAC, every value under `data`/`stringData` encrypted (ENC[...], never
  * empty) and nothing else encrypted that Kubernetes must read (metadata). Returns the Secret's identity,
  * data keys and key stanzas, or the problems. (The MAC itself needs the data key: the reader
- * checks it.)
+ * checks it.) Fixes name commands as `commands` spells them.
  */
-export function inspectEncryptedSecret(text: string): { ok: true; info: SecretFileInfo } | { ok: false; problems: InspectProblem[] } {
+export function inspectEncryptedSecret(text: string, commands: Pick<SecretCommands, "secretSet"> = SECRET_COMMAND_NAMES): { ok: true; info: SecretFileInfo } | { ok: false; problems: InspectProblem[] } {
   const problems: InspectProblem[] = [];
   let document;
   let metadata: SopsMetadata;
@@ -85,7 +87,7 @@ export function inspectEncryptedSecret(text: string): { ok: true; info: SecretFi
       const secretValue = path[0] === "data" || path[0] === "stringData";
       const encrypted = isEncrypted(path);
       const text = node.value.type === "str" ? node.value.value : undefined;
-      if (secretValue && text === "") problems.push({ path: shown, message: EMPTY_VALUE });
+      if (secretValue && text === "") problems.push({ path: shown, message: emptyValue(commands.secretSet) });
       else if (secretValue && !encrypted) problems.push({ path: shown, message: "a Secret value in plaintext: the file's sops rules leave it unencrypted; re-encrypt with encrypted_regex ^(data|stringData)$" });
       else if (encrypted && (text === undefined || (text !== "" && !isEncryptedValue(text)))) problems.push({ path: shown, message: "expected an encrypted value (ENC[...]), found plaintext" });
       else if (encrypted && text !== undefined && text !== "") {

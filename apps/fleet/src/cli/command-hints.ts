@@ -7,6 +7,7 @@ import type { CommandHints } from "@flotilla/fleet";
 export const COMMAND_HINTS: CommandHints & { diff: string } = {
   synth: "pnpm synth",
   secretSet: "pnpm secret set",
+  secretUpdateKeys: "pnpm secret updatekeys",
   bootstrapApply: "pnpm bootstrap apply",
   diff: "pnpm diff",
 };

@@ -4,6 +4,7 @@ import type { KubeObject } from "@flotilla/render";
 import { checkReleaseSchemas, checkRenders, type Manifest, type ReleaseValidatorOf, type ValidationProblem } from "@flotilla/review";
 import { checkRenderedClusters, type RenderedProblem } from "@flotilla/review/rendered";
 import type { ClusterIdentityPlan, IdentityOutputs } from "@flotilla/workload-identity";
+import { COMMAND_HINTS } from "../cli/command-hints.js";
 import { renderFleetReleases, vendoredCrds } from "../helm/fleet-renders.js";
 import { createSchemaValidator } from "../schema-validator.js";
 import { renderedClusters } from "./rendered-clusters.js";
@@ -83,5 +84,5 @@ export async function checkReleases(input: ReleaseChecksInput): Promise<ReleaseC
         ...(input.concurrency === undefined ? {} : { concurrency: input.concurrency }),
       })
     : undefined;
-  return { ok: true, problems, rendered: clusters.length > 0 ? checkRenderedClusters(clusters, { crds: vendoredCrds() }) : [], renders, releases, ...(effects ? { effects } : {}) };
+  return { ok: true, problems, rendered: clusters.length > 0 ? checkRenderedClusters(clusters, { crds: vendoredCrds(), secretSet: COMMAND_HINTS.secretSet }) : [], renders, releases, ...(effects ? { effects } : {}) };
 }

@@ -1,3 +1,4 @@
+import { COMMAND_NAMES } from "@flotilla/fleet";
 import { checkSecretFile, type SopsRecipientsSpec } from "@flotilla/sops";
 import { withoutGeneratedHeader } from "@flotilla/render";
 import { isManifestFile } from "../manifests/manifest.js";
@@ -8,7 +9,6 @@ import type { TreeView, ValidationProblem } from "./types.js";
 /** What the fleet says about each cluster's Secrets, by cluster name. */
 export type SecretExpectations = ReadonlyMap<string, { clusterFile: string; sops: SopsRecipientsSpec | undefined; namespaces: readonly string[] }>;
 
-const PLAINTEXT_FIX = "store it with `secret set` (encrypted) and run `synth`; commit only the encrypted file";
 const PLACED_FILE = /^secret_([^_/]+)_([^_/]+)\.sops\.yaml$/;
 
 /**
@@ -19,6 +19,8 @@ const PLACED_FILE = /^secret_([^_/]+)_([^_/]+)\.sops\.yaml$/;
  * namespaces). An encrypted Secret anywhere else is not one synth placed.
  */
 export function checkSecrets(tree: TreeView, expectations?: SecretExpectations): ValidationProblem[] {
+  const commands = tree.commands ?? COMMAND_NAMES;
+  const plaintextFix = `store it with \`${commands.secretSet}\` (encrypted) and run \`${commands.synth}\`; commit only the encrypted file`;
   const problems: ValidationProblem[] = [];
   for (const [file, content] of tree.files) {
     if (!isManifestFile(file) || !file.endsWith(".sops.yaml")) continue;
@@ -26,7 +28,7 @@ export function checkSecrets(tree: TreeView, expectations?: SecretExpectations):
     const baseName = file.slice(file.lastIndexOf("/") + 1);
     const placed = PLACED_FILE.exec(baseName);
     if (!placed) {
-      problems.push({ check: "secrets", file, object: "", path: "", message: `not a file synth places: encrypted Secrets are secret_<namespace>_<name>.sops.yaml; ${PLAINTEXT_FIX}` });
+      problems.push({ check: "secrets", file, object: "", path: "", message: `not a file synth places: encrypted Secrets are secret_<namespace>_<name>.sops.yaml; ${plaintextFix}` });
       continue;
     }
     const [, namespace, name] = placed as unknown as [string, string, string];
@@ -37,7 +39,7 @@ export function checkSecrets(tree: TreeView, expectations?: SecretExpectations):
       namespace,
       name,
       ...(fleet === undefined ? {} : { fleet: { ...fleet, others } }),
-    });
+    }, commands);
     if (checked.ok) continue;
     for (const problem of checked.problems) {
       problems.push({ check: "secrets", file, object: `Secret ${namespace}/${name}`, path: problem.path === "" ? "" : `.${problem.path}`, message: problem.message });
@@ -46,8 +48,8 @@ export function checkSecrets(tree: TreeView, expectations?: SecretExpectations):
   for (const manifest of tree.manifests) {
     if (manifest.object.kind !== "Secret" || manifest.object.apiVersion !== "v1" || manifest.file.endsWith(".sops.yaml")) continue;
     const message = isSopsEncrypted(manifest.object)
-      ? `an encrypted Secret outside a secret_<namespace>_<name>.sops.yaml file is not one synth placed; ${PLAINTEXT_FIX}`
-      : `plaintext Secret: it has no sops block; ${PLAINTEXT_FIX}`;
+      ? `an encrypted Secret outside a secret_<namespace>_<name>.sops.yaml file is not one synth placed; ${plaintextFix}`
+      : `plaintext Secret: it has no sops block; ${plaintextFix}`;
     problems.push(objectProblem("secrets", manifest, "", message));
   }
   return problems;

@@ -30,7 +30,7 @@ export interface TreeView {
 }
 
 /** The commands validate's hints name. */
-export type ReviewCommands = Pick<CommandHints, "synth" | "secretSet">;
+export type ReviewCommands = Pick<CommandHints, "synth" | "secretSet" | "secretUpdateKeys">;
 
 /** How to run synth, in hints about a tree. */
 export function synthHint(tree: Pick<TreeView, "commands">): string {
