@@ -159,13 +159,16 @@ export function traceReads(excluded: Excluded): ReadTrace {
       failed(kind, path, error);
     }
   };
+  const accessFailed = (target: unknown, mode: unknown, error: unknown) => {
+    const kind = accessKind(mode);
+    if (kind === undefined) complete = false;
+    else failed(kind, pathOf(target), error);
+  };
   replace(fs, "accessSync", (original) => (target: unknown, mode?: unknown) => {
     try {
       original(...([target, mode] as never[]));
     } catch (error) {
-      const kind = accessKind(mode);
-      if (kind === undefined) complete = false;
-      else failed(kind, pathOf(target), error);
+      accessFailed(target, mode, error);
       throw error;
     }
     accessed(target, mode);
@@ -174,9 +177,7 @@ export function traceReads(excluded: Excluded): ReadTrace {
     try {
       await original(...([target, mode] as never[]));
     } catch (error) {
-      const kind = accessKind(mode);
-      if (kind === undefined) complete = false;
-      else failed(kind, pathOf(target), error);
+      accessFailed(target, mode, error);
       throw error;
     }
     accessed(target, mode);
