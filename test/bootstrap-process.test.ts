@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseIdentityOutputs, type IdentityPlan } from "@flotilla/workload-identity";
 import { apply } from "../apps/bootstrap/src/bootstrap.js";
+import { COMMAND_HINTS } from "../apps/fleet/src/cli/command-hints.js";
 import { loadFleetPlan } from "../apps/bootstrap/src/fleet-plan.js";
 import type { ArmServer } from "./support/arm-server/index.js";
 import { bootstrapProcess, caFile, fakeAzureCli, repoRoot } from "./support/bootstrap-cli.js";
@@ -27,7 +28,7 @@ const exampleClusters = join(repoRoot, "apps/fleet/src/clusters");
 let plan: IdentityPlan;
 beforeAll(async () => {
   if (!existsSync(exampleClusters)) throw new Error(`${exampleClusters} is missing: run \`pnpm build\` (pnpm test does) first`);
-  const loaded = await loadFleetPlan({ modulesDir: exampleClusters, displayName: (f) => f }, []);
+  const loaded = await loadFleetPlan({ modulesDir: exampleClusters, displayName: (f) => f }, [], COMMAND_HINTS);
   if (!loaded.ok) throw new Error(loaded.message);
   plan = loaded.plan;
 });

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { azureKeyVaultUnwrapper, decryptSopsFile } from "@flotilla/sops";
+import { COMMAND_HINTS } from "../apps/fleet/src/cli/command-hints.js";
 import { runSecretCli } from "../apps/secrets/src/cli.js";
 import type { SecretCliDeps } from "../apps/secrets/src/context.js";
 import { keyVaultAccess, startKeyVaultServer, type KeyVaultServer } from "./support/keyvault-server/index.js";
@@ -35,6 +36,7 @@ function run(args: string[], stdin = "", localVault = true) {
   const out: string[] = [];
   const err: string[] = [];
   const deps: SecretCliDeps = {
+    commands: COMMAND_HINTS,
     stdout: (line) => out.push(line),
     stderr: (line) => err.push(line),
     env: {},

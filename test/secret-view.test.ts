@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquireLock } from "@flotilla/lock";
+import { COMMAND_HINTS } from "../apps/fleet/src/cli/command-hints.js";
 import { runSecretCli } from "../apps/secrets/src/cli.js";
 import type { SecretCliDeps } from "../apps/secrets/src/context.js";
 import { ageKeygen, type AgeKeyPair } from "../packages/sops/test/support/age-cli.js";
@@ -58,6 +59,7 @@ async function run(args: string[], options: RunOptions = {}) {
   const raw: Buffer[] = [];
   const server = options.vaultServer ?? vault;
   const deps: SecretCliDeps = {
+    commands: COMMAND_HINTS,
     stdout: (line) => out.push(line),
     stderr: (line) => err.push(line),
     stdoutRaw: (bytes) => raw.push(Buffer.from(bytes)),

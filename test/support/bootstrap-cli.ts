@@ -8,6 +8,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { COMMAND_HINTS } from "../../apps/fleet/src/cli/command-hints.js";
 import { runCli } from "../../apps/bootstrap/src/cli.js";
 import type { CliEnvironment } from "../../apps/bootstrap/src/command-context.js";
 import { fakeCredential, loopbackOnlyPolicy, type ArmServer } from "./arm-server/index.js";
@@ -53,6 +54,7 @@ export async function bootstrapInProcess(args: string[], options: InProcessOptio
     extra.push("--ca", await caFile(options.server));
   }
   const environment: CliEnvironment = {
+    commands: COMMAND_HINTS,
     stdout: (line) => out.push(line),
     stderr: (line) => err.push(line),
     env,

@@ -9,6 +9,7 @@ import { describeError } from "./arm-errors.js";
 import { ArmSession, AZURE_RESOURCE_MANAGER, type PipelinePolicy, type SdkRetryOptions } from "./arm-session.js";
 import { type FleetSource, loadFleetPlan } from "./fleet-plan.js";
 import { readEndpointHook } from "./test-hooks.js";
+import type { CommandHints } from "@flotilla/fleet";
 import type { IdentityPlan } from "@flotilla/workload-identity";
 
 export interface CliEnvironment {
@@ -17,6 +18,8 @@ export interface CliEnvironment {
   env: Record<string, string | undefined>;
   /** The repository root: default fleet and outputs locations, and how paths are shown. */
   repoRoot: string;
+  /** How messages spell the commands to run: the CLI's own (it owns their spelling). */
+  commands: CommandHints;
   /** stdin and stderr are a terminal: apply may ask for confirmation (on stderr, never stdout). */
   interactive: boolean;
   confirm: (question: string) => Promise<boolean>;
@@ -65,7 +68,7 @@ export function fleetSource(environment: CliEnvironment, fleetDir: string | unde
 
 /** The plan of the selected clusters, or null after printing why not (a UsageError for unknown clusters). */
 export async function loadPlan(environment: CliEnvironment, options: CommonOptions): Promise<IdentityPlan | null> {
-  const result = await loadFleetPlan(fleetSource(environment, options.fleet), options.cluster);
+  const result = await loadFleetPlan(fleetSource(environment, options.fleet), options.cluster, environment.commands);
   if (result.ok) return result.plan;
   if (result.usage) throw new UsageError(result.message);
   environment.stderr(result.message);

@@ -1,8 +1,7 @@
 /** The identity plan of the fleet: import the cluster modules, validate them (loadFleet), derive
  * the plan (planIdentities), keep the selected clusters. */
-import { type FleetLocation, formatFleetProblems, importClusterModules, loadFleet, selectClusters } from "@flotilla/fleet";
+import { type CommandHints, type FleetLocation, formatFleetProblems, importClusterModules, loadFleet, selectClusters } from "@flotilla/fleet";
 import { PLATFORMS } from "@flotilla/platforms";
-import { COMMAND_HINTS } from "./command-hints.js";
 import { type IdentityPlan, planIdentities } from "@flotilla/workload-identity";
 
 export type FleetSource = FleetLocation;
@@ -10,14 +9,14 @@ export type FleetSource = FleetLocation;
 export type FleetPlanResult = { ok: true; plan: IdentityPlan; clusters: string[] } | { ok: false; message: string; usage?: boolean };
 
 /** Loads the fleet and plans the selected clusters (all when `selected` is empty). */
-export async function loadFleetPlan(source: FleetSource, selected: readonly string[]): Promise<FleetPlanResult> {
+export async function loadFleetPlan(source: FleetSource, selected: readonly string[], commands: CommandHints): Promise<FleetPlanResult> {
   let imported;
   try {
     imported = await importClusterModules(source);
   } catch (error) {
     return { ok: false, message: `cannot read the fleet in ${source.modulesDir}: ${error instanceof Error ? error.message : String(error)}` };
   }
-  const fleet = loadFleet(imported.modules, PLATFORMS, COMMAND_HINTS);
+  const fleet = loadFleet(imported.modules, PLATFORMS, commands);
   const fleetProblems = [...imported.problems, ...(fleet.ok ? [] : fleet.problems)];
   if (fleetProblems.length > 0 || !fleet.ok) return { ok: false, message: formatFleetProblems(fleetProblems) };
 

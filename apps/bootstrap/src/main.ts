@@ -7,6 +7,7 @@ import { setMaxListeners } from "node:events";
 import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { fileURLToPath } from "node:url";
+import type { CommandHints } from "@flotilla/fleet";
 import { runCli } from "./cli.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -22,7 +23,7 @@ async function confirm(question: string): Promise<boolean> {
 }
 
 /** Runs `bootstrap <argv>` on this process's streams and terminal; returns the exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], commands: CommandHints): Promise<number> {
   const interrupt = new AbortController();
   // Every request in flight listens to this one process-wide signal (one listener each, removed when
   // it settles); a fleet with many identities has more than Node's default of 10 at once.
@@ -37,6 +38,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     stderr: (line) => process.stderr.write(`${line}\n`),
     env: process.env,
     repoRoot,
+    commands,
     interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
     confirm,
     abortSignal: interrupt.signal,

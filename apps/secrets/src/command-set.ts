@@ -2,7 +2,6 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { secretNamespaces, secretPathSegments } from "@flotilla/fleet";
 import { checkSecretFile, decryptSopsFile, encryptSecret, KeyVaultAccessError, SopsError, updateSecretFile, type SecretInput } from "@flotilla/sops";
-import { COMMAND_HINTS } from "./command-hints.js";
 import { CliError, findCluster, type GlobalOptions, loadClusters, locations, type SecretCliDeps } from "./context.js";
 import { clusterWrappers, unwrappersFromEnv } from "./keys.js";
 import { updateSopsConfig } from "./sops-config-file.js";
@@ -36,7 +35,7 @@ function pairs(values: readonly string[], flag: string): Record<string, string> 
  */
 export async function commandSet(clusterName: string, target: string, options: SetOptions, deps: SecretCliDeps): Promise<void> {
   const where = locations(deps, options);
-  const clusters = await loadClusters(where);
+  const clusters = await loadClusters(where, deps.commands);
   const spec = findCluster(clusters, clusterName);
   const { namespace, name } = parseTarget(target);
   if (!secretNamespaces(spec).includes(namespace)) {
@@ -92,7 +91,7 @@ export async function commandSet(clusterName: string, target: string, options: S
   }
   // What synth would refuse to place is never written (a kept key with an empty value, …); the
   // namespace is checked above and the recipients are the cluster's by construction.
-  const checked = checkSecretFile(text, { cluster: spec.name, namespace, name }, COMMAND_HINTS);
+  const checked = checkSecretFile(text, { cluster: spec.name, namespace, name }, deps.commands);
   if (!checked.ok) throw new CliError(`${shown} not written: ${checked.problems.map((problem) => [problem.path, problem.message].filter(Boolean).join(": ")).join("; ")}`);
   await writeFileAtomic(path, text);
   const keys = Object.keys(secret.data).sort();

@@ -5,7 +5,7 @@ import { fleetSopsConfig, updateSopsConfig } from "./sops-config-file.js";
 /** `pnpm secret sops-config [--check]`: (re)writes `.sops.yaml`, or checks that it is current. */
 export async function commandSopsConfig(options: GlobalOptions & { check?: boolean }, deps: SecretCliDeps): Promise<void> {
   const where = locations(deps, options);
-  const clusters = await loadClusters(where);
+  const clusters = await loadClusters(where, deps.commands);
   const shown = where.displayName(where.sopsConfig);
   if (options.check) {
     const current = await readFile(where.sopsConfig, "utf8").catch(() => undefined);

@@ -31,7 +31,7 @@ async function secretFiles(dir: string): Promise<string[]> {
  */
 export async function commandUpdateKeys(clusterNames: string[], options: GlobalOptions & { all?: boolean }, deps: SecretCliDeps): Promise<void> {
   const where = locations(deps, options);
-  const clusters = await loadClusters(where);
+  const clusters = await loadClusters(where, deps.commands);
   if (clusterNames.length === 0 && !options.all) throw new CliError("name the cluster(s) to update, or pass --all", 2);
   const selected = options.all ? clusters.filter((spec) => spec.sops !== undefined) : clusterNames.map((name) => findCluster(clusters, name));
   const unwrappers = await unwrappersFromEnv(deps);

@@ -38,7 +38,7 @@ export async function commandView(clusterName: string, target: string, options: 
     throw new CliError("refusing to print decrypted values: stdout is not a terminal (a pipe or a file would keep the plaintext); pass --pipe to do it deliberately", 2);
   }
   const where = locations(deps, options);
-  const spec = findCluster(await loadClusters(where), clusterName);
+  const spec = findCluster(await loadClusters(where, deps.commands), clusterName);
   const { namespace, name } = parseTarget(target);
   const path = join(where.secretsDir, ...secretPathSegments(spec.name, namespace, name));
   const shown = where.displayName(path);

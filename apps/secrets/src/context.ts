@@ -1,8 +1,7 @@
 import { join, relative, resolve } from "node:path";
 import type { TokenCredential } from "@azure/core-auth";
-import { type ClusterSpec, formatFleetProblems, importClusterModules, loadFleet } from "@flotilla/fleet";
+import { type ClusterSpec, type CommandHints, formatFleetProblems, importClusterModules, loadFleet } from "@flotilla/fleet";
 import { PLATFORMS } from "@flotilla/platforms";
-import { COMMAND_HINTS } from "./command-hints.js";
 import type { AzureKeyVaultAccess } from "@flotilla/sops";
 
 /** Thrown for anything the user must fix; printed without a stack, exit code 1 (2 for usage). */
@@ -21,6 +20,8 @@ export interface SecretCliDeps {
   stderr: (line: string) => void;
   env: Record<string, string | undefined>;
   repoRoot: string;
+  /** How messages spell the commands to run: the CLI's own (it owns their spelling). */
+  commands: CommandHints;
   /** Standard output is a terminal: `secret view` prints plaintext only there (or with --pipe). */
   stdoutIsTTY?: boolean;
   /** Writes bytes to stdout as they are (`secret view --key`); default: as one line. */
@@ -82,14 +83,14 @@ export function locations(deps: SecretCliDeps, options: GlobalOptions): Location
 }
 
 /** The validated fleet, or a {@link CliError} listing every problem. */
-export async function loadClusters(where: Locations): Promise<ClusterSpec[]> {
+export async function loadClusters(where: Locations, commands: CommandHints): Promise<ClusterSpec[]> {
   let imported;
   try {
     imported = await importClusterModules({ modulesDir: where.modulesDir, displayName: where.displayName });
   } catch (error) {
     throw new CliError(`cannot read the fleet in ${where.displayName(where.modulesDir)} (${(error as Error).message})`);
   }
-  const fleet = loadFleet(imported.modules, PLATFORMS, COMMAND_HINTS);
+  const fleet = loadFleet(imported.modules, PLATFORMS, commands);
   const problems = [...imported.problems, ...(fleet.ok ? [] : fleet.problems)];
   if (!fleet.ok || problems.length > 0) throw new CliError(formatFleetProblems(problems));
   return fleet.clusters.map((cluster) => cluster.spec);

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { describeEnvironmentError } from "./environment-errors.js";
 import { EXIT } from "./exit-codes.js";
+import { COMMAND_HINTS } from "./command-hints.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -52,13 +53,13 @@ program
   .addCommand(
     delegated("bootstrap", "plan | apply: create the Azure side of workload identity and write the identity outputs (see `flotilla bootstrap --help`)", async () => {
       const { main } = await import("@flotilla/app-bootstrap/main");
-      return main;
+      return (argv) => main(argv, COMMAND_HINTS);
     }),
   )
   .addCommand(
     delegated("secret", "set | updatekeys | sops-config: SOPS-encrypted Secrets of the fleet (see `flotilla secret --help`)", async () => {
       const { main } = await import("@flotilla/app-secrets/main");
-      return main;
+      return (argv) => main(argv, COMMAND_HINTS);
     }),
   );
 
