@@ -256,7 +256,7 @@ describe("bootstrap plan like terraform (issue 13.7)", () => {
     expect(run.code).toBe(2);
     expect(run.stderr.split("\n")).toEqual([
       "Cannot get an Azure token (DefaultAzureCredential): CredentialUnavailableError: Please run 'az login' to set up an account.",
-      "Sign in first (e.g. `az login`), or run in an environment with a managed or workload identity.",
+      "Sign in first (e.g. `az login`), set a service principal's AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET, or run in an environment with a managed or workload identity.",
     ]);
     expect(server.requests).toEqual([]);
   });

@@ -8,6 +8,8 @@ import { flotillaMain, repoRoot } from "./support/flotilla-cli.js";
 let work: string;
 const canMount = spawnSync("unshare", ["--mount", "true"]).status === 0;
 if (!canMount) console.warn("environment-errors: `unshare --mount` is not permitted here; the ENOSPC test is skipped");
+const canUnshareNet = spawnSync("unshare", ["--net", "true"]).status === 0;
+if (!canUnshareNet) console.warn("environment-errors: `unshare --net` is not permitted here; the real-credential test is skipped");
 
 /** Aliases nested nine deep, nine each: 9^9 references once expanded. */
 function aliasBomb(): string {
@@ -56,5 +58,21 @@ describe("environment failures: one line of cause and fix, exit 2", () => {
     expect(result.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^flotilla: no space left on the device.*free some space/)]);
     expect(result.stdout.trim()).toBe(""); // neither clusters/ nor a staging directory on the full disk
     expect(await readdir(disk)).toEqual([]);
+  });
+
+  it.skipIf(!canUnshareNet)("no Azure sign-in, with the real DefaultAzureCredential: the credentials tried and why each failed on one line, no links, then the fix", async () => {
+    // No network (the managed identity probe fails at once), no Azure variables, no az/azd/pwsh on PATH, an empty HOME.
+    const home = await mkdtemp(join(tmpdir(), "flotilla-home-"));
+    onTestFinished(() => rm(home, { recursive: true, force: true }));
+    const env = { PATH: "/usr/bin:/bin", HOME: home, TMPDIR: tmpdir() };
+    const result = spawnSync("unshare", ["--net", process.execPath, flotillaMain, "bootstrap", "plan"], { encoding: "utf8", cwd: repoRoot, env });
+    expect(result.status, result.stderr).toBe(2);
+    expect(result.stdout).toBe("");
+    const lines = result.stderr.trim().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^Cannot get an Azure token \(DefaultAzureCredential\): no credential of the chain worked: EnvironmentCredential is unavailable\b.*; ManagedIdentityCredential\b.*; .*Azure CLI could not be found\b/);
+    expect(lines[0]).not.toMatch(/https?:|aka\.ms|To troubleshoot|Ensure /);
+    expect(lines[0]!.length).toBeLessThan(700);
+    expect(lines[1]).toMatch(/^Sign in first \(e\.g\. `az login`\).*AZURE_CLIENT_ID.*managed or workload identity\.$/);
   });
 });

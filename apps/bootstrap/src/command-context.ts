@@ -5,7 +5,7 @@
 import { join, relative } from "node:path";
 import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
 import type { RetryPolicy } from "./retry.js";
-import { describeError } from "./arm-errors.js";
+import { describeCredentialError } from "./credential-error.js";
 import { ArmSession, AZURE_RESOURCE_MANAGER, type PipelinePolicy, type SdkRetryOptions } from "./arm-session.js";
 import { type FleetSource, loadFleetPlan } from "./fleet-plan.js";
 import { readEndpointHook } from "./test-hooks.js";
@@ -102,8 +102,8 @@ export async function openSession(environment: CliEnvironment, options: CommonOp
   try {
     await credential.getToken(`${AZURE_RESOURCE_MANAGER}/.default`, { abortSignal: environment.abortSignal });
   } catch (error) {
-    environment.stderr(`Cannot get an Azure token (DefaultAzureCredential): ${describeError(error)}`);
-    environment.stderr("Sign in first (e.g. `az login`), or run in an environment with a managed or workload identity.");
+    environment.stderr(`Cannot get an Azure token (DefaultAzureCredential): ${describeCredentialError(error)}`);
+    environment.stderr("Sign in first (e.g. `az login`), set a service principal's AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET, or run in an environment with a managed or workload identity.");
     return null;
   }
   const tuning = environment.tuning ?? {};
