@@ -296,7 +296,8 @@ describe("synth without identity outputs", () => {
     await writeFile(outputsFile, serializeIdentityOutputs({ cluster: "staging", tenantId: cluster.azure.tenantId, identities: { analytics: stale } }));
     result = synthCli("--fleet", fleet, "--out", out);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/staging\.json: identities\.analytics\.resourceId: .*stale outputs/);
+    // The setting that caused the identity, then the outputs file's entry.
+    expect(result.stderr).toMatch(/staging\.\w+: identities\[0\]: \S*staging\.json identities\.analytics\.resourceId: .*stale outputs/);
     expect(await snapshotTree(out)).toEqual(before);
 
     await writeFile(outputsFile, "{ not json");

@@ -53,17 +53,19 @@ describe("synth refuses a tree whose releases fail the rendered checks", () => {
     const before = await snapshotTree(outDir);
 
     const refused = await synth({ ...base, platforms: REPEATING_ENV });
-    expect(refused.kind).toBe("invalid-releases");
-    if (refused.kind !== "invalid-releases") return;
+    expect(refused.kind).toBe("invalid");
+    if (refused.kind !== "invalid") return;
     expect(refused.problems).toEqual([]);
+    expect(refused.releases.problems).toEqual([]);
+    expect(refused.releases.unrendered).toEqual([]);
     // Both clusters, each container of the Deployment that lists the env (the service and its db-migrations init container).
-    expect(refused.rendered.map((problem) => [problem.check, problem.cluster, problem.release, problem.object, problem.path])).toEqual(
+    expect(refused.releases.rendered.map((problem) => [problem.check, problem.cluster, problem.release, problem.object, problem.path])).toEqual(
       ["dev", "prod"].flatMap((cluster) => [
         ["server-side-apply", cluster, "flux-system/metaflow", "Deployment metaflow/metaflow-metaflow-service", '.spec.template.spec.containers[name="metaflow-service"].env[name="MF_METADATA_DB_NAME"]'],
         ["server-side-apply", cluster, "flux-system/metaflow", "Deployment metaflow/metaflow-metaflow-service", '.spec.template.spec.initContainers[name="db-migrations"].env[name="MF_METADATA_DB_NAME"]'],
       ]),
     );
-    expect(refused.rendered[0]!.message).toMatch(/server-side apply .* rejects the object .* Remove the entry from the release's values in apps\/fleet\/src\/clusters\/dev\.ts/);
+    expect(refused.releases.rendered[0]!.message).toMatch(/server-side apply .* rejects the object .* Remove the entry from the release's values in apps\/fleet\/src\/clusters\/dev\.ts/);
     expect(await snapshotTree(outDir)).toEqual(before);
   }, 180_000);
 });

@@ -1,6 +1,6 @@
 import { importClusterModules, loadFleet, selectClusters, splitClusterFile, type FleetLocation, type FleetProblem, type LoadedCluster, type PlatformRegistry } from "@flotilla/fleet";
 import { PLATFORMS } from "@flotilla/platforms";
-import { type ClusterIdentityPlan, type IdentityOutputs, planClusterIdentities } from "@flotilla/workload-identity";
+import { type ClusterIdentityPlan, type IdentityOutputs, identitySettings, planClusterIdentities } from "@flotilla/workload-identity";
 import { COMMAND_HINTS } from "./cli/command-hints.js";
 import { UsageError } from "./cli/usage-error.js";
 import { type IdentityOutputsLocation, readIdentityOutputs } from "./identity-outputs.js";
@@ -33,7 +33,8 @@ export interface FleetInputs {
 /**
  * Imports and validates the cluster modules, derives each selected cluster's identity plan (the
  * single source of both the Azure side and the ServiceAccounts) and reads the identity outputs of
- * the planned clusters. `platforms` is the registry (default: flotilla's).
+ * the planned clusters (a problem with one identity's outputs names the setting that caused the
+ * identity). `platforms` is the registry (default: flotilla's).
  *
  * Every cluster file is loaded and checked (names, git paths and issuers are unique across the
  * fleet); the plan and outputs are those of the `selected` clusters (`--cluster`; all when empty).
@@ -59,7 +60,12 @@ export async function loadFleetInputs(
     if (planned.problems.length === 0) plans.set(spec.name, planned.plan);
     else problems.push(...planned.problems.map(({ path, message }) => ({ file, path, message })));
   }
-  const outputs = await readIdentityOutputs(identityOutputs, [...plans.values()]);
+  const settings = new Map(clusters.map(({ file, spec }) => [spec.name, { file, settings: identitySettings(spec, platforms) }]));
+  const outputs = await readIdentityOutputs(identityOutputs, [...plans.values()], (cluster, identity) => {
+    const of = settings.get(cluster);
+    const setting = of?.settings.get(identity);
+    return of === undefined || setting === undefined ? undefined : { file: of.file, setting };
+  });
   problems.push(...outputs.problems);
   return { complete: loaded.ok && imported.problems.length === 0, clusters, fleet: loaded.clusters, rejected, plans, outputs: outputs.outputs, pending: outputs.pending, problems };
 }

@@ -26,12 +26,17 @@ export function identityOutputsFile(location: IdentityOutputsLocation, cluster: 
   return join(location.dir, identityOutputsFileName(cluster));
 }
 
+/** The cluster file and its setting that make a cluster's plan hold an identity (see identitySettings). */
+export type IdentitySettingOf = (cluster: string, identity: string) => { file: string; setting: string } | undefined;
+
 /**
  * Reads the outputs file of every cluster whose plan has identities and checks it against the
  * plan (see `identityOutputsFor`): a planned identity without an entry (or without a file) is
  * pending; a stale or foreign file is a problem. Files of clusters without identities are not read.
+ * A problem with one identity's entry is a problem of the setting that caused the identity
+ * (`settingOf`), naming the outputs file and its field.
  */
-export async function readIdentityOutputs(location: IdentityOutputsLocation, plans: readonly ClusterIdentityPlan[]): Promise<ReadIdentityOutputs> {
+export async function readIdentityOutputs(location: IdentityOutputsLocation, plans: readonly ClusterIdentityPlan[], settingOf: IdentitySettingOf = () => undefined): Promise<ReadIdentityOutputs> {
   const result: ReadIdentityOutputs = { outputs: new Map(), pending: new Map(), problems: [] };
   for (const plan of plans) {
     if (plan.identities.length === 0) {
@@ -49,7 +54,12 @@ export async function readIdentityOutputs(location: IdentityOutputsLocation, pla
     }
     const checked = identityOutputsFor(plan, text, file, COMMAND_HINTS);
     if (!checked.ok) {
-      result.problems.push(...checked.problems);
+      result.problems.push(
+        ...checked.problems.map(({ identity, ...problem }) => {
+          const cause = identity === undefined ? undefined : settingOf(plan.cluster, identity);
+          return cause === undefined ? problem : { file: cause.file, path: cause.setting, message: `${problem.file} ${problem.path}: ${problem.message}` };
+        }),
+      );
       continue;
     }
     result.outputs.set(plan.cluster, checked.outputs);

@@ -16,7 +16,7 @@ import { EXIT } from "./cli/exit-codes.js";
 import { UsageError } from "./cli/usage-error.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
 import { describePendingIdentities, type PendingIdentity } from "./pending-identities.js";
-import { synth } from "./synth.js";
+import { type ReleaseFindings, synth } from "./synth.js";
 import { DEFAULT_CACHE_DIR, RENDER_CACHE_FILE } from "./cache-dir.js";
 import { startStamp } from "./up-to-date/synth-stamp.js";
 
@@ -67,19 +67,15 @@ async function run(options: SynthCliOptions): Promise<number> {
       stamp?.save(outcome.files, upToDate(shownOut, outcome.clusters.length, outcome.kind === "checked"));
     }
     switch (outcome.kind) {
-      case "invalid":
-        console.error(formatFleetProblems(outcome.problems));
-        console.error(`${shownOut}/ was not changed.`);
-        return EXIT.findings;
-      case "invalid-releases": {
-        const [{ formatProblem }, { formatRenderedProblem }] = await Promise.all([import("@flotilla/review"), import("@flotilla/review/rendered")]);
-        const lines = [...outcome.problems.map((problem) => formatProblem(problem, shownOut)), ...outcome.rendered.map(formatRenderedProblem)];
-        console.error(lines.join("\n"));
-        console.error(`${lines.length} problem(s) in what the clusters would run (every HelmRelease rendered with the real Helm 4 as helm-controller installs it).`);
+      case "invalid": {
+        if (outcome.problems.length > 0) console.error(formatFleetProblems(outcome.problems));
+        const releases = await releaseFindingLines(outcome.releases, shownOut);
+        if (releases.length > 0) console.error(releases.join("\n"));
         console.error(`${shownOut}/ was not changed.`);
         return EXIT.findings;
       }
       case "missing-tools":
+        if (outcome.fleetProblems.length > 0) console.error(formatFleetProblems(outcome.fleetProblems));
         for (const problem of outcome.problems) console.error(`synth: ${problem}`);
         console.error(`${shownOut}/ was not changed.`);
         return EXIT.usage;
@@ -124,6 +120,27 @@ async function run(options: SynthCliOptions): Promise<number> {
     }
     throw error;
   }
+}
+
+/**
+ * What rendering the releases found, then a count of them, then one line per cluster whose
+ * releases could not be rendered in this run (so that fixing the fleet brings no surprise round).
+ */
+async function releaseFindingLines(releases: ReleaseFindings, shownOut: string): Promise<string[]> {
+  const lines: string[] = [];
+  if (releases.problems.length + releases.rendered.length > 0) {
+    const [{ formatProblem }, { formatRenderedProblem }] = await Promise.all([import("@flotilla/review"), import("@flotilla/review/rendered")]);
+    lines.push(...releases.problems.map((problem) => formatProblem(problem, shownOut)), ...releases.rendered.map(formatRenderedProblem));
+    lines.push(`${lines.length} problem(s) in what the clusters would run (every HelmRelease rendered with the real Helm 4 as helm-controller installs it).`);
+  }
+  for (const { cluster, file, releases: count } of releases.unrendered) {
+    lines.push(
+      file === undefined
+        ? `${cluster}: its Helm releases are not rendered until its cluster file loads.`
+        : `${cluster}: ${count} Helm release${count === 1 ? "" : "s"} not rendered until the problems of ${file} above are fixed.`,
+    );
+  }
+  return lines;
 }
 
 /** The pending identities on stderr: written for review, not ready to merge. */

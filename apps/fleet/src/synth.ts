@@ -25,7 +25,7 @@ import type { ValidationProblem } from "@flotilla/review";
 import type { RenderedProblem } from "@flotilla/review/rendered";
 import type { ClusterIdentityPlan, IdentityOutputs } from "@flotilla/workload-identity";
 import { checkRenderedChartValues, vendoredChartValues } from "./chart-values.js";
-import { loadFleetInputs } from "./fleet-inputs.js";
+import { type FleetInputs, loadFleetInputs } from "./fleet-inputs.js";
 import { type ImageTagsLocation, readImageTags } from "./image-tags.js";
 import { imageTagsRepoPath } from "./image-tags-repo-path.js";
 import { resolveImageValues } from "./image-values.js";
@@ -100,10 +100,30 @@ export interface SynthOptions {
   };
 }
 
+/** What rendering the planned tree's HelmReleases found (see checkPlannedReleases). */
+export interface ReleaseFindings {
+  /** (a) renders and post-renders, (b) strict schemas of the rendered objects. */
+  problems: ValidationProblem[];
+  /** (c) server-side apply, (d) duplicate keys, (e) workload identity, (f) references. */
+  rendered: RenderedProblem[];
+  /** Selected clusters whose releases were not rendered, because the cluster itself did not render. */
+  unrendered: UnrenderedReleases[];
+}
+
+/** A cluster whose HelmReleases could not be rendered in this run: its file does not load, or its identity plan or chart has problems. */
+export interface UnrenderedReleases {
+  cluster: string;
+  /** Its cluster file, when it loaded. */
+  file?: string;
+  /** How many releases its spec asks for, when it loaded. */
+  releases?: number;
+}
+
 export type SynthOutcome =
-  | { kind: "invalid"; problems: FleetProblem[] }
-  | { kind: "invalid-releases"; problems: ValidationProblem[]; rendered: RenderedProblem[] }
-  | { kind: "missing-tools"; problems: string[] }
+  /** Problems of the fleet (`problems`) or of what its clusters would run (`releases`), all found in this one run. */
+  | { kind: "invalid"; problems: FleetProblem[]; releases: ReleaseFindings }
+  /** helm or kubectl is missing (an environment error): the fleet's own problems are still reported. */
+  | { kind: "missing-tools"; problems: string[]; fleetProblems: FleetProblem[] }
   | {
       kind: "checked" | "written";
       changes: TreeChanges;
@@ -153,11 +173,12 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   // One whose identity outputs have problems is rendered with every identity pending, and one whose image tags
   // directory has a problem a stand-in path: only ever checked, as a run with problems writes nothing.
   const planned = clusters.filter((cluster) => plans.has(cluster.spec.name));
+  const identitiesOfCluster = (cluster: string) => {
+    const plan = plans.get(cluster)!;
+    return { plan, outputs: outputs.get(cluster) ?? { cluster, tenantId: plan.tenantId, identities: {} } };
+  };
   const rendered = renderClusters(planned, options.outDir, platforms, {
-    identitiesOf: (cluster) => {
-      const plan = plans.get(cluster)!;
-      return { plan, outputs: outputs.get(cluster) ?? { cluster, tenantId: plan.tenantId, identities: {} } };
-    },
+    identitiesOf: identitiesOfCluster,
     secretsOf: (cluster) => secrets.files.get(cluster) ?? [],
     valuesOf: (cluster) => imageValues.values.get(cluster) ?? [],
     imageTagsPathOf: (cluster) => `${"path" in tagsPath ? tagsPath.path : "./images"}/${cluster}`,
@@ -170,12 +191,23 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   const { validator, serialize, cache, saveCache } = await planningTools(rendered.clusters, versions, options);
   const plan = planTree(rendered.clusters, validator, serialize, COMMAND_HINTS);
   problems.push(...plan.problems.map((problem) => outputProblem(problem, rendered.clusters, options.outDir)));
-  // What each cluster would run, from the files about to be written, once they are whole and
-  // consistent (releases render from the tree's sources and identities): refused before the tree is touched.
-  const refused = problems.length === 0 && options.releases ? await checkPlannedReleases(plan.files, fleet, platforms, options.chartDirs, options.releases, cache) : undefined;
+  // What each cluster would run, from the files about to be written, in the same run as the
+  // problems above: every cluster that rendered, with what it was rendered from (stand-in
+  // identity outputs; the Secrets reported missing above count as created). Refused before the tree is touched.
+  const renderedNames = new Set(rendered.clusters.map((cluster) => cluster.cluster));
+  const releaseFleet = {
+    clusters: planned.filter(({ spec }) => renderedNames.has(spec.name)),
+    plans,
+    outputs: new Map([...renderedNames].map((cluster) => [cluster, identitiesOfCluster(cluster).outputs])),
+  };
+  const checked = options.releases
+    ? await checkPlannedReleases(withReportedSecrets(plan.files, releaseFleet.clusters, secrets.files), releaseFleet, platforms, options.chartDirs, options.releases, cache)
+    : { problems: [], rendered: [] };
   await saveCache();
-  if (problems.length > 0) return { kind: "invalid", problems };
-  if (refused) return refused;
+  if ("missingTools" in checked) return { kind: "missing-tools", problems: checked.missingTools, fleetProblems: problems };
+  if (problems.length + checked.problems.length + checked.rendered.length > 0) {
+    return { kind: "invalid", problems, releases: { ...checked, unrendered: unrenderedReleases(fleet, renderedNames, platforms, options.clusters) } };
+  }
 
   const names = clusters.map((cluster) => cluster.spec.name);
   const within = options.clusters?.length ? names : undefined;
@@ -250,10 +282,10 @@ async function checkPlannedReleases(
   chartDirs: readonly string[] | undefined,
   releases: NonNullable<SynthOptions["releases"]>,
   cache: RenderCache | undefined,
-): Promise<Extract<SynthOutcome, { kind: "invalid-releases" | "missing-tools" }> | undefined> {
+): Promise<Omit<ReleaseFindings, "unrendered"> | { missingTools: string[] }> {
   const [{ parseManifests }, { checkReleases }, { readVendoredArchives }] = await Promise.all([import("@flotilla/review"), import("./review/release-checks.js"), import("@flotilla/helm")]);
   const { manifests } = parseManifests(files);
-  if (!manifests.some((manifest) => manifest.object.kind === "HelmRelease")) return undefined;
+  if (!manifests.some((manifest) => manifest.object.kind === "HelmRelease")) return { problems: [], rendered: [] };
   const kubernetesVersions = new Map(fleet.clusters.map(({ spec }) => [spec.name, spec.kubernetesVersion]));
   const result = await checkReleases({
     manifests,
@@ -271,8 +303,41 @@ async function checkPlannedReleases(
       return cachedValidator(objects, cache, load, scope);
     },
   });
-  if (!result.ok) return { kind: "missing-tools", problems: result.toolProblems };
-  return result.problems.length + result.rendered.length > 0 ? { kind: "invalid-releases", problems: result.problems, rendered: result.rendered } : undefined;
+  if (!result.ok) return { missingTools: result.toolProblems };
+  return { problems: result.problems, rendered: result.rendered };
+}
+
+/**
+ * The planned files plus, for the release checks only, each Secret a cluster file requires whose
+ * encrypted file is missing or refused: that is reported once, with the command that creates it,
+ * so the checks see the cluster as it will be then instead of also calling its references broken.
+ */
+function withReportedSecrets(files: ReadonlyMap<string, string>, clusters: readonly LoadedCluster[], placed: ReadonlyMap<string, readonly ClusterSecretFile[]>): Map<string, string> {
+  const withStandIns = new Map(files);
+  for (const { spec } of clusters) {
+    for (const secret of spec.secrets) {
+      if ((placed.get(spec.name) ?? []).some((file) => file.namespace === secret.namespace && file.name === secret.name)) continue;
+      const object = { apiVersion: "v1", kind: "Secret", metadata: { name: secret.name, namespace: secret.namespace }, sops: { reported: "missing" } };
+      withStandIns.set(`${spec.name}/reported-missing/secret_${secret.namespace}_${secret.name}.yaml`, toYaml(object as KubeObject));
+    }
+  }
+  return withStandIns;
+}
+
+/**
+ * The selected clusters whose releases this run could not render: their file did not load, or
+ * their identity plan or chart has problems (a cluster without releases is not listed).
+ */
+function unrenderedReleases(fleet: FleetInputs, rendered: ReadonlySet<string>, platforms: PlatformRegistry, selected: readonly string[] | undefined): UnrenderedReleases[] {
+  const scope = selected?.length ? new Set(selected) : undefined;
+  const loaded = fleet.clusters.flatMap(({ file, spec }): UnrenderedReleases[] => {
+    if (rendered.has(spec.name)) return [];
+    const sections = spec.platforms as Record<string, unknown>;
+    const releases = platforms.filter((platform) => sections[platform.key] !== undefined).length + (spec.karpenter?.mode === "self-hosted" ? 1 : 0);
+    return releases === 0 ? [] : [{ cluster: spec.name, file, releases }];
+  });
+  const rejected = fleet.rejected.filter((cluster) => scope === undefined || scope.has(cluster)).map((cluster) => ({ cluster }));
+  return [...loaded, ...rejected].sort((a, b) => (a.cluster < b.cluster ? -1 : 1));
 }
 
 /** What a cluster's chart needs besides its spec, by cluster name. */

@@ -55,3 +55,4 @@ export {
 } from "./flux-controller-identities.js";
 export { type FluxControllerAccount, fluxControllerAccounts } from "./flux-controller-accounts.js";
 export { type PlannedPlatformIdentity, platformIdentities, platformIdentityRequirements } from "./platform-identities.js";
+export { identitySettings } from "./identity-settings.js";

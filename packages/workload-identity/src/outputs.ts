@@ -9,6 +9,8 @@ export interface IdentityOutputsProblem {
   path: string;
   /** What is wrong and how to fix it. */
   message: string;
+  /** The key of the planned identity the problem is about, when it is about one. */
+  identity?: string;
 }
 
 /** Parsed and checked outputs, or every problem found. */
@@ -169,6 +171,7 @@ export function identityOutputsFor(plan: ClusterIdentityPlan, text: string | und
       problems.push({
         file,
         path: `${at}.resourceId`,
+        identity: identity.key,
         message: `the outputs are for ${entry.resourceId}, but identity ${JSON.stringify(identity.key)} is planned as ${identity.resourceId} (stale outputs: did its resource group change?); ${fix}`,
       });
     }

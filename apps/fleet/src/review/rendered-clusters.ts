@@ -57,9 +57,20 @@ export function renderedClusters(input: RenderedClustersInput): RenderedCluster[
       objects: [...(input.objects.get(spec.name) ?? [])],
       ...(plan && outputs ? { identities: { plan, outputs } } : {}),
       externalWorkloadAccounts,
+      settings: identityServiceAccountSettings(spec.identities),
       platforms,
     };
   });
+}
+
+/** The ServiceAccounts synth renders for the spec's own identities, by `ServiceAccount namespace/name`, with the setting that lists each. */
+function identityServiceAccountSettings(identities: LoadedCluster["spec"]["identities"]): Map<string, string> {
+  const settings = new Map<string, string>();
+  identities.forEach((identity, i) => {
+    identity.serviceAccounts.forEach((account, j) => settings.set(`ServiceAccount ${account.namespace}/${account.name}`, `identities[${i}].serviceAccounts[${j}]`));
+    identity.workspaces?.namespaces.forEach((namespace, k) => settings.set(`ServiceAccount ${namespace}/${identity.workspaces!.serviceAccount}`, `identities[${i}].workspaces.namespaces[${k}]`));
+  });
+  return settings;
 }
 
 /**

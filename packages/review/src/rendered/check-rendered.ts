@@ -4,6 +4,7 @@ import { configFileDuplicateKeys, manifestDuplicateKeys } from "./duplicate-keys
 import { crdSchemas, listTypeResolver } from "./list-types.js";
 import { objectLabel, releaseLabel } from "./pod-templates.js";
 import { COMMAND_NAMES } from "@flotilla/fleet";
+import { checkOwnership } from "./ownership.js";
 import { checkReferences } from "./references.js";
 import { duplicateListEntries } from "./server-side-apply.js";
 import type { RenderedCluster, RenderedProblem } from "./types.js";
@@ -20,7 +21,7 @@ export interface RenderedCheckOptions {
 /**
  * The checks of what each cluster would run, over the rendered releases and flotilla's own
  * objects: server-side apply accepts every object, no key is written twice where a program must
- * parse it, workload identity works end to end, every reference resolves. Sorted; none stops the others.
+ * parse it, every object has one owner, workload identity works end to end, every reference resolves. Sorted; none stops the others.
  */
 export function checkRenderedClusters(clusters: readonly RenderedCluster[], options: RenderedCheckOptions = {}): RenderedProblem[] {
   const problems = clusters.flatMap((cluster) => checkRenderedCluster(cluster, options));
@@ -84,7 +85,7 @@ function checkRenderedCluster(cluster: RenderedCluster, options: RenderedCheckOp
   }
 
   for (const release of cluster.releases) problems.push(...valueTypeProblems(cluster, release));
-  problems.push(...checkWorkloadIdentity(cluster, objects), ...checkReferences(cluster, objects, options.secretSet ?? COMMAND_NAMES.secretSet));
+  problems.push(...checkOwnership(cluster, objects), ...checkWorkloadIdentity(cluster, objects), ...checkReferences(cluster, objects, options.secretSet ?? COMMAND_NAMES.secretSet));
   return problems;
 }
 

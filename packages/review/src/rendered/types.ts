@@ -4,7 +4,7 @@ import type { KubeObject } from "@flotilla/render";
 import type { ClusterIdentityPlan, IdentityOutputs } from "@flotilla/workload-identity";
 
 /** The checks over what a cluster would run, named in every problem. */
-export type RenderedCheckName = "server-side-apply" | "duplicate-keys" | "workload-identity" | "references" | "values-effect" | "value-types";
+export type RenderedCheckName = "server-side-apply" | "duplicate-keys" | "workload-identity" | "references" | "values-effect" | "value-types" | "ownership";
 
 /** One HelmRelease as helm-controller would install it. */
 export interface RenderedRelease {
@@ -42,6 +42,8 @@ export interface RenderedCluster {
    * labelled pod" cannot be seen here (the other identity rules still apply to them).
    */
   externalWorkloadAccounts?: readonly string[];
+  /** The cluster file's setting that makes flotilla render an object, by `Kind namespace/name`, where known (e.g. `identities[0].serviceAccounts[1]`). */
+  settings?: ReadonlyMap<string, string>;
   /** The declarations of the cluster's enabled platforms. */
   platforms: PlatformWorkloads[];
 }
