@@ -1,7 +1,9 @@
 /**
  * Synth refuses a tree that fails the checks over what each cluster would run (the ones
  * `pnpm validate` runs): every HelmRelease of the tree about to be written is rendered with the
- * real Helm 4 and the vendored chart, and on any problem synth prints them all and writes nothing.
+ * real Helm 4 and the vendored chart, and on any problem synth prints them all and writes nothing:
+ * through `synth()` with a platform registry whose values repeat an env name, and through the
+ * built CLI with a cluster setting the real chart turns into an identity nothing can use.
  */
 import { chmod, mkdtemp, readdir, rm, stat, writeFile, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,7 +15,9 @@ import { metaflowValues } from "@flotilla/metaflow/model";
 import { PLATFORMS } from "@flotilla/platforms";
 import { fleetLocations } from "../apps/fleet/src/fleet-options.js";
 import { synth } from "../apps/fleet/src/synth.js";
+import { copyExampleFleet, editFile } from "./support/example-fleet-copy.js";
 import { flotilla, repoRoot } from "./support/flotilla-cli.js";
+import { synthCli } from "./support/synth-cli.js";
 import { snapshotTree } from "./support/tree-snapshot.js";
 
 const dirs: string[] = [];
@@ -67,6 +71,31 @@ describe("synth refuses a tree whose releases fail the rendered checks", () => {
     );
     expect(refused.releases.rendered[0]!.message).toMatch(/server-side apply .* rejects the object .* Remove the entry from the release's values in apps\/fleet\/src\/clusters\/dev\.ts/);
     expect(await snapshotTree(outDir)).toEqual(before);
+  }, 180_000);
+});
+
+describe("synth as a user types it refuses a cluster file whose release the checks reject", () => {
+  it("Argo Workflows moved to a team namespace: the chart still creates the workflow ServiceAccount in its own namespace, with the identity but no federation and no pod", async () => {
+    const work = await tempDir("flotilla-gate-cli-");
+    const { fleet, out } = await copyExampleFleet(work);
+    // argo-workflows 0.47.5 renders the workflow ServiceAccount in every workflowNamespaces entry and
+    // in the release namespace (`append … .Release.Namespace | uniq`), annotated with the identity's
+    // client ID; the identity plan federates only the namespaces the cluster file lists.
+    await editFile(join(fleet, "prod.ts"), '      storage: { account: "stmlprodargo", container: "artifacts" },', '      storage: { account: "stmlprodargo", container: "artifacts" },\n      workflowNamespaces: ["analytics-prod"],');
+    const before = await snapshotTree(out);
+
+    const result = synthCli("--fleet", fleet, "--out", out);
+    expect(result.stdout).toBe("");
+    expect(result.code).toBe(1);
+    const prod = join(fleet, "prod.ts");
+    const annotation = '.metadata.annotations["azure.workload.identity/client-id"]';
+    expect(result.stderr.trimEnd().split("\n")).toEqual([
+      `prod: HelmRelease flux-system/argo-workflows: ServiceAccount argo/argo-workflow: ${annotation}: ServiceAccount argo/argo-workflow carries a client ID but the identity plan has no federated credential for system:serviceaccount:argo:argo-workflow: Entra rejects its tokens (AADSTS70021). Add it to the identity's ServiceAccounts in ${prod} and run bootstrap apply [workload-identity]`,
+      `prod: HelmRelease flux-system/argo-workflows: ServiceAccount argo/argo-workflow: ${annotation}: ServiceAccount argo/argo-workflow is given an identity, but no pod labelled azure.workload.identity/use: "true" runs as it, so nothing can use the identity. In ${prod}, label the pods that run as argo/argo-workflow (the platform's podLabels, or a post-renderer where the chart has none), or remove the identity [workload-identity]`,
+      "2 problem(s) in what the clusters would run (every HelmRelease rendered with the real Helm 4 as helm-controller installs it).",
+      `${out}/ was not changed.`,
+    ]);
+    expect(await snapshotTree(out)).toEqual(before);
   }, 180_000);
 });
 
