@@ -2,15 +2,17 @@
  * One synth run reports what the clusters would run (every HelmRelease rendered with the real
  * Helm 4 and chart, then the release checks) alongside the fleet's other problems: a user fixing
  * a fleet gets no second round. Only the releases of a cluster that does not render are left out,
- * and synth says so. Driven through the built CLI on a copy of the example fleet.
+ * and synth says so; validate reports them with the fleet's problems as well. Driven through the
+ * built CLI on a copy of the example fleet.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { copyExampleFleet, editFile } from "./support/example-fleet-copy.js";
 import { validCluster } from "./support/fixture-fleet.js";
-import { synthCli } from "./support/synth-cli.js";
+import { validateCli } from "./support/review-cli.js";
+import { repoRoot, synthCli } from "./support/synth-cli.js";
 import { snapshotTree } from "./support/tree-snapshot.js";
 
 let work: string;
@@ -70,6 +72,26 @@ describe("synth reports the problems of the releases with the fleet's other prob
       `${out}/ was not changed.`,
     ]);
     expect(lines).toContain("3 problems in 3 files");
+  }, 180_000);
+
+  it("validate reports them in the same run too: the fleet's problems and what synth would refuse in the releases of a cluster the tree does not have yet", async () => {
+    await editFile(join(fleet, "dev.ts"), 'keys: ["password", "username"] }', 'keys: ["password", "username", "port"] }');
+    // A new cluster, shaped like prod, with Argo Workflows in a team namespace (see synth-release-gate.test.ts).
+    const prod = await readFile(join(fleet, "prod.ts"), "utf8");
+    await writeFile(join(fleet, "stage.ts"), prod.replace('name: "prod",', 'name: "stage",').replace("9c4e1d7b-3a2f-4b8e-a6d5-7f0c2e9b4a18", "1a2b3c4d-3a2f-4b8e-a6d5-7f0c2e9b4a18"));
+    await editFile(join(fleet, "stage.ts"), '      storage: { account: "stmlprodargo", container: "artifacts" },', '      storage: { account: "stmlprodargo", container: "artifacts" },\n      workflowNamespaces: ["analytics-prod"],');
+
+    const result = validateCli(repoRoot, "--tree", out, "--fleet", fleet, "--cache-dir", join(work, "cache"), "--no-values-effect");
+    expect(result.stdout).toBe("");
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trimEnd().split("\n");
+    const fleetLines = lines.filter((line) => line.endsWith("[fleet]"));
+    expect(fleetLines).toEqual(expect.arrayContaining([expect.stringMatching(/dev\.ts: secrets\[0\]\.keys: Secret analytics-dev\/warehouse-db has no key "port"/), expect.stringMatching(/stage\.ts: platforms\.argoWorkflows\.database: Secret argo\/argo-db .* is required/)]));
+    // stage's releases are rendered from what synth would write; the tree, which has no stage/ yet, adds nothing of its own.
+    expect(lines.filter((line) => line.startsWith("stage: "))).toEqual([
+      expect.stringMatching(/^stage: HelmRelease flux-system\/argo-workflows: ServiceAccount argo\/argo-workflow: \.metadata\.annotations\["flotilla\.dev\/pending-identity"\]: ServiceAccount argo\/argo-workflow is given an identity, but no pod .* \[workload-identity\]$/),
+      expect.stringMatching(/^stage: HelmRelease flux-system\/argo-workflows: ServiceAccount argo\/argo-workflow: \.metadata\.annotations\["flotilla\.dev\/pending-identity"\]: .*the identity plan federates it with no identity.* \[workload-identity\]$/),
+    ]);
   }, 180_000);
 
   it("says how many releases of a cluster that does not render are left out, and why", async () => {

@@ -97,6 +97,12 @@ export interface SynthOptions {
     cacheDir: string;
     /** Reuse and keep Helm renders. */
     cache: boolean;
+    /**
+     * With `check`: only the clusters whose planned files differ from the tree on disk (validate
+     * checks the releases of the tree itself, so this adds what the fleet would change).
+     * @default false
+     */
+    onlyChanged?: boolean;
   };
 }
 
@@ -120,8 +126,11 @@ export interface UnrenderedReleases {
 }
 
 export type SynthOutcome =
-  /** Problems of the fleet (`problems`) or of what its clusters would run (`releases`), all found in this one run. */
-  | { kind: "invalid"; problems: FleetProblem[]; releases: ReleaseFindings }
+  /**
+   * Problems of the fleet (`problems`) or of what its clusters would run (`releases`), all found in
+   * this one run; with `check` and no problems of the fleet, also how the tree differs.
+   */
+  | { kind: "invalid"; problems: FleetProblem[]; releases: ReleaseFindings; changes?: TreeChanges }
   /** helm or kubectl is missing (an environment error): the fleet's own problems are still reported. */
   | { kind: "missing-tools"; problems: string[]; fleetProblems: FleetProblem[] }
   | {
@@ -191,30 +200,32 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   const { validator, serialize, cache, saveCache } = await planningTools(rendered.clusters, versions, options);
   const plan = planTree(rendered.clusters, validator, serialize, COMMAND_HINTS);
   problems.push(...plan.problems.map((problem) => outputProblem(problem, rendered.clusters, options.outDir)));
+  const names = clusters.map((cluster) => cluster.spec.name);
+  const within = options.clusters?.length ? names : undefined;
+  const onDisk = options.check ? compareTree(plan.files, treeWithin(await readTree(options.outDir), within)) : undefined;
   // What each cluster would run, from the files about to be written, in the same run as the
   // problems above: every cluster that rendered, with what it was rendered from (stand-in
   // identity outputs; the Secrets reported missing above count as created). Refused before the tree is touched.
   const renderedNames = new Set(rendered.clusters.map((cluster) => cluster.cluster));
+  const releaseClusters = options.releases?.onlyChanged && onDisk ? changedClusters(onDisk, renderedNames) : renderedNames;
   const releaseFleet = {
-    clusters: planned.filter(({ spec }) => renderedNames.has(spec.name)),
+    clusters: planned.filter(({ spec }) => releaseClusters.has(spec.name)),
     plans,
-    outputs: new Map([...renderedNames].map((cluster) => [cluster, identitiesOfCluster(cluster).outputs])),
+    outputs: new Map([...releaseClusters].map((cluster) => [cluster, identitiesOfCluster(cluster).outputs])),
   };
-  const checked = options.releases
-    ? await checkPlannedReleases(withReportedSecrets(plan.files, releaseFleet.clusters, secrets.files), releaseFleet, platforms, options.chartDirs, options.releases, cache)
+  const releaseFiles = new Map([...withReportedSecrets(plan.files, releaseFleet.clusters, secrets.files)].filter(([file]) => releaseClusters.has(file.slice(0, file.indexOf("/")))));
+  const checked = options.releases && releaseClusters.size > 0
+    ? await checkPlannedReleases(releaseFiles, releaseFleet, platforms, options.chartDirs, options.releases, cache)
     : { problems: [], rendered: [] };
   await saveCache();
   if ("missingTools" in checked) return { kind: "missing-tools", problems: checked.missingTools, fleetProblems: problems };
   if (problems.length + checked.problems.length + checked.rendered.length > 0) {
-    return { kind: "invalid", problems, releases: { ...checked, unrendered: unrenderedReleases(fleet, renderedNames, platforms, options.clusters) } };
+    const releases = { ...checked, unrendered: unrenderedReleases(fleet, renderedNames, platforms, options.clusters) };
+    return { kind: "invalid", problems, releases, ...(onDisk && problems.length === 0 ? { changes: onDisk } : {}) };
   }
 
-  const names = clusters.map((cluster) => cluster.spec.name);
-  const within = options.clusters?.length ? names : undefined;
   const pending = pendingIdentitiesOf(plans, fleet.pending, (cluster) => options.identityOutputs.displayName(identityOutputsFile(options.identityOutputs, cluster)));
-  if (options.check) {
-    return { kind: "checked", changes: compareTree(plan.files, treeWithin(await readTree(options.outDir), within)), clusters: names, pending, files: plan.files };
-  }
+  if (onDisk) return { kind: "checked", changes: onDisk, clusters: names, pending, files: plan.files };
   // One writer at a time: the tree is read and replaced under its lock (.clusters.lock beside it).
   const lock = { operation: "synth", waitMs: options.lockWaitMs, onWait: (holder: ProcessIdentity) => options.onLockWait?.(describeHolder(holder)) };
   const changes = await withLock(options.outDir, lock, () => writeTree(options.outDir, plan.files, { ...(within ? { within } : {}) }));
@@ -305,6 +316,12 @@ async function checkPlannedReleases(
   });
   if (!result.ok) return { missingTools: result.toolProblems };
   return { problems: result.problems, rendered: result.rendered };
+}
+
+/** The clusters of `rendered` with a file that differs from the tree on disk (drifted, missing, stale or blocked). */
+function changedClusters(changes: TreeChanges, rendered: ReadonlySet<string>): Set<string> {
+  const files = [...changes.drifted, ...changes.missing, ...changes.stale, ...changes.conflicts];
+  return new Set(files.map((file) => file.slice(0, file.indexOf("/"))).filter((cluster) => rendered.has(cluster)));
 }
 
 /**

@@ -136,12 +136,11 @@ async function run(options: ValidateCliOptions): Promise<number> {
   });
   lines.push(...result.problems.map((problem) => formatProblem(problem, shownTree)));
   // Generated files change only the way synth changes them; what keeps synth from rendering is a problem here too.
-  const synthesized = await generatedDrift({ ...locations, clusters: selected, ...(options.cache ? { renderCache: join(cacheDir, RENDER_CACHE_FILE) } : {}) }, treeDir);
-  if ("drift" in synthesized) lines.push(...synthesized.drift.map((problem) => formatProblem(problem, shownTree)));
-  else {
-    const reported = new Set([...fleet.problems, ...images.problems].map(problemKey));
-    for (const problem of synthesized.synth) if (!reported.has(problemKey(problem))) lines.push(`${fleetProblemLine(problem)} [fleet]`);
-  }
+  // With the releases of every cluster whose files synth would change (the tree's own are checked below).
+  const synthesized = await generatedDrift({ ...locations, clusters: selected, ...(options.cache ? { renderCache: join(cacheDir, RENDER_CACHE_FILE) } : {}) }, treeDir, { cacheDir, cache: options.cache });
+  lines.push(...synthesized.drift.map((problem) => formatProblem(problem, shownTree)));
+  const reported = new Set([...fleet.problems, ...images.problems].map(problemKey));
+  for (const problem of synthesized.synth) if (!reported.has(problemKey(problem))) lines.push(`${fleetProblemLine(problem)} [fleet]`);
   // What each cluster would run (synth refuses a tree that fails these): every HelmRelease rendered,
   // schemas of what it renders, server-side apply, duplicate keys, workload identity end to end, references,
   // every value taking effect.
@@ -162,6 +161,9 @@ async function run(options: ValidateCliOptions): Promise<number> {
   await validators.save();
   if (!releases.ok) lines.push(...releases.toolProblems.map((message) => `${message} [tools]`));
   else lines.push(...releases.problems.map((problem) => formatProblem(problem, shownTree)), ...releases.rendered.map(formatRenderedProblem), ...(releases.effects?.problems ?? []).map(formatRenderedProblem));
+  // What synth would refuse in the releases it would change, once (the same problem may be the tree's too).
+  const wouldRun = synthesized.releases ? [...synthesized.releases.problems.map((problem) => formatProblem(problem, shownTree)), ...synthesized.releases.rendered.map(formatRenderedProblem)] : [];
+  lines.push(...wouldRun.filter((line) => !lines.includes(line)));
   const effects = releases.ok ? releases.effects : undefined;
   // Values that equal the chart's default take no effect by design: passed, and said on request.
   if (options.listValueDefaults) for (const entry of effects?.defaults ?? []) console.log(formatValuesAtDefault(entry));

@@ -68,8 +68,9 @@ export async function checkReleases(input: ReleaseChecksInput): Promise<ReleaseC
   const sourceOf = (cluster: string) => sources.get(cluster);
   const validatorOf = input.releaseValidator ?? ((cluster: string, releaseCrds: readonly unknown[]) => createSchemaValidator(input.kubernetesVersions.get(cluster), releaseCrds));
   const problems = [...checkRenders(tree, renders, sourceOf), ...(await checkReleaseSchemas(tree, renders, validatorOf, sourceOf))];
+  // A cluster of the fleet that has no objects in the tree (not synthesized yet) has nothing to check here.
   const clusters = fleet
-    ? renderedClusters({ clusters: [...fleet.clusters], platforms: input.platforms, objects, renders, plans: fleet.plans, outputs: fleet.outputs })
+    ? renderedClusters({ clusters: fleet.clusters.filter(({ spec }) => objects.has(spec.name)), platforms: input.platforms, objects, renders, plans: fleet.plans, outputs: fleet.outputs })
     : [];
   const releases = [...renders.values()].reduce((sum, list) => sum + list.length, 0);
   const effects = input.valuesEffect
