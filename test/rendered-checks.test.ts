@@ -167,6 +167,26 @@ describe("checks over rendered releases, on the real charts", () => {
     expect(problems[0]!.message).toMatch(/uses Secret flyte\/flyte-db-typo, which nothing creates/);
   }, 120_000);
 
+  it("ownership: an object two releases render, and one flotilla and a release both render", async () => {
+    // argo-workflows renders its workflow ServiceAccount in each workflow namespace: in flyte, under
+    // the name flyte-core gives flyteadmin's.
+    const twoReleases = await check("argo-workflows", (values) => {
+      values.controller.workflowNamespaces = ["argo", "flyte"];
+      values.workflow.serviceAccount.name = "flyteadmin";
+    });
+    expect(twoReleases.filter((problem) => problem.check === "ownership").map(formatRenderedProblem)).toEqual(
+      ["flux-system/argo-workflows", "flux-system/flyte-core"].map((release) =>
+        expect.stringMatching(new RegExp(`^dev: HelmRelease ${release}: ServiceAccount flyte/flyteadmin: \\.metadata\\.name: the chart renders ServiceAccount flyte/flyteadmin, which HelmRelease flux-system/(argo-workflows|flyte-core) also renders: .*keep it in one release.* \\[ownership\\]$`)),
+      ),
+    );
+    // flotilla's tree with a ConfigMap of the name argo-workflows gives its controller's.
+    const configMap = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "argo-workflows-workflow-controller-configmap", namespace: "argo" }, data: {} } as KubeObject;
+    const withFlotilla = await check("none", () => {}, (all) => [...all, configMap]);
+    expect(withFlotilla.filter((problem) => problem.check === "ownership").map(formatRenderedProblem)).toEqual([
+      expect.stringMatching(/^dev: HelmRelease flux-system\/argo-workflows: ConfigMap argo\/argo-workflows-workflow-controller-configmap: \.metadata\.name: the chart renders .*, which flotilla's tree also renders: helm-controller adopts an object that already exists, .*stop rendering it yourself: remove the setting that renders it \[ownership\]$/),
+    ]);
+  }, 120_000);
+
   it("value types: a table of the chart set to a string, and a plain value set to a table (Helm's coalesce warnings)", async () => {
     const problems = await check("argo-workflows", (values) => {
       values.controller.resources = "2Gi";

@@ -34,7 +34,7 @@ export function checkOwnership(cluster: RenderedCluster, objects: ClusterObjects
         object,
         path: ".metadata.name",
         message:
-          `the chart renders ${object}, which ${others(release)} also ${byFlotilla && charts.length === 1 ? "renders" : "render"}: helm-controller adopts an object that already exists, so both would own it, re-apply their own copies over each other, and removing it from either deletes it for both. ` +
+          `the chart renders ${object}, which ${others(release)} also ${releases.length === 2 ? "renders" : "render"}: helm-controller adopts an object that already exists, so both would own it, re-apply their own copies over each other, and removing it from either deletes it for both. ` +
           (byFlotilla
             ? `In ${cluster.source}, stop rendering it yourself: ${ownSetting(cluster, object)}`
             : `In ${cluster.source}, keep it in one release: set one of the platforms so that its chart does not render it`),
