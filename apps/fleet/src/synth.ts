@@ -89,7 +89,8 @@ export interface SynthOptions {
   platforms?: PlatformRegistry;
   /**
    * Render every HelmRelease of the tree about to be written with the real Helm 4 and refuse the
-   * tree when what a cluster would run fails validate's checks over releases (see checkReleases).
+   * tree when what a cluster would run fails validate's checks over releases (see checkReleases),
+   * for every cluster that renders, whatever problems the others or the rest of the fleet have.
    * @default - releases are not rendered
    */
   releases?: {
@@ -145,9 +146,11 @@ export type SynthOutcome =
 
 /**
  * Loads the fleet, plans its identities, reads their outputs, secrets and image tags, renders
- * every cluster, validates the result and writes (or checks) the tree. Every step runs on what
- * it can (a cluster is left out only of the steps that need an input of it that has problems),
- * so one run reports every problem of every cluster; any problem leaves the tree as it was.
+ * every cluster, validates the result, checks what its releases would run (with `releases`) and
+ * writes (or checks) the tree. Every step runs on what it can (a cluster is left out only of the
+ * steps that need an input of it that has problems, and the outcome names a cluster whose releases
+ * could not be rendered), so one run reports every problem of every cluster; any problem leaves
+ * the tree as it was.
  * Identities without outputs yet are pending, not problems: their ServiceAccounts are rendered
  * without a client ID and the outcome lists them.
  */
