@@ -113,7 +113,7 @@ describe("identityOutputsFor", () => {
     const result = identityOutputsFor(plan, serializeIdentityOutputs(stale), FILE);
     expect(result).toEqual({
       ok: false,
-      problems: [{ file: FILE, path: "identities.analytics.resourceId", message: expect.stringContaining(`stale outputs: did its resource group change?); run \`${bootstrapApplyCommand("dev")}\``) }],
+      problems: [{ file: FILE, path: "identities.analytics.resourceId", identity: "analytics", message: expect.stringContaining(`stale outputs: did its resource group change?); run \`${bootstrapApplyCommand("dev")}\``) }],
     });
   });
 
