@@ -264,15 +264,15 @@ describe("synth without identity outputs", () => {
     dirs.push(empty);
     const result = synthCli("--out", out, "--identity-outputs", empty);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/^warning: .*prod\.json: identities\["vendor-dataplane"\]: identity "vendor-dataplane" of cluster prod is pending .*run `pnpm bootstrap apply --cluster prod`/m);
-    expect(result.stderr).toMatch(/^warning: .*dev\.json: identities\.analytics: identity "analytics" of cluster dev is pending .*run `pnpm bootstrap apply --cluster dev`/m);
+    expect(result.stderr).toMatch(/^warning: \S*prod\.ts: identities\[\d+\]: identity "vendor-dataplane" of cluster prod is pending \(\S*prod\.json has no identities\["vendor-dataplane"\]: .*run `pnpm bootstrap apply --cluster prod`/m);
+    expect(result.stderr).toMatch(/^warning: \S*dev\.ts: identities\[0\]: identity "analytics" of cluster dev is pending \(\S*dev\.json has no identities\.analytics: .*run `pnpm bootstrap apply --cluster dev`/m);
     const tree = await snapshotTree(out);
     const clientIds = [...tree].filter(([, content]) => content.toString().includes("azure.workload.identity/client-id")).map(([file]) => file);
     expect(clientIds).toEqual([]);
     expect(tree.get("dev/infrastructure/serviceaccount_analytics-dev_analytics-runner.yaml")?.toString()).toContain("flotilla.dev/pending-identity: analytics");
     const check = synthCli("--out", out, "--identity-outputs", empty, "--check");
     expect(check.code).toBe(1);
-    expect(check.stderr).toMatch(/^.*dev\.json: identities\.analytics: identity "analytics" of cluster dev is pending/m);
+    expect(check.stderr).toMatch(/^\S*dev\.ts: identities\[0\]: identity "analytics" of cluster dev is pending \(\S*dev\.json has no identities\.analytics/m);
   });
 
   it("fails when one identity's entry is missing or stale, and accepts complete outputs from <fleet>/identity-outputs", async () => {
@@ -288,7 +288,7 @@ describe("synth without identity outputs", () => {
     await writeFile(outputsFile, serializeIdentityOutputs({ cluster: "staging", tenantId: cluster.azure.tenantId, identities: {} }));
     let result = synthCli("--fleet", fleet, "--out", out);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/staging\.json: identities\.analytics: identity "analytics" of cluster staging is pending .*run `pnpm bootstrap apply --cluster staging`/);
+    expect(result.stderr).toMatch(/staging\.mjs: identities\[0\]: identity "analytics" of cluster staging is pending \(\S*staging\.json has no identities\.analytics: .*run `pnpm bootstrap apply --cluster staging`/);
     const before = await snapshotTree(out);
     expect(before.get("staging/infrastructure/serviceaccount_analytics_runner.yaml")?.toString()).not.toContain("client-id");
 

@@ -78,7 +78,7 @@ describe("a pull request that adds an identity (issue 13.5)", () => {
     expect(synth.code, synth.stderr).toBe(0);
     expect(synth.stdout).toMatch(/^Wrote \S*clusters\/ \(1 clusters\)\.$/m);
     expect(synth.stdout).not.toMatch(/pending identit|warning/);
-    expect(synth.stderr).toMatch(/^warning: \S*fleet\/identity-outputs\/dev\.json: identities\.analytics: identity "analytics" of cluster dev is pending .*ServiceAccounts analytics\/runner .*without a client ID.*run `pnpm bootstrap apply --cluster dev`/m);
+    expect(synth.stderr).toMatch(/^warning: \S*fleet\/dev\.\w+: identities\[0\]: identity "analytics" of cluster dev is pending \(\S*fleet\/identity-outputs\/dev\.json has no identities\.analytics: bootstrap apply has not created it\).*ServiceAccounts analytics\/runner .*without a client ID.*run `pnpm bootstrap apply --cluster dev`/m);
     expect(synth.stderr).toMatch(/^warning: 1 pending identity: .*`pnpm synth --check` and `pnpm validate` fail until bootstrap apply has run\.$/m);
     const pendingAccount = await readFile(join(repo.work, SERVICE_ACCOUNT), "utf8");
     expect(annotations(pendingAccount)).toEqual({ "flotilla.dev/pending-identity": "analytics", "azure.workload.identity/tenant-id": cluster.azure.tenantId });
@@ -87,13 +87,13 @@ describe("a pull request that adds an identity (issue 13.5)", () => {
     const check = repo.synth("--check");
     expect(check.code).toBe(1);
     expect(check.stdout).toBe("");
-    expect(check.stderr).toMatch(/^\S*fleet\/identity-outputs\/dev\.json: identities\.analytics: identity "analytics" of cluster dev is pending/m);
+    expect(check.stderr).toMatch(/^\S*fleet\/dev\.\w+: identities\[0\]: identity "analytics" of cluster dev is pending \(\S*fleet\/identity-outputs\/dev\.json has no identities\.analytics/m);
     expect(check.stderr).not.toMatch(/drifted|missing|stale/);
     expect(check.stderr).toMatch(/1 pending identity: \S*clusters\/ is not ready to merge until bootstrap apply has created it\./);
     const validate = repo.validate();
     expect(validate.code).toBe(1);
     const problems = validate.stderr.split("\n").filter((line) => line !== "" && !/^\d+ problem\(s\)/.test(line));
-    expect(problems).toEqual([expect.stringMatching(/^\S*fleet\/identity-outputs\/dev\.json: identities\.analytics: identity "analytics" of cluster dev is pending .* \[pending-identity\]$/)]);
+    expect(problems).toEqual([expect.stringMatching(/^\S*fleet\/dev\.\w+: identities\[0\]: identity "analytics" of cluster dev is pending \(\S*fleet\/identity-outputs\/dev\.json has no identities\.analytics: .* \[pending-identity\]$/)]);
 
     // The diff comment shows the pending identity before anything else.
     const diff = repo.diff("--format", "json");

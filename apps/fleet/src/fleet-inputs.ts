@@ -3,7 +3,7 @@ import { PLATFORMS } from "@flotilla/platforms";
 import { type ClusterIdentityPlan, type IdentityOutputs, identitySettings, planClusterIdentities } from "@flotilla/workload-identity";
 import { COMMAND_HINTS } from "./cli/command-hints.js";
 import { UsageError } from "./cli/usage-error.js";
-import { type IdentityOutputsLocation, readIdentityOutputs } from "./identity-outputs.js";
+import { type IdentitySettingOf, type IdentityOutputsLocation, readIdentityOutputs } from "./identity-outputs.js";
 
 /**
  * The fleet as synth and validate read it: clusters, identity plan, identity outputs, and every
@@ -28,6 +28,8 @@ export interface FleetInputs {
   pending: Map<string, string[]>;
   /** Every problem: cluster files (all of them), identity plans and outputs files (stale, foreign, unreadable) of `clusters`. */
   problems: FleetProblem[];
+  /** The cluster file and setting that make a cluster's plan hold an identity (see identitySettings). */
+  identitySettingOf: IdentitySettingOf;
 }
 
 /**
@@ -61,11 +63,12 @@ export async function loadFleetInputs(
     else problems.push(...planned.problems.map(({ path, message }) => ({ file, path, message })));
   }
   const settings = new Map(clusters.map(({ file, spec }) => [spec.name, { file, settings: identitySettings(spec, platforms) }]));
-  const outputs = await readIdentityOutputs(identityOutputs, [...plans.values()], (cluster, identity) => {
+  const identitySettingOf: IdentitySettingOf = (cluster, identity) => {
     const of = settings.get(cluster);
     const setting = of?.settings.get(identity);
     return of === undefined || setting === undefined ? undefined : { file: of.file, setting };
-  });
+  };
+  const outputs = await readIdentityOutputs(identityOutputs, [...plans.values()], identitySettingOf);
   problems.push(...outputs.problems);
-  return { complete: loaded.ok && imported.problems.length === 0, clusters, fleet: loaded.clusters, rejected, plans, outputs: outputs.outputs, pending: outputs.pending, problems };
+  return { complete: loaded.ok && imported.problems.length === 0, clusters, fleet: loaded.clusters, rejected, plans, outputs: outputs.outputs, pending: outputs.pending, problems, identitySettingOf };
 }

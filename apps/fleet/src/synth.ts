@@ -25,7 +25,8 @@ import type { ValidationProblem } from "@flotilla/review";
 import type { RenderedProblem } from "@flotilla/review/rendered";
 import type { ClusterIdentityPlan, IdentityOutputs } from "@flotilla/workload-identity";
 import { checkRenderedChartValues, vendoredChartValues } from "./chart-values.js";
-import { type FleetInputs, loadFleetInputs } from "./fleet-inputs.js";
+import { loadFleetInputs } from "./fleet-inputs.js";
+import { changedClusters, type UnrenderedReleases, unrenderedReleases, withReportedSecrets } from "./planned-release-inputs.js";
 import { type ImageTagsLocation, readImageTags } from "./image-tags.js";
 import { imageTagsRepoPath } from "./image-tags-repo-path.js";
 import { resolveImageValues } from "./image-values.js";
@@ -115,15 +116,6 @@ export interface ReleaseFindings {
   rendered: RenderedProblem[];
   /** Selected clusters whose releases were not rendered, because the cluster itself did not render. */
   unrendered: UnrenderedReleases[];
-}
-
-/** A cluster whose HelmReleases could not be rendered in this run: its file does not load, or its identity plan or chart has problems. */
-export interface UnrenderedReleases {
-  cluster: string;
-  /** Its cluster file, when it loaded. */
-  file?: string;
-  /** How many releases its spec asks for, when it loaded. */
-  releases?: number;
 }
 
 export type SynthOutcome =
@@ -227,7 +219,7 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
     return { kind: "invalid", problems, releases, ...(onDisk && problems.length === 0 ? { changes: onDisk } : {}) };
   }
 
-  const pending = pendingIdentitiesOf(plans, fleet.pending, (cluster) => options.identityOutputs.displayName(identityOutputsFile(options.identityOutputs, cluster)));
+  const pending = pendingIdentitiesOf(plans, fleet.pending, (cluster) => options.identityOutputs.displayName(identityOutputsFile(options.identityOutputs, cluster)), fleet.identitySettingOf);
   if (onDisk) return { kind: "checked", changes: onDisk, clusters: names, pending, files: plan.files };
   // One writer at a time: the tree is read and replaced under its lock (.clusters.lock beside it).
   const lock = { operation: "synth", waitMs: options.lockWaitMs, onWait: (holder: ProcessIdentity) => options.onLockWait?.(describeHolder(holder)) };
@@ -319,45 +311,6 @@ async function checkPlannedReleases(
   });
   if (!result.ok) return { missingTools: result.toolProblems };
   return { problems: result.problems, rendered: result.rendered };
-}
-
-/** The clusters of `rendered` with a file that differs from the tree on disk (drifted, missing, stale or blocked). */
-function changedClusters(changes: TreeChanges, rendered: ReadonlySet<string>): Set<string> {
-  const files = [...changes.drifted, ...changes.missing, ...changes.stale, ...changes.conflicts];
-  return new Set(files.map((file) => file.slice(0, file.indexOf("/"))).filter((cluster) => rendered.has(cluster)));
-}
-
-/**
- * The planned files plus, for the release checks only, each Secret a cluster file requires whose
- * encrypted file is missing or refused: that is reported once, with the command that creates it,
- * so the checks see the cluster as it will be then instead of also calling its references broken.
- */
-function withReportedSecrets(files: ReadonlyMap<string, string>, clusters: readonly LoadedCluster[], placed: ReadonlyMap<string, readonly ClusterSecretFile[]>): Map<string, string> {
-  const withStandIns = new Map(files);
-  for (const { spec } of clusters) {
-    for (const secret of spec.secrets) {
-      if ((placed.get(spec.name) ?? []).some((file) => file.namespace === secret.namespace && file.name === secret.name)) continue;
-      const object = { apiVersion: "v1", kind: "Secret", metadata: { name: secret.name, namespace: secret.namespace }, sops: { reported: "missing" } };
-      withStandIns.set(`${spec.name}/reported-missing/secret_${secret.namespace}_${secret.name}.yaml`, toYaml(object as KubeObject));
-    }
-  }
-  return withStandIns;
-}
-
-/**
- * The selected clusters whose releases this run could not render: their file did not load, or
- * their identity plan or chart has problems (a cluster without releases is not listed).
- */
-function unrenderedReleases(fleet: FleetInputs, rendered: ReadonlySet<string>, platforms: PlatformRegistry, selected: readonly string[] | undefined): UnrenderedReleases[] {
-  const scope = selected?.length ? new Set(selected) : undefined;
-  const loaded = fleet.clusters.flatMap(({ file, spec }): UnrenderedReleases[] => {
-    if (rendered.has(spec.name)) return [];
-    const sections = spec.platforms as Record<string, unknown>;
-    const releases = platforms.filter((platform) => sections[platform.key] !== undefined).length + (spec.karpenter?.mode === "self-hosted" ? 1 : 0);
-    return releases === 0 ? [] : [{ cluster: spec.name, file, releases }];
-  });
-  const rejected = fleet.rejected.filter((cluster) => scope === undefined || scope.has(cluster)).map((cluster) => ({ cluster }));
-  return [...loaded, ...rejected].sort((a, b) => (a.cluster < b.cluster ? -1 : 1));
 }
 
 /** What a cluster's chart needs besides its spec, by cluster name. */

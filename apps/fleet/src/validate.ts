@@ -98,7 +98,7 @@ async function run(options: ValidateCliOptions): Promise<number> {
   const scope = selected.length === 0 ? undefined : [...new Set(selected)].sort();
   for (const problem of fleet.problems) lines.push(`${fleetProblemLine(problem)} [fleet]`);
   // Identities bootstrap apply has not created: the tree is reviewable, but not ready to merge.
-  const pending = pendingIdentitiesOf(fleet.plans, fleet.pending, (cluster) => displayPath(identityOutputsFile(locations.identityOutputs, cluster)));
+  const pending = pendingIdentitiesOf(fleet.plans, fleet.pending, (cluster) => displayPath(identityOutputsFile(locations.identityOutputs, cluster)), fleet.identitySettingOf);
   lines.push(...describePendingIdentities(pending, shownTree).map((line) => `${line} [pending-identity]`));
 
   const registry = new ChartValuesRegistry();
