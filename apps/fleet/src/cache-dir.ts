@@ -9,3 +9,6 @@ export const RENDER_CACHE_FILE = "rendered-objects.json";
 
 /** validate's cache of rendered release objects found valid (a RenderCache of its own). */
 export const RELEASE_OBJECTS_FILE = "validated-release-objects.json";
+
+/** What synth's release gate learnt: parsed YAML of the planned tree and each cluster's check results (review/release-gate-cache.ts). */
+export const RELEASE_GATE_FILE = "release-gate.json";

@@ -38,7 +38,8 @@ export class RenderCache {
 
   private constructor(
     private readonly file: string,
-    private readonly fingerprint: string,
+    /** The digest of the code and data its answers depend on (see `fingerprintOf`). */
+    readonly fingerprint: string,
     private readonly valid: Set<string>,
     private readonly yaml: Map<string, string>,
   ) {}
@@ -162,7 +163,7 @@ export function fingerprintOf(files: readonly string[], facts: readonly string[]
 }
 
 /** JSON of plain data, or undefined when the object holds something JSON would silently change. */
-function exactJson(object: object): string | undefined {
+export function exactJson(object: object): string | undefined {
   let exact = true;
   const json = JSON.stringify(object, function (this: Record<string, unknown>, key, value: unknown) {
     // `this[key]` is the value before toJSON(): a Date must not pass as its ISO string.

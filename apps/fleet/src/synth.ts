@@ -289,9 +289,18 @@ async function checkPlannedReleases(
   releases: NonNullable<SynthOptions["releases"]>,
   cache: RenderCache | undefined,
 ): Promise<Omit<ReleaseFindings, "unrendered"> | { missingTools: string[] }> {
-  const [{ parseManifests }, { checkReleases }, { readVendoredArchives }] = await Promise.all([import("@flotilla/review"), import("./review/release-checks.js"), import("@flotilla/helm")]);
-  const { manifests } = parseManifests(files);
-  if (!manifests.some((manifest) => manifest.object.kind === "HelmRelease")) return { problems: [], rendered: [] };
+  const [{ parseManifests }, { checkReleases }, { readVendoredArchives }, { openReleaseGateCache }] = await Promise.all([
+    import("@flotilla/review"),
+    import("./review/release-checks.js"),
+    import("@flotilla/helm"),
+    import("./review/release-gate-cache.js"),
+  ]);
+  const gateCache = cache === undefined ? undefined : await openReleaseGateCache(releases.cacheDir, cache.fingerprint);
+  const { manifests } = parseManifests(files, undefined, gateCache?.documentsOf);
+  if (!manifests.some((manifest) => manifest.object.kind === "HelmRelease")) {
+    await gateCache?.save();
+    return { problems: [], rendered: [] };
+  }
   const kubernetesVersions = new Map(fleet.clusters.map(({ spec }) => [spec.name, spec.kubernetesVersion]));
   const result = await checkReleases({
     manifests,
@@ -308,7 +317,9 @@ async function checkPlannedReleases(
       const scope = `${schemaVersionOf(version ?? "") ?? version} crds:${createHash("sha256").update(JSON.stringify(releaseCrds)).digest("base64url")}`;
       return cachedValidator(objects, cache, load, scope);
     },
+    ...(gateCache ? { gateCache } : {}),
   });
+  await gateCache?.save();
   if (!result.ok) return { missingTools: result.toolProblems };
   return { problems: result.problems, rendered: result.rendered };
 }

@@ -6,7 +6,7 @@ export { formatMarkdown, GITHUB_COMMENT_LIMIT, type MarkdownOptions } from "./fo
 export { mermaidGraph } from "./format/mermaid.js";
 export { formatText, type TextOptions } from "./format/text.js";
 export { clusterLayout, clusterRelativeDir, type ClusterLayout, type KustomizationGroup, ROOT_GROUP } from "./flux/layout.js";
-export { parseManifests, UnsafeYamlError, type Manifest, type ManifestProblem } from "./manifests/manifest.js";
+export { parseManifests, UnsafeYamlError, yamlDocuments, type Manifest, type ManifestProblem, type YamlDocument, type YamlDocumentsOf } from "./manifests/manifest.js";
 export { isEncryptedValue, isSopsEncrypted } from "./manifests/sops.js";
 export { GitError } from "./tree/git.js";
 export { readGitTree } from "./tree/git-tree.js";

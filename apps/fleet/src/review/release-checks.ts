@@ -7,6 +7,7 @@ import type { ClusterIdentityPlan, IdentityOutputs } from "@flotilla/workload-id
 import { COMMAND_HINTS } from "../cli/command-hints.js";
 import { renderFleetReleases, vendoredCrds } from "../helm/fleet-renders.js";
 import { createSchemaValidator } from "../schema-validator.js";
+import type { ReleaseGateCache } from "./release-gate-cache.js";
 import { renderedClusters } from "./rendered-clusters.js";
 import { checkValuesEffects, type ValuesEffects } from "./values-effects.js";
 
@@ -32,6 +33,8 @@ export interface ReleaseChecksInput {
   releaseValidator?: ReleaseValidatorOf;
   /** Also check (g), that every value flotilla sets takes effect (one render per value, cached: `pnpm validate`). */
   valuesEffect?: boolean;
+  /** Answers the checks (c)–(f) of clusters checked in an earlier run with the same inputs (synth's ReleaseGateCache). */
+  gateCache?: ReleaseGateCache;
 }
 
 export type ReleaseChecks =
@@ -85,5 +88,8 @@ export async function checkReleases(input: ReleaseChecksInput): Promise<ReleaseC
         ...(input.concurrency === undefined ? {} : { concurrency: input.concurrency }),
       })
     : undefined;
-  return { ok: true, problems, rendered: clusters.length > 0 ? checkRenderedClusters(clusters, { crds: vendoredCrds(), secretSet: COMMAND_HINTS.secretSet }) : [], renders, releases, ...(effects ? { effects } : {}) };
+  // The vendored CRDs are in the gate cache's fingerprint; the hints' spelling is not.
+  const memo = input.gateCache?.renderedChecks(`secretSet ${COMMAND_HINTS.secretSet}`);
+  const checked = clusters.length > 0 ? checkRenderedClusters(clusters, { crds: vendoredCrds(), secretSet: COMMAND_HINTS.secretSet, ...(memo ? { memo } : {}) }) : [];
+  return { ok: true, problems, rendered: checked, renders, releases, ...(effects ? { effects } : {}) };
 }

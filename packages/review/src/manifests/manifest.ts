@@ -41,28 +41,46 @@ function isKustomizeConfig(object: Record<string, unknown>): boolean {
   return typeof object.apiVersion === "string" && object.apiVersion.startsWith("kustomize.config.k8s.io/");
 }
 
-/** Parses the YAML files of a tree (or the listed subset) into manifests; problems do not stop it. */
-export function parseManifests(files: TreeFiles, only?: Iterable<string>): ParsedManifests {
+/** One document of a YAML file as a JavaScript value, or the document's first syntax error. */
+export type YamlDocument = { value: unknown } | { error: string };
+
+/** How a file's YAML becomes documents: yamlDocuments, or a cache of its results. */
+export type YamlDocumentsOf = (file: string, content: string) => YamlDocument[];
+
+/**
+ * Parses the YAML files of a tree (or the listed subset) into manifests; problems do not stop it.
+ * `documentsOf` parses a file's YAML (default yamlDocuments).
+ */
+export function parseManifests(files: TreeFiles, only?: Iterable<string>, documentsOf: YamlDocumentsOf = yamlDocuments): ParsedManifests {
   const result: ParsedManifests = { manifests: [], problems: [] };
   for (const file of only ?? files.keys()) {
     const content = files.get(file);
     if (content === undefined || !isManifestFile(file)) continue;
-    parseFile(file, content, result);
+    parseFile(file, content, documentsOf(file, content), result);
   }
   return result;
 }
 
-function parseFile(file: string, content: string, result: ParsedManifests): void {
+/** The documents of a YAML file (the yaml library's core schema); throws UnsafeYamlError for an alias bomb. */
+export function yamlDocuments(file: string, content: string): YamlDocument[] {
+  return parseAllDocuments(content).map((document) =>
+    document.errors.length > 0
+      ? { error: document.errors[0]!.message.split("\n")[0]! }
+      : { value: toJsGuarded(file, () => document.toJS({ maxAliasCount: 100 }) as unknown) },
+  );
+}
+
+function parseFile(file: string, content: string, documents: YamlDocument[], result: ParsedManifests): void {
   const slash = file.indexOf("/");
   const cluster = file.slice(0, slash);
   const dir = file.includes("/", slash + 1) ? file.slice(slash + 1, file.lastIndexOf("/")) : "";
   const generated = isGenerated(content);
-  parseAllDocuments(content).forEach((document, doc) => {
-    if (document.errors.length > 0) {
-      result.problems.push({ file, path: "", message: `not valid YAML: ${document.errors[0]!.message.split("\n")[0]}` });
+  documents.forEach((document, doc) => {
+    if ("error" in document) {
+      result.problems.push({ file, path: "", message: `not valid YAML: ${document.error}` });
       return;
     }
-    const object: unknown = toJsGuarded(file, () => document.toJS({ maxAliasCount: 100 }));
+    const object = document.value;
     if (object === null || object === undefined) return;
     if (typeof object !== "object" || Array.isArray(object)) {
       result.problems.push({ file, path: "", message: `document ${doc} is not a mapping (a Kubernetes object)` });

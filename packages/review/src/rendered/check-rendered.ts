@@ -16,6 +16,11 @@ export interface RenderedCheckOptions {
   crds?: readonly KubeObject[];
   /** How the hints spell `secret set` (as the CLI does); default its flotilla name. */
   secretSet?: string;
+  /**
+   * Answers a cluster's checks from an earlier run's answer for exactly this cluster and these
+   * options, else runs `check` (a cache keyed by all of them); default, every cluster is checked.
+   */
+  memo?: (cluster: RenderedCluster, check: () => RenderedProblem[]) => RenderedProblem[];
 }
 
 /**
@@ -24,7 +29,7 @@ export interface RenderedCheckOptions {
  * parse it, every object has one owner, workload identity works end to end, every reference resolves. Sorted; none stops the others.
  */
 export function checkRenderedClusters(clusters: readonly RenderedCluster[], options: RenderedCheckOptions = {}): RenderedProblem[] {
-  const problems = clusters.flatMap((cluster) => checkRenderedCluster(cluster, options));
+  const problems = clusters.flatMap((cluster) => (options.memo ? options.memo(cluster, () => checkRenderedCluster(cluster, options)) : checkRenderedCluster(cluster, options)));
   const key = (problem: RenderedProblem) => [problem.cluster, problem.release, problem.object, problem.path, problem.check, problem.message].join("\n");
   return problems.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }

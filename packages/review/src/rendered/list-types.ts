@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { KubeObject } from "@flotilla/render";
 import { kubernetesListSchema, type KubernetesFieldType } from "@flotilla/render/validate";
 import { isRecord } from "./pod-templates.js";
@@ -24,6 +25,11 @@ interface ListTypesFile {
  */
 const LIST_TYPES_FILE = new URL("../../data/kubernetes-1.34-list-types.json", import.meta.url);
 let keyDefaultsByField: Map<string, Record<string, unknown>> | undefined;
+
+/** The data files the checks over rendered clusters read besides the Kubernetes schemas and the CRDs they are given (a cache of their answers must follow them). */
+export function renderedCheckFiles(): string[] {
+  return [fileURLToPath(LIST_TYPES_FILE)];
+}
 
 /** `definition.field` -> the defaults of that list's key fields. */
 function keyDefaults(): Map<string, Record<string, unknown>> {
