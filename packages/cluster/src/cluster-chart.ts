@@ -1,5 +1,5 @@
 import { Chart } from "cdk8s";
-import { k8s } from "cdk8s-plus-28";
+import * as k8s from "cdk8s-plus-28/lib/imports/k8s.js";
 import type { Construct } from "constructs";
 import { GitRepositorySource, HelmReleaseFor } from "@flotilla/flux";
 import { type ClusterSpec, KUBERNETES_VERSION_ANNOTATION, NO_PLATFORMS, type PlatformRegistry } from "@flotilla/fleet";

@@ -1,5 +1,5 @@
 import { ApiObject } from "cdk8s";
-import { k8s } from "cdk8s-plus-28";
+import * as k8s from "cdk8s-plus-28/lib/imports/k8s.js";
 import type { Construct } from "constructs";
 import type { ClusterSpec } from "@flotilla/fleet";
 import { podSchedulingFor, PresetNodePool, SelfHostedKarpenter } from "@flotilla/karpenter";

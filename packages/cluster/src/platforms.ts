@@ -1,4 +1,4 @@
-import { k8s } from "cdk8s-plus-28";
+import * as k8s from "cdk8s-plus-28/lib/imports/k8s.js";
 import type { Construct } from "constructs";
 import { type AnyPlatform, type ClusterSpec, type PlatformRegistry, platformSection } from "@flotilla/fleet";
 import type { GitRepositorySource } from "@flotilla/flux";

@@ -1,4 +1,4 @@
-import { k8s } from "cdk8s-plus-28";
+import * as k8s from "cdk8s-plus-28/lib/imports/k8s.js";
 import { Construct } from "constructs";
 import type { ArgoWorkflowsSpec } from "@flotilla/argo-workflows/model";
 import type { PlatformReleaseValue } from "@flotilla/fleet/platform";

@@ -1,4 +1,4 @@
-import { k8s } from "cdk8s-plus-28";
+import * as k8s from "cdk8s-plus-28/lib/imports/k8s.js";
 import { Construct } from "constructs";
 import { PENDING_IDENTITY_ANNOTATION } from "./pending.js";
 import { CLIENT_ID_ANNOTATION, TENANT_ID_ANNOTATION, USE_LABEL } from "./pod-labels.js";

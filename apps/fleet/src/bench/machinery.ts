@@ -27,6 +27,7 @@ const VARIANTS: Variant[] = [
   { machinery: "precompiled validator units", loop: "value edit", entry: "bundle", without: "precompiled" },
   { machinery: "bundle (dist/cli/flotilla.js instead)", loop: "value edit", entry: "unbundled" },
   { machinery: "JSON copies of the CRD YAML", loop: "value edit", entry: "bundle", without: "json-copies" },
+  { machinery: "release gate cache", loop: "value edit", entry: "bundle", without: "release-gate-cache" },
 ];
 
 /**

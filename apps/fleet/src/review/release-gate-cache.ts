@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { type YamlDocument, yamlDocuments } from "@flotilla/review";
 import { type RenderedCluster, renderedCheckFiles, type RenderedProblem } from "@flotilla/review/rendered";
+import { benchWithout } from "../bench-switches.js";
 import { bundleId } from "../bundle-id.js";
 import { RELEASE_GATE_FILE } from "../cache-dir.js";
 import { exactJson, fingerprintOf } from "../render-cache.js";
@@ -22,11 +23,11 @@ interface CacheFileContent {
 
 /**
  * The gate cache in `cacheDir`, for a run whose render cache has `renderFingerprint` (the bundle,
- * lockfile, Node, Kubernetes schemas and vendored CRDs), or none when flotilla runs unbundled: the
- * checks' own code then has no identity a cached answer could be keyed on.
+ * lockfile, Node, Kubernetes schemas and vendored CRDs), or none when flotilla runs unbundled (the
+ * checks' own code then has no identity a cached answer could be keyed on) or the bench turns it off.
  */
 export async function openReleaseGateCache(cacheDir: string, renderFingerprint: string): Promise<ReleaseGateCache | undefined> {
-  if (bundleId === "") return undefined;
+  if (bundleId === "" || benchWithout("release-gate-cache")) return undefined;
   return ReleaseGateCache.open(join(cacheDir, RELEASE_GATE_FILE), fingerprintOf(renderedCheckFiles(), [renderFingerprint, "release-gate 1"]));
 }
 
