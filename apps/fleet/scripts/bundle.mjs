@@ -4,6 +4,7 @@
 // chunks beside it, loaded only when some object is not in the render cache.
 import { createHash } from "node:crypto";
 import { chmod, readdir, readFile, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { isAbsolute, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -45,9 +46,23 @@ const requireCommonJs = {
   name: "require-commonjs",
   setup(esbuild) {
     esbuild.onResolve({ filter: COMMONJS_EXTERNALS }, ({ path, namespace }) => (namespace === "require-commonjs" ? { path, external: true } : { path, namespace: "require-commonjs" }));
-    esbuild.onLoad({ filter: /.*/, namespace: "require-commonjs" }, ({ path }) => ({ contents: `module.exports = require(${JSON.stringify(path)});`, loader: "js" }));
+    esbuild.onLoad({ filter: /.*/, namespace: "require-commonjs" }, ({ path }) => ({
+      contents: path === "yaml" && sameYamlAsCdk8s() ? 'module.exports = require("node:module").createRequire(require.resolve("cdk8s"))("yaml");' : `module.exports = require(${JSON.stringify(path)});`,
+      loader: "js",
+    }));
   },
 };
+
+/**
+ * cdk8s carries its own copy of yaml (a bundled dependency) and loads it on start. When that copy is
+ * the version flotilla depends on, the bundle uses it too instead of loading the same code a second
+ * time (14 ms of each run, measured after cdk8s loaded); another version (after a lockfile change) is loaded as before.
+ */
+function sameYamlAsCdk8s() {
+  const fromApp = createRequire(`${distDir}../package.json`);
+  const version = (require) => require("yaml/package.json").version;
+  return version(fromApp) === version(createRequire(fromApp.resolve("cdk8s")));
+}
 
 const options = {
   entryPoints: { flotilla: `${distDir}cli/flotilla.js` },
