@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { yamlDocuments } from "@flotilla/review";
-import type { RenderedCluster, RenderedProblem } from "@flotilla/review/rendered";
+import { checkRenderedClusters, type RenderedCluster, type RenderedProblem } from "@flotilla/review/rendered";
 import { openReleaseGateCache, ReleaseGateCache } from "../apps/fleet/src/review/release-gate-cache.js";
 
 const dirs: string[] = [];
@@ -77,7 +77,7 @@ function cluster(): RenderedCluster {
   return {
     cluster: "dev",
     source: "apps/fleet/src/clusters/dev.ts",
-    kubernetesVersion: "1.33",
+    kubernetesVersion: "1.34",
     releases: [
       {
         helmRelease: { apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: { name: "argo", namespace: "flux-system" } },
@@ -94,6 +94,7 @@ function cluster(): RenderedCluster {
       outputs: { cluster: "dev", tenantId: "t", identities: { argo: { clientId: "11111111-1111-1111-1111-111111111111" } } } as never,
     },
     externalWorkloadAccounts: ["analytics-dev/runner"],
+    settings: new Map([["ServiceAccount argo/server", "identities[0].serviceAccounts[0]"]]),
     platforms: [{ platform: "argoWorkflows", azure: [], runTimePods: [], runTimeObjects: [] }],
   };
 }
@@ -104,7 +105,7 @@ const PROBLEM: RenderedProblem = { check: "references", cluster: "dev", release:
 const CHANGES: [string, (cluster: RenderedCluster) => void][] = [
   ["cluster", (c) => (c.cluster = "prod")],
   ["source", (c) => (c.source = "apps/fleet/src/clusters/other.ts")],
-  ["kubernetesVersion", (c) => (c.kubernetesVersion = "1.34")],
+  ["kubernetesVersion", (c) => (c.kubernetesVersion = "1.35")],
   ["a release's HelmRelease", (c) => (c.releases[0]!.helmRelease.metadata!.name = "argo2")],
   ["a release's namespace", (c) => (c.releases[0]!.namespace = "argo2")],
   ["a rendered object", (c) => ((c.releases[0]!.objects[0]!.spec as { replicas: number }).replicas = 2)],
@@ -115,6 +116,7 @@ const CHANGES: [string, (cluster: RenderedCluster) => void][] = [
   ["the identity outputs", (c) => ((c.identities!.outputs.identities as Record<string, { clientId: string }>).argo!.clientId = "22222222-2222-2222-2222-222222222222")],
   ["the identity plan", (c) => (c.identities!.plan.tenantId = "t2")],
   ["the external workload accounts", (c) => (c.externalWorkloadAccounts = [])],
+  ["the settings of flotilla's objects", (c) => (c.settings = new Map([["ServiceAccount argo/server", "identities[1].serviceAccounts[0]"]]))],
   ["the platforms' declarations", (c) => c.platforms[0]!.runTimePods.push({ createdBy: "x", namespace: "argo", serviceAccount: "y", reason: "z" })],
 ];
 
@@ -127,30 +129,72 @@ describe("check results, by the whole cluster as the checks see it", () => {
       return [{ ...PROBLEM }];
     };
     const first = await ReleaseGateCache.open(file, "f1");
-    expect(first.renderedChecks("secretSet pnpm secret set")(cluster(), check)).toEqual([PROBLEM]);
+    expect(first.renderedChecks("secretSet pnpm secret set")("cluster", cluster(), check)).toEqual([PROBLEM]);
     await first.save();
     expect(checks).toBe(1);
 
     const again = await ReleaseGateCache.open(file, "f1");
     const memo = again.renderedChecks("secretSet pnpm secret set");
-    const answered = memo(cluster(), check);
+    const answered = memo("cluster", cluster(), check);
     expect(answered).toEqual([PROBLEM]);
     expect(checks).toBe(1);
     answered[0]!.message = "changed by the caller";
-    expect(memo(cluster(), check)).toEqual([PROBLEM]);
+    expect(memo("cluster", cluster(), check)).toEqual([PROBLEM]);
     expect(checks).toBe(1);
 
     for (const [field, change] of CHANGES) {
       const changed = cluster();
       change(changed);
       const before = checks;
-      memo(changed, check);
+      memo("cluster", changed, check);
       expect(checks, field).toBe(before + 1);
     }
-    again.renderedChecks("secretSet flotilla secret set")(cluster(), check);
+    again.renderedChecks("secretSet flotilla secret set")("cluster", cluster(), check);
     expect(checks, "options").toBe(CHANGES.length + 2);
-    (await ReleaseGateCache.open(file, "f2")).renderedChecks("secretSet pnpm secret set")(cluster(), check);
+    (await ReleaseGateCache.open(file, "f2")).renderedChecks("secretSet pnpm secret set")("cluster", cluster(), check);
     expect(checks, "fingerprint").toBe(CHANGES.length + 3);
+    again.renderedChecks("secretSet pnpm secret set")("releases", cluster(), check);
+    expect(checks, "part").toBe(CHANGES.length + 4);
+  });
+
+  it("with the real checks: an edit to flotilla's own objects checks them again, the releases' output is answered from the file, and the problems are those of an uncached run", async () => {
+    const deployment = (name: string, env: { name: string; value: string }[]) => ({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name, namespace: "argo" },
+      spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: "x:1", env }] } } },
+    });
+    const twice = [{ name: "A", value: "1" }, { name: "A", value: "2" }];
+    const base = (): RenderedCluster => ({
+      ...cluster(),
+      identities: undefined,
+      externalWorkloadAccounts: [],
+      platforms: [],
+      releases: [{ ...cluster().releases[0]!, postRendererInput: [], objects: [deployment("server", twice) as never] }],
+      objects: [{ apiVersion: "v1", kind: "Namespace", metadata: { name: "argo" } }],
+    });
+    const edited = (): RenderedCluster => ({ ...base(), objects: [...base().objects, deployment("own", twice) as never] });
+    const file = await cacheFile();
+    const checked: string[] = [];
+    const counting = (cache: ReleaseGateCache): NonNullable<Parameters<typeof checkRenderedClusters>[1]>["memo"] => {
+      const memo = cache.renderedChecks("");
+      return (part, input, check) => memo(part, input, () => (checked.push(part), check()));
+    };
+    const first = await ReleaseGateCache.open(file, "f1");
+    expect(checkRenderedClusters([base()], { memo: counting(first) })).toEqual(checkRenderedClusters([base()]));
+    expect(checked).toEqual(["cluster", "releases"]);
+    await first.save();
+
+    const second = await ReleaseGateCache.open(file, "f1");
+    const uncached = checkRenderedClusters([edited()]);
+    expect(uncached.map((problem) => [problem.check, problem.release, problem.object])).toEqual([
+      ["server-side-apply", "", "Deployment argo/own"],
+      ["server-side-apply", "flux-system/argo", "Deployment argo/server"],
+    ]);
+    expect(checkRenderedClusters([edited()], { memo: counting(second) })).toEqual(uncached);
+    expect(checked).toEqual(["cluster", "releases", "cluster"]);
+    expect(checkRenderedClusters([base()], { memo: counting(second) })).toEqual(checkRenderedClusters([base()]));
+    expect(checked).toEqual(["cluster", "releases", "cluster"]);
   });
 
   it("checks a cluster JSON cannot hold exactly every time", async () => {
@@ -159,8 +203,8 @@ describe("check results, by the whole cluster as the checks see it", () => {
     const odd = cluster();
     (odd.objects[0] as Record<string, unknown>).weight = Number.NaN;
     const memo = cache.renderedChecks("");
-    memo(odd, () => (checks++, []));
-    memo(odd, () => (checks++, []));
+    memo("cluster", odd, () => (checks++, []));
+    memo("cluster", odd, () => (checks++, []));
     expect(checks).toBe(2);
   });
 

@@ -33,7 +33,7 @@ export interface ReleaseChecksInput {
   releaseValidator?: ReleaseValidatorOf;
   /** Also check (g), that every value flotilla sets takes effect (one render per value, cached: `pnpm validate`). */
   valuesEffect?: boolean;
-  /** Answers the checks (c)–(f) of clusters checked in an earlier run with the same inputs (synth's ReleaseGateCache). */
+  /** Answers the checks (c)–(f) of clusters (and of their releases' output) checked in an earlier run with the same inputs (synth's ReleaseGateCache). */
   gateCache?: ReleaseGateCache;
 }
 

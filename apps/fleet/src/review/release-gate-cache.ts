@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { type YamlDocument, yamlDocuments } from "@flotilla/review";
-import { type RenderedCluster, renderedCheckFiles, type RenderedProblem } from "@flotilla/review/rendered";
+import { type RenderedCheckOptions, renderedCheckFiles, type RenderedProblem } from "@flotilla/review/rendered";
 import { benchWithout } from "../bench-switches.js";
 import { bundleId } from "../bundle-id.js";
 import { RELEASE_GATE_FILE } from "../cache-dir.js";
@@ -40,8 +40,9 @@ export async function openReleaseGateCache(cacheDir: string, renderFingerprint: 
  * - each cluster's problems found by the checks over what it would run (checkRenderedClusters), by
  *   a digest of the whole cluster as those checks see it: its objects as parsed from the YAML, every
  *   release as Helm rendered it, its identity plan and outputs, its platforms' declarations, its
- *   file and Kubernetes version, and the checks' options. An edit to one cluster checks that
- *   cluster again, not the others.
+ *   file and Kubernetes version, and the checks' options; and, the same way, the problems of what
+ *   its releases render alone. An edit to one cluster file checks that cluster again, not the
+ *   others, and an edit that leaves its releases' renders as they were checks only the rest.
  *
  * Both answers depend on nothing else but the code and data the fingerprint covers (the bundle, the
  * lockfile, Node, the Kubernetes schemas, the vendored CRDs, the list types): any change to them
@@ -84,14 +85,14 @@ export class ReleaseGateCache {
   };
 
   /**
-   * The `memo` of checkRenderedClusters: `options` names everything the checks read besides the
-   * cluster that the fingerprint does not cover (their options).
+   * The `memo` of checkRenderedClusters: `options` names everything the checks read besides their
+   * input that the fingerprint does not cover (their options).
    */
-  renderedChecks(options: string): (cluster: RenderedCluster, check: () => RenderedProblem[]) => RenderedProblem[] {
-    return (cluster, check) => {
-      const json = exactJson(cluster);
+  renderedChecks(options: string): NonNullable<RenderedCheckOptions["memo"]> {
+    return (part, input, check) => {
+      const json = exactJson(input as object);
       if (json === undefined) return check();
-      const key = digest(`${options}\0${json}`);
+      const key = digest(`${part}\0${options}\0${json}`);
       this.usedChecks.add(key);
       const known = this.checks.get(key);
       if (known !== undefined) return known.map((problem) => ({ ...problem }));

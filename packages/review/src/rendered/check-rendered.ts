@@ -1,7 +1,7 @@
 import type { KubeObject } from "@flotilla/render";
-import { clusterObjects } from "./cluster-objects.js";
+import { clusterObjects, type PlacedObject } from "./cluster-objects.js";
 import { configFileDuplicateKeys, manifestDuplicateKeys } from "./duplicate-keys.js";
-import { crdSchemas, listTypeResolver } from "./list-types.js";
+import { crdSchemas, type ListTypeResolver, listTypeResolver } from "./list-types.js";
 import { objectLabel, releaseLabel } from "./pod-templates.js";
 import { COMMAND_NAMES } from "@flotilla/fleet";
 import { checkOwnership } from "./ownership.js";
@@ -17,10 +17,11 @@ export interface RenderedCheckOptions {
   /** How the hints spell `secret set` (as the CLI does); default its flotilla name. */
   secretSet?: string;
   /**
-   * Answers a cluster's checks from an earlier run's answer for exactly this cluster and these
-   * options, else runs `check` (a cache keyed by all of them); default, every cluster is checked.
+   * Answers a part of the checks (`part`: a whole cluster, or the output of its releases) from an
+   * earlier run's answer for exactly this `input` (everything the part reads besides these
+   * options) and these options, else runs `check`; default, everything is checked.
    */
-  memo?: (cluster: RenderedCluster, check: () => RenderedProblem[]) => RenderedProblem[];
+  memo?: (part: "cluster" | "releases", input: unknown, check: () => RenderedProblem[]) => RenderedProblem[];
 }
 
 /**
@@ -29,19 +30,43 @@ export interface RenderedCheckOptions {
  * parse it, every object has one owner, workload identity works end to end, every reference resolves. Sorted; none stops the others.
  */
 export function checkRenderedClusters(clusters: readonly RenderedCluster[], options: RenderedCheckOptions = {}): RenderedProblem[] {
-  const problems = clusters.flatMap((cluster) => (options.memo ? options.memo(cluster, () => checkRenderedCluster(cluster, options)) : checkRenderedCluster(cluster, options)));
+  // The memo's input is plain data: the settings map as its entries.
+  const problems = clusters.flatMap((cluster) =>
+    remembered(options, "cluster", cluster.settings ? { ...cluster, settings: [...cluster.settings] } : cluster, () => checkRenderedCluster(cluster, options)),
+  );
   const key = (problem: RenderedProblem) => [problem.cluster, problem.release, problem.object, problem.path, problem.check, problem.message].join("\n");
   return problems.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+function remembered(options: RenderedCheckOptions, part: "cluster" | "releases", input: unknown, check: () => RenderedProblem[]): RenderedProblem[] {
+  return options.memo ? options.memo(part, input, check) : check();
 }
 
 function checkRenderedCluster(cluster: RenderedCluster, options: RenderedCheckOptions): RenderedProblem[] {
   const objects = clusterObjects(cluster);
   const releaseCrds = cluster.releases.flatMap((release) => release.objects.filter((object) => object.kind === "CustomResourceDefinition"));
-  const resolver = listTypeResolver(crdSchemas([...(options.crds ?? []), ...releaseCrds]), cluster.kubernetesVersion);
-  const problems: RenderedProblem[] = [];
+  let resolver: ListTypeResolver | undefined;
+  const resolverOf = () => (resolver ??= listTypeResolver(crdSchemas([...(options.crds ?? []), ...releaseCrds]), cluster.kubernetesVersion));
+  // What the releases render is checked object by object apart from the rest, so an edit to
+  // flotilla's own objects leaves the answer for the releases' output as it was.
+  const releasesInput = { cluster: cluster.cluster, source: cluster.source, kubernetesVersion: cluster.kubernetesVersion, releases: cluster.releases };
+  return [
+    ...remembered(options, "releases", releasesInput, () => [
+      ...objectProblems(cluster, objects.all.filter((placed) => placed.release !== ""), resolverOf),
+      ...releaseOutputProblems(cluster),
+    ]),
+    ...objectProblems(cluster, objects.all.filter((placed) => placed.release === ""), resolverOf),
+    ...checkOwnership(cluster, objects),
+    ...checkWorkloadIdentity(cluster, objects),
+    ...checkReferences(cluster, objects, options.secretSet ?? COMMAND_NAMES.secretSet),
+  ];
+}
 
-  for (const { object, release } of objects.all) {
-    for (const duplicate of duplicateListEntries(object, resolver)) {
+/** Server-side apply and duplicate keys in config files: each object alone. */
+function objectProblems(cluster: RenderedCluster, placed: readonly PlacedObject[], resolverOf: () => ListTypeResolver): RenderedProblem[] {
+  const problems: RenderedProblem[] = [];
+  for (const { object, release } of placed) {
+    for (const duplicate of duplicateListEntries(object, resolverOf())) {
       const keyed = duplicate.keyFields.length > 0 ? `key ${duplicate.keyFields.join("+")}` : "value";
       problems.push({
         check: "server-side-apply",
@@ -71,6 +96,12 @@ function checkRenderedCluster(cluster: RenderedCluster, options: RenderedCheckOp
     }
   }
 
+  return problems;
+}
+
+/** Keys Helm's output repeats where kustomize must parse it, and values Helm could not merge. */
+function releaseOutputProblems(cluster: RenderedCluster): RenderedProblem[] {
+  const problems: RenderedProblem[] = [];
   for (const release of cluster.releases) {
     for (const { source, text } of release.postRendererInput ?? []) {
       for (const [where, keys] of grouped(manifestDuplicateKeys(text, release.namespace), (duplicate) => `${duplicate.object}\n${duplicate.path}`)) {
@@ -90,7 +121,6 @@ function checkRenderedCluster(cluster: RenderedCluster, options: RenderedCheckOp
   }
 
   for (const release of cluster.releases) problems.push(...valueTypeProblems(cluster, release));
-  problems.push(...checkOwnership(cluster, objects), ...checkWorkloadIdentity(cluster, objects), ...checkReferences(cluster, objects, options.secretSet ?? COMMAND_NAMES.secretSet));
   return problems;
 }
 
