@@ -101,6 +101,13 @@ describe("platforms.argoWorkflows", () => {
     ]);
   });
 
+  it("a workflow namespace listed twice is a problem of the setting, not a ServiceAccount federated twice", () => {
+    const { problems } = planClusterIdentities(spec({ argoWorkflows: { ...ARGO, workflowNamespaces: ["argo", "argo"] } }), PLATFORMS);
+    expect(problems).toEqual([
+      { cluster: "alpha", path: "platforms.argoWorkflows.workflowNamespaces", message: expect.stringMatching(/^identity "argo-workflows" .* would federate ServiceAccount argo\/argo-workflow twice: two entries of workflowNamespaces give the same ServiceAccount; list each once$/) },
+    ]);
+  });
+
   it("workflow namespaces must be rendered by the cluster", () => {
     const result = parse({ argoWorkflows: { ...ARGO, workflowNamespaces: ["argo", "team-a"] } });
     expect(result.success).toBe(false);

@@ -131,6 +131,14 @@ describe("platforms.flyte", () => {
     expect(problems[0]!.message).toMatch(/"flyte-tasks" .* 21 federated credentials.* at most 20 per managed identity: reduce projects/);
   });
 
+  it("refuses projects and domains that give one task namespace twice, naming the field", () => {
+    // "a-b" + "c" and "a" + "b-c" both give the namespace a-b-c.
+    const { problems } = planClusterIdentities(spec({ ...FLYTE, projects: ["a-b", "a"], domains: ["c", "b-c"] }), PLATFORMS);
+    expect(problems.map((problem) => [problem.path, problem.message])).toEqual([
+      ["platforms.flyte.projects", expect.stringMatching(/^identity "flyte-tasks" .* would federate ServiceAccount a-b-c\/default twice: two entries of projects give the same ServiceAccount; list each once$/)],
+    ]);
+  });
+
   it("refuses a spec identity that takes a platform identity's name", () => {
     const cluster = spec(FLYTE, { namespaces: [{ name: "team" }], identities: [{ name: "flyte-backend", serviceAccounts: [{ namespace: "team", name: "runner" }] }] });
     const { problems } = planClusterIdentities(cluster, PLATFORMS);

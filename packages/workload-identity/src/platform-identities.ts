@@ -57,6 +57,19 @@ export function platformIdentities(spec: ClusterSpec, platforms: PlatformRegistr
         message: `identity ${JSON.stringify(key)} (${requirement.purpose}) would need ${count} federated credentials, one per ServiceAccount; Azure allows at most ${MAX_FEDERATED_CREDENTIALS_PER_IDENTITY} per managed identity: reduce ${requirement.serviceAccountsField}`,
       });
     }
+    // Two entries of the setting that give one ServiceAccount (a repeated workflow namespace, or
+    // Flyte projects and domains joining to the same task namespace) would be one credential twice.
+    const seen = new Set<string>();
+    for (const { namespace, name: account } of [...requirement.serviceAccounts, ...rendered]) {
+      const at = `${namespace}/${account}`;
+      if (seen.has(at)) {
+        problems.push({
+          path: `platforms.${requirement.platform}.${requirement.serviceAccountsField}`,
+          message: `identity ${JSON.stringify(key)} (${requirement.purpose}) would federate ServiceAccount ${at} twice: two entries of ${requirement.serviceAccountsField} give the same ServiceAccount; list each once`,
+        });
+      }
+      seen.add(at);
+    }
     const roleAssignments = requirement.roles.map(({ role: roleName, scope: roleScope }) => {
       const role = builtInRole(roleName);
       if (role === undefined) throw new Error(`built-in role ${roleName} is missing from BUILT_IN_ROLES`);
