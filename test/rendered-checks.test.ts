@@ -93,7 +93,7 @@ describe("checks over rendered releases, on the real charts", () => {
     const problems = await check("argo-workflows", (values) => delete values.server.podLabels);
     expect(problems.map(formatRenderedProblem)).toEqual([
       expect.stringMatching(/^dev: HelmRelease flux-system\/argo-workflows: Deployment argo\/argo-workflows-server: \.spec\.template\.metadata\.labels\["azure\.workload\.identity\/use"\]: Deployment argo\/argo-workflows-server needs Azure .* are not labelled/),
-      expect.stringMatching(/^dev: HelmRelease flux-system\/argo-workflows: ServiceAccount argo\/argo-workflows-server: \.metadata\.annotations\["azure\.workload\.identity\/client-id"\]: ServiceAccount argo\/argo-workflows-server is given an identity, but no pod labelled .* \[workload-identity\]$/),
+      expect.stringMatching(/^dev: HelmRelease flux-system\/argo-workflows: ServiceAccount argo\/argo-workflows-server: \.metadata\.annotations\["azure\.workload\.identity\/client-id"\]: ServiceAccount argo\/argo-workflows-server is given identity argo-workflows \(asked for by platforms\.argoWorkflows\), but no pod labelled .* \[workload-identity\]$/),
     ]);
   }, 120_000);
 
@@ -110,7 +110,7 @@ describe("checks over rendered releases, on the real charts", () => {
     const problems = await check("none", () => {}, withUiBackend((deployment) => delete deployment.spec.template.metadata.labels["azure.workload.identity/use"]));
     expect(problems.map(formatRenderedProblem)).toEqual([
       expect.stringMatching(/^dev: Deployment metaflow\/metaflow-metaflow-ui: \.spec\.template\.metadata\.labels\["azure\.workload\.identity\/use"\]: Deployment metaflow\/metaflow-metaflow-ui needs Azure \(the UI backend reads .*\) but its pods are not labelled/),
-      expect.stringMatching(/^dev: ServiceAccount metaflow\/metaflow-ui: .*ServiceAccount metaflow\/metaflow-ui is given an identity, but no pod labelled/),
+      expect.stringMatching(/^dev: ServiceAccount metaflow\/metaflow-ui: .*ServiceAccount metaflow\/metaflow-ui is given identity metaflow-ui \(asked for by platforms\.metaflow\), but no pod labelled/),
     ]);
   }, 120_000);
 

@@ -89,8 +89,8 @@ describe("synth reports the problems of the releases with the fleet's other prob
     expect(fleetLines).toEqual(expect.arrayContaining([expect.stringMatching(/dev\.ts: secrets\[0\]\.keys: Secret analytics-dev\/warehouse-db has no key "port"/), expect.stringMatching(/stage\.ts: platforms\.argoWorkflows\.database: Secret argo\/argo-db .* is required/)]));
     // stage's releases are rendered from what synth would write; the tree, which has no stage/ yet, adds nothing of its own.
     expect(lines.filter((line) => line.startsWith("stage: "))).toEqual([
-      expect.stringMatching(/^stage: HelmRelease flux-system\/argo-workflows: ServiceAccount argo\/argo-workflow: \.metadata\.annotations\["flotilla\.dev\/pending-identity"\]: ServiceAccount argo\/argo-workflow is given an identity, but no pod .* \[workload-identity\]$/),
-      expect.stringMatching(/^stage: HelmRelease flux-system\/argo-workflows: ServiceAccount argo\/argo-workflow: \.metadata\.annotations\["flotilla\.dev\/pending-identity"\]: .*the identity plan federates it with no identity.* \[workload-identity\]$/),
+      expect.stringMatching(/^stage: HelmRelease flux-system\/argo-workflows: ServiceAccount argo\/argo-workflow: \.metadata\.annotations\["flotilla\.dev\/pending-identity"\]: ServiceAccount argo\/argo-workflow is given identity argo-workflows \(asked for by platforms\.argoWorkflows\), but no pod .* \[workload-identity\]$/),
+      expect.stringMatching(/^stage: HelmRelease flux-system\/argo-workflows: ServiceAccount argo\/argo-workflow: \.metadata\.annotations\["flotilla\.dev\/pending-identity"\]: .*the identity plan federates it with no identity: In \S+stage\.ts, change platforms\.argoWorkflows so that the identity federates argo\/argo-workflow .* \[workload-identity\]$/),
     ]);
   }, 180_000);
 

@@ -2,7 +2,7 @@ import type { LoadedCluster, PlatformRegistry, PlatformWorkloads, SelfHostedKarp
 import type { ReleaseRender } from "@flotilla/helm";
 import type { KubeObject } from "@flotilla/render";
 import type { RenderedCluster } from "@flotilla/review/rendered";
-import type { ClusterIdentityPlan, IdentityOutputs } from "@flotilla/workload-identity";
+import { type ClusterIdentityPlan, identitySettings, type IdentityOutputs } from "@flotilla/workload-identity";
 
 export interface RenderedClustersInput {
   clusters: readonly LoadedCluster[];
@@ -58,6 +58,7 @@ export function renderedClusters(input: RenderedClustersInput): RenderedCluster[
       ...(plan && outputs ? { identities: { plan, outputs } } : {}),
       externalWorkloadAccounts,
       settings: identityServiceAccountSettings(spec.identities),
+      identitySettings: identitySettings(spec, input.platforms),
       platforms,
     };
   });

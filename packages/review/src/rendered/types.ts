@@ -42,6 +42,8 @@ export interface RenderedCluster {
    * labelled pod" cannot be seen here (the other identity rules still apply to them).
    */
   externalWorkloadAccounts?: readonly string[];
+  /** By identity key, the cluster file's setting that asks for the identity (`identities[0]`, `platforms.argoWorkflows`, …), where known. */
+  identitySettings?: ReadonlyMap<string, string>;
   /** The cluster file's setting that makes flotilla render an object, by `Kind namespace/name`, where known (e.g. `identities[0].serviceAccounts[1]`). */
   settings?: ReadonlyMap<string, string>;
   /** The declarations of the cluster's enabled platforms. */

@@ -66,7 +66,7 @@ export function checkWorkloadIdentity(cluster: RenderedCluster, objects: Cluster
         release,
         objectLabel(object),
         `.metadata.annotations[${JSON.stringify(clientId === undefined ? PENDING_IDENTITY_ANNOTATION : CLIENT_ID_ANNOTATION)}]`,
-        `ServiceAccount ${account} is given an identity, but no pod labelled ${USE_LABEL}: "true" runs as it, so nothing can use the identity. ` +
+        `ServiceAccount ${account} is given ${identityPhrase(pending ?? identityOfClientId(clientId)) ?? "an identity"}, but no pod labelled ${USE_LABEL}: "true" runs as it, so nothing can use the identity. ` +
           `In ${cluster.source}, label the pods that run as ${account} (the platform's podLabels, or a post-renderer where the chart has none), or remove the identity`,
       );
     }
@@ -108,7 +108,7 @@ export function checkWorkloadIdentity(cluster: RenderedCluster, objects: Cluster
         object,
         path,
         found.length === 0
-          ? `ServiceAccount ${account} carries a client ID but the identity plan has no federated credential for system:serviceaccount:${account.replace("/", ":")}: Entra rejects its tokens (AADSTS70021). Add it to the identity's ServiceAccounts in ${cluster.source} and run bootstrap apply`
+          ? `ServiceAccount ${account} carries ${identityPhrase(identityOfClientId(clientId), "the client ID of ") ?? "a client ID"}, but the identity plan has no federated credential for system:serviceaccount:${account.replace("/", ":")}: Entra rejects its tokens (AADSTS70021). ${federateFix(account, identityOfClientId(clientId))}`
           : `ServiceAccount ${account} is federated by ${found.length} identities (${found.join(", ")}): keep it in exactly one identity in ${cluster.source}`,
       );
       return;
@@ -123,13 +123,36 @@ export function checkWorkloadIdentity(cluster: RenderedCluster, objects: Cluster
     }
   }
 
+  /** The identity key whose client ID (in the identity outputs) this is. */
+  function identityOfClientId(clientId: string | undefined): string | undefined {
+    if (clientId === undefined || cluster.identities === undefined) return undefined;
+    return Object.entries(cluster.identities.outputs.identities).find(([, output]) => output.clientId === clientId)?.[0];
+  }
+
+  /** `identity k (asked for by platforms.flyte)`, as far as known. */
+  function identityPhrase(identity: string | undefined, prefix = ""): string | undefined {
+    if (identity === undefined) return undefined;
+    const setting = cluster.identitySettings?.get(identity);
+    return `${prefix}identity ${identity}${setting === undefined ? "" : ` (asked for by ${setting})`}`;
+  }
+
+  /** What to change so that the plan federates `account` with the identity. */
+  function federateFix(account: string, identity: string | undefined): string {
+    const setting = identity === undefined ? undefined : cluster.identitySettings?.get(identity);
+    if (setting === undefined) return `Add it to the identity's ServiceAccounts in ${cluster.source} and run bootstrap apply`;
+    if (setting.startsWith("identities[")) return `Add it to ${setting}.serviceAccounts in ${cluster.source} and run bootstrap apply`;
+    return `In ${cluster.source}, change ${setting} so that the identity federates ${account} (or the chart no longer creates it annotated), then run bootstrap apply`;
+  }
+
   /** A ServiceAccount waiting for an identity: federated with exactly that identity, which really has no outputs yet. */
   function checkPending(account: string, pending: string, release: string, object: string): void {
     if (cluster.identities === undefined) return;
     const found = credentials.get(account) ?? [];
     const path = `.metadata.annotations[${JSON.stringify(PENDING_IDENTITY_ANNOTATION)}]`;
     if (found.length !== 1 || found[0] !== pending) {
-      problem(release, object, path, `ServiceAccount ${account} waits for identity ${pending}, but the identity plan federates it with ${found.length === 0 ? "no identity" : found.join(", ")}: re-run synth`);
+      // One a chart creates keeps its annotation whatever synth does: the setting must federate it (or the chart not create it).
+      const fix = release !== "" && found.length === 0 ? federateFix(account, pending) : "re-run synth";
+      problem(release, object, path, `ServiceAccount ${account} waits for ${identityPhrase(pending)}, but the identity plan federates it with ${found.length === 0 ? "no identity" : found.join(", ")}: ${fix}`);
       return;
     }
     if (cluster.identities.outputs.identities[pending] !== undefined) {
