@@ -12,6 +12,7 @@ import { DEFAULT_KUBERNETES_VERSION } from "@flotilla/fleet";
 import { kubernetesApiVersions } from "@flotilla/render/validate";
 import { DiskRenderCache } from "./disk-render-cache.js";
 import type { KubeObject } from "@flotilla/render";
+import { join } from "node:path";
 import pLimit from "p-limit";
 
 /** One cluster's objects, as synth renders them or validate reads them. */
@@ -26,7 +27,7 @@ export interface ClusterObjects {
 
 export interface FleetRenderOptions {
   archives: readonly ChartArchive[];
-  /** Where the pinned helm/kubectl are extracted and renders cached. */
+  /** Where the pinned helm/kubectl and the charts (`charts/`) are extracted and renders cached. */
   cacheDir: string;
   /** Keep renders in `<cacheDir>/helm-renders`; default true. */
   cache?: boolean;
@@ -67,6 +68,7 @@ export async function renderFleetReleases(clusters: readonly ClusterObjects[], o
           kubectl: tools.kubectl as Tool,
           ...(cache ? { cache } : {}),
           factsDir: options.cacheDir,
+          chartsDir: join(options.cacheDir, "charts"),
           limit,
           ...(cluster.only ? { select: (release: { metadata: { namespace?: string; name: string } }) => (release.metadata.namespace ?? "default") === cluster.only!.namespace && release.metadata.name === cluster.only!.name } : {}),
         }),
