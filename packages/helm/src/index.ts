@@ -21,4 +21,5 @@ export { checkTools, LAYER_PACKAGE, resolveHelm, resolveKubectl, type Tool, Tool
 export { type ChartArchives, type ClusterRenderOptions, type ReleaseRender, renderClusterReleases } from "./cluster-releases.js";
 export { apiVersionsOfCrds, crdApiVersions } from "./crd-api-versions.js";
 export { type ChartFacts, chartFacts } from "./chart-facts.js";
+export { chartDirectory, unpackChart } from "./chart-directory.js";
 export { archiveRegistry, readVendoredArchives } from "./vendored-archives.js";

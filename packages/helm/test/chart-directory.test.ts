@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chartDirectory } from "../src/chart-directory.js";
+import { chartDirectory, unpackChart } from "../src/chart-directory.js";
 import { readChartArchive, renderRelease, resolveHelm } from "../src/index.js";
 import { archive, ARCHIVES, cacheDir, context, helmRelease, repoRoot } from "./support.js";
 
@@ -21,7 +21,7 @@ describe("Helm reading a chart from its directory, unpacked once", () => {
     const helm = await resolveHelm({ cacheDir });
     for (const which of Object.keys(ARCHIVES) as (keyof typeof ARCHIVES)[]) {
       const chart = archive(which);
-      const dir = await chartDirectory(chart, chartsDir, helm);
+      const dir = await unpackChart(chart, chartsDir, helm);
       expect(dir, which).toBe(join(chartsDir, `${chart.digest}-helm-${helm.version}`, "chart"));
       // Helm's output, byte for byte (the chart's defaults, its crds/ included; metaflow's
       // PostgreSQL password fixed, the chart makes a random one)…
@@ -40,6 +40,15 @@ describe("Helm reading a chart from its directory, unpacked once", () => {
     expect(readdirSync(chartsDir).filter((entry) => !entry.startsWith("."))).toHaveLength(4);
   });
 
+  it("is unpacked only on a chart's fourth render in a process, where it starts to pay", async () => {
+    const chartsDir = join(work, "counted");
+    const helm = await resolveHelm({ cacheDir });
+    const chart = archive("flyte");
+    for (let render = 1; render <= 3; render++) expect(await chartDirectory(chart, chartsDir, helm), `render ${render}`).toBeUndefined();
+    expect(existsSync(chartsDir)).toBe(false);
+    expect(await chartDirectory(chart, chartsDir, helm)).toBe(join(chartsDir, `${chart.digest}-helm-${helm.version}`, "chart"));
+  });
+
   it("renders from the archive when the chart's .helmignore would leave one of its files out of the directory", async () => {
     // An archive not made by `helm package`: it holds a file its own .helmignore matches.
     const source = join(work, "source");
@@ -53,7 +62,7 @@ describe("Helm reading a chart from its directory, unpacked once", () => {
     const helm = await resolveHelm({ cacheDir });
     const chartsDir = join(work, "ignored");
 
-    expect(await chartDirectory(chart, chartsDir, helm)).toBeUndefined();
+    expect(await unpackChart(chart, chartsDir, helm)).toBeUndefined();
     expect(existsSync(join(chartsDir, `${chart.digest}-helm-${helm.version}.archive`))).toBe(true);
     // The check matters: Helm on the directory leaves the file out.
     const fromDirectory = execFileSync(helm.path, ["template", "notes", join(source, "notes")], { encoding: "utf8", env: { ...process.env, HELM_CONFIG_HOME: join(work, "helm") } });
