@@ -1,13 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, rmSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { emptyCacheButTools } from "./cold-synth.js";
 import { measureNode, type Measurement } from "./measure.js";
 
 export interface ReviewMeasurement {
   /** With the Helm renders cached by an earlier run. */
   validate: Measurement;
-  /** With an empty cache directory (only the extracted tools kept): every HelmRelease rendered (helm template + kustomize), every kustomization built. */
+  /** With an empty cache directory (only the extracted tools kept, emptyCacheButTools): every HelmRelease rendered (helm template + kustomize), every kustomization built. */
   validateCold: Measurement;
   diff: Measurement;
   /** Objects the measured diff reports as changed. */
@@ -52,11 +52,8 @@ export async function measureReview(options: ReviewBenchOptions): Promise<Review
   // be installed until issue 12 item 5 fixes the fleet.
   const cache = join(repo, ".cache");
   const validateArgs = [join(distDir, "bundle", "flotilla.js"), "validate", ...fleetArgs, "--tree", clusters, "--cache-dir", cache, ...(options.valuesEffect === false ? ["--no-values-effect"] : [])];
-  // Cold: as a fresh clone, every cache but the extracted helm and kubectl (tools/) is gone.
-  const emptyCache = () => {
-    for (const entry of existsSync(cache) ? readdirSync(cache) : []) if (entry !== "tools") rmSync(join(cache, entry), { recursive: true, force: true });
-  };
-  const validateCold = measureNode(validateArgs, preload, options.coldRuns ?? runs, { okCodes: [0, 1], before: emptyCache });
+  // Cold: as a fresh clone, every cache but the extracted helm and kubectl is gone.
+  const validateCold = measureNode(validateArgs, preload, options.coldRuns ?? runs, { okCodes: [0, 1], before: () => emptyCacheButTools(cache) });
   const validate = measureNode(validateArgs, preload, runs, { okCodes: [0, 1] });
   for (const file of await listFiles(clusters)) {
     const content = await readFile(file, "utf8");
