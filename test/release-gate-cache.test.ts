@@ -95,13 +95,14 @@ function cluster(): RenderedCluster {
     },
     externalWorkloadAccounts: ["analytics-dev/runner"],
     settings: new Map([["ServiceAccount argo/server", "identities[0].serviceAccounts[0]"]]),
+    identitySettings: new Map([["argo", "platforms.argoWorkflows"]]),
     platforms: [{ platform: "argoWorkflows", azure: [], runTimePods: [], runTimeObjects: [] }],
   };
 }
 
-/** What checkRenderedClusters hands the memo for a cluster: plain data (the settings map as its entries). */
+/** What checkRenderedClusters hands the memo for a cluster: plain data (its maps as their entries). */
 function input(cluster: RenderedCluster): object {
-  return { ...cluster, settings: [...(cluster.settings ?? [])] };
+  return { ...cluster, settings: [...(cluster.settings ?? [])], identitySettings: [...(cluster.identitySettings ?? [])] };
 }
 
 const PROBLEM: RenderedProblem = { check: "references", cluster: "dev", release: "", object: "Deployment argo/server", path: ".spec", message: "refers to a missing Secret" };
@@ -122,6 +123,7 @@ const CHANGES: [string, (cluster: RenderedCluster) => void][] = [
   ["the identity plan", (c) => (c.identities!.plan.tenantId = "t2")],
   ["the external workload accounts", (c) => (c.externalWorkloadAccounts = [])],
   ["the settings of flotilla's objects", (c) => (c.settings = new Map([["ServiceAccount argo/server", "identities[1].serviceAccounts[0]"]]))],
+  ["the settings behind the identities", (c) => (c.identitySettings = new Map([["argo", "identities[0]"]]))],
   ["the platforms' declarations", (c) => c.platforms[0]!.runTimePods.push({ createdBy: "x", namespace: "argo", serviceAccount: "y", reason: "z" })],
 ];
 

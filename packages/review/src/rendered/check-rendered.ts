@@ -30,12 +30,18 @@ export interface RenderedCheckOptions {
  * parse it, every object has one owner, workload identity works end to end, every reference resolves. Sorted; none stops the others.
  */
 export function checkRenderedClusters(clusters: readonly RenderedCluster[], options: RenderedCheckOptions = {}): RenderedProblem[] {
-  // The memo's input is plain data: the settings map as its entries.
-  const problems = clusters.flatMap((cluster) =>
-    remembered(options, "cluster", cluster.settings ? { ...cluster, settings: [...cluster.settings] } : cluster, () => checkRenderedCluster(cluster, options)),
-  );
+  const problems = clusters.flatMap((cluster) => remembered(options, "cluster", plainCluster(cluster), () => checkRenderedCluster(cluster, options)));
   const key = (problem: RenderedProblem) => [problem.cluster, problem.release, problem.object, problem.path, problem.check, problem.message].join("\n");
   return problems.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** The cluster as the memo's input, plain data: its maps as their entries. */
+function plainCluster(cluster: RenderedCluster): unknown {
+  return {
+    ...cluster,
+    ...(cluster.settings ? { settings: [...cluster.settings] } : {}),
+    ...(cluster.identitySettings ? { identitySettings: [...cluster.identitySettings] } : {}),
+  };
 }
 
 function remembered(options: RenderedCheckOptions, part: "cluster" | "releases", input: unknown, check: () => RenderedProblem[]): RenderedProblem[] {
