@@ -67,8 +67,8 @@ export function platformNamespacesOf(rawPlatforms: unknown, platforms: PlatformR
 
 /**
  * Cross-references of `platforms` on the raw value: a platform that reads encrypted Secrets needs
- * `sops` recipients; a platform's required platforms are enabled; a platform namespace is not also
- * declared in `namespaces`; then each platform's own checks.
+ * `sops` recipients; a platform's required platforms are enabled; each platform has a namespace of
+ * its own, not also declared in `namespaces`; then each platform's own checks.
  */
 export function checkPlatformReferences(platforms: PlatformRegistry): (value: unknown, ctx: Ctx) => void {
   return (value, ctx) => {
@@ -90,6 +90,7 @@ export function checkPlatformReferences(platforms: PlatformRegistry): (value: un
       }
     }
     const own = platformNamespacesOf(rawPlatforms, platforms);
+    reportSharedNamespaces(enabled, own, ctx);
     const declared = Array.isArray(value.namespaces) ? (value.namespaces as unknown[]).flatMap((entry) => (isObject(entry) && typeof entry.name === "string" ? [entry.name] : [])) : [];
     const renderedNamespaces = new Set([...declared, ...own]);
     for (const { platform, raw } of enabled) {
@@ -111,4 +112,19 @@ export function checkPlatformReferences(platforms: PlatformRegistry): (value: un
       });
     }
   };
+}
+
+/** Two platforms in one namespace: each renders that Namespace and its own objects there, which collide. */
+function reportSharedNamespaces(enabled: ReturnType<typeof enabledPlatforms>, namespaces: string[], ctx: Ctx): void {
+  enabled.forEach(({ platform, raw }, i) => {
+    const first = namespaces.indexOf(namespaces[i]!);
+    if (first === i) return;
+    const other = enabled[first]!.platform.key;
+    const path = typeof raw.namespace === "string" ? ["platforms", platform.key, "namespace"] : ["platforms", platform.key];
+    ctx.addIssue({
+      code: "custom",
+      path,
+      message: `namespace ${JSON.stringify(namespaces[i])} is also platforms.${other}'s; each platform needs a namespace of its own: set platforms.${platform.key}.namespace (or platforms.${other}.namespace) to another name`,
+    });
+  });
 }

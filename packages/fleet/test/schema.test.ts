@@ -370,6 +370,19 @@ describe("extension points", () => {
     ]);
   });
 
+  it("two platforms in one namespace: named at the later one's namespace (or section, when it is the default), with the fix", () => {
+    const storage = { account: "stdemo", container: "demo" };
+    const explicit = specWith((s) => ((s.platforms = { demo: { storage }, needy: { storage, namespace: "demo" } }), (s.sops = { age: [AGE] })));
+    expect(problemsOf(explicit, undefined, DEMO_PLATFORMS).map((problem) => [problem.path, problem.message])).toContainEqual([
+      "platforms.needy.namespace",
+      `namespace "demo" is also platforms.demo's; each platform needs a namespace of its own: set platforms.needy.namespace (or platforms.demo.namespace) to another name`,
+    ]);
+    const byDefault = specWith((s) => ((s.platforms = { demo: { storage, namespace: "needy" }, needy: { storage } }), (s.sops = { age: [AGE] })));
+    expect(problemsOf(byDefault, undefined, DEMO_PLATFORMS).map((problem) => problem.path)).toContain("platforms.needy");
+    const apart = specWith((s) => ((s.platforms = { demo: { storage }, needy: { storage } }), (s.sops = { age: [AGE] })));
+    expect(problemsOf(apart, undefined, DEMO_PLATFORMS).filter((problem) => problem.message.includes("namespace of its own"))).toEqual([]);
+  });
+
   it("a registry refuses duplicate keys and requirements registered after the platform that needs them", () => {
     expect(() => definePlatforms([...DEMO_PLATFORMS, DEMO_PLATFORMS[0]!])).toThrow(/platform key "demo" is registered twice/);
     expect(() => definePlatforms([DEMO_PLATFORMS[1]!, DEMO_PLATFORMS[0]!])).toThrow(/platform "needy" requires "demo", which is not registered before it/);
