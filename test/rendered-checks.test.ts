@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KubeObject } from "@flotilla/render";
 import { readVendoredArchives } from "@flotilla/helm";
 import { PLATFORMS } from "@flotilla/platforms";
-import { checkRenderedClusters, formatRenderedProblem, type RenderedProblem, valuesEffect } from "@flotilla/review/rendered";
+import { checkRenderedClusters, formatRenderedProblem, type RenderedCluster, type RenderedProblem, valuesEffect } from "@flotilla/review/rendered";
 import { renderFleetReleases, vendoredCrds } from "../apps/fleet/src/helm/fleet-renders.js";
 // The built modules: the example fleet is found relative to apps/fleet/dist.
 import { loadFleetInputs } from "../apps/fleet/dist/fleet-inputs.js";
@@ -56,6 +56,12 @@ async function check(name: string, change: (values: Json) => void, objects: (tre
 }
 
 async function renderAndCheck(name: string, change: (values: Json) => void, objects: (tree: KubeObject[]) => KubeObject[] = (all) => all) {
+  const { renders, cluster } = await renderDev(name, change, objects);
+  return { renders, problems: checkRenderedClusters([cluster], { crds: vendoredCrds() }) };
+}
+
+/** The dev cluster with the HelmRelease `name`'s values changed, rendered: its renders, and the cluster as the checks see it. */
+async function renderDev(name: string, change: (values: Json) => void, objects: (tree: KubeObject[]) => KubeObject[] = (all) => all) {
   const changed = objects(tree).map((object) => {
     if (object.kind !== "HelmRelease" || object.metadata.name !== name) return object;
     const copy = structuredClone(object) as Json;
@@ -72,7 +78,7 @@ async function renderAndCheck(name: string, change: (values: Json) => void, obje
     plans: fleet.plans,
     outputs: fleet.outputs,
   });
-  return { renders: renders.renders.get("dev") ?? [], problems: checkRenderedClusters(clusters, { crds: vendoredCrds() }) };
+  return { renders: renders.renders.get("dev") ?? [], cluster: clusters[0]! };
 }
 
 describe("checks over rendered releases, on the real charts", () => {
@@ -144,6 +150,15 @@ describe("checks over rendered releases, on the real charts", () => {
       ["ConfigMap flyte/datacatalog-config", "ConfigMap flyte/flyte-admin-base-config", "ConfigMap flyte/flyte-propeller-config"].map((object) => ["duplicate-keys", object, '.data["storage.yaml"].storage']),
     );
     expect(problems[0]!.message).toMatch(/storage\.yaml writes "enable-multicontainer" twice under \.storage/);
+  }, 120_000);
+
+  it("duplicate keys: every cluster whose ConfigMap carries the config file is told, though the text is parsed once per run", async () => {
+    const { cluster } = await renderDev("flyte-core", (values) => (values.storage.custom["enable-multicontainer"] = true));
+    const twins: RenderedCluster[] = [cluster, { ...cluster, cluster: "dev-twin" }];
+    const problems = checkRenderedClusters(twins, { crds: vendoredCrds() }).filter((problem) => problem.check === "duplicate-keys");
+    expect(problems.map((problem) => `${problem.cluster} ${problem.object}`)).toEqual(
+      ["dev", "dev-twin"].flatMap((cluster) => ["ConfigMap flyte/datacatalog-config", "ConfigMap flyte/flyte-admin-base-config", "ConfigMap flyte/flyte-propeller-config"].map((object) => `${cluster} ${object}`)),
+    );
   }, 120_000);
 
   it("duplicate keys: chart output that kustomize must parse repeats a key (metaflow-ui's static templates), named by template and key", async () => {

@@ -12,3 +12,6 @@ export const RELEASE_OBJECTS_FILE = "validated-release-objects.json";
 
 /** What synth's release gate learnt: parsed YAML of the planned tree and each cluster's check results (review/release-gate-cache.ts). */
 export const RELEASE_GATE_FILE = "release-gate.json";
+
+/** What validate learnt about the tree's files, by content: their parses and schema validity (review/tree-file-cache.ts). */
+export const TREE_FILE_CACHE_FILE = "tree-files.v8";

@@ -25,7 +25,7 @@ import type { ValidationProblem } from "@flotilla/review";
 import type { RenderedProblem } from "@flotilla/review/rendered";
 import type { ClusterIdentityPlan, IdentityOutputs } from "@flotilla/workload-identity";
 import { checkRenderedChartValues, vendoredChartValues } from "./chart-values.js";
-import { loadFleetInputs } from "./fleet-inputs.js";
+import { type FleetInputs, loadFleetInputs } from "./fleet-inputs.js";
 import { changedClusters, type UnrenderedReleases, unrenderedReleases, withReportedSecrets } from "./planned-release-inputs.js";
 import { type ImageTagsLocation, readImageTags } from "./image-tags.js";
 import { imageTagsRepoPath } from "./image-tags-repo-path.js";
@@ -60,6 +60,12 @@ export interface SynthOptions {
    * @default - every cluster of the fleet
    */
   clusters?: readonly string[];
+  /**
+   * The fleet as loadFleetInputs already read it from `fleet` and `identityOutputs` for `clusters`
+   * (validate loads it for its own checks first).
+   * @default - loaded here
+   */
+  loaded?: FleetInputs;
   /**
    * Directories of vendored charts (`<dir>/<chart>-<version>/values.yaml`) the HelmRelease values are checked against.
    * @default - every `packages/<name>/charts` of the repository
@@ -150,7 +156,7 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   // The identity plan is the single source of both sides: bootstrap creates its credentials,
   // synth renders its ServiceAccounts (and validate checks them).
   const platforms = options.platforms ?? PLATFORMS;
-  const fleet = await loadFleetInputs(options.fleet, options.identityOutputs, platforms, options.clusters);
+  const fleet = options.loaded ?? (await loadFleetInputs(options.fleet, options.identityOutputs, platforms, options.clusters));
   const problems: FleetProblem[] = [...fleet.problems];
   const { clusters, plans, outputs } = fleet;
   // Encrypted secrets are checked without any key and placed byte for byte.

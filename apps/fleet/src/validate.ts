@@ -15,7 +15,8 @@ import { EXIT } from "./cli/exit-codes.js";
 import { UsageError } from "./cli/usage-error.js";
 import { walkedWithin } from "./review/cluster-scope.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
-import { DEFAULT_CACHE_DIR, RELEASE_OBJECTS_FILE, RENDER_CACHE_FILE } from "./cache-dir.js";
+import { DEFAULT_CACHE_DIR, RELEASE_OBJECTS_FILE, RENDER_CACHE_FILE, TREE_FILE_CACHE_FILE } from "./cache-dir.js";
+import { TreeFileCache, treeFileCacheFingerprint } from "./review/tree-file-cache.js";
 import { releaseValidators } from "./review/release-validators.js";
 import { vendoredChartDirs } from "./review/chart-dirs.js";
 import { imageValueExpectations } from "./review/image-expectations.js";
@@ -58,7 +59,7 @@ export function validateCommand(done: (code: number) => void): Command {
     .option("--charts <dir...>", "directories of vendored chart archives (<chart>-<version>.tgz); default packages/*/charts")
     .option("--concurrency <n>", "kustomize builds and Helm renders at once", parseConcurrency, 4)
     .option("--cache-dir <dir>", "where the pinned helm/kubectl and the Helm render cache are kept", DEFAULT_CACHE_DIR)
-    .option("--no-cache", "render every HelmRelease, build every kustomization and check every value's effect again instead of reusing cached results")
+    .option("--no-cache", "render every HelmRelease, build every kustomization, parse every file of the tree and check every value's effect again instead of reusing cached results")
     .option("--no-values-effect", "leave out the check that every value flotilla sets takes effect (one Helm render per value when not cached)")
     .option("--list-value-defaults", "print, by release, the values that take no effect because they equal the chart's default")
     .action(async (options: ValidateCliOptions) => done(await run(options)));
@@ -111,6 +112,7 @@ async function run(options: ValidateCliOptions): Promise<number> {
   for (const problem of images.problems) lines.push(`${fleetProblemLine(problem)} [images]`);
 
   const walked = walkedWithin(walkedTree, scope);
+  const treeCache = options.cache ? await TreeFileCache.open(join(cacheDir, TREE_FILE_CACHE_FILE), treeFileCacheFingerprint()) : undefined;
   const result = await validateTree({
     files: walked.files,
     others: walked.others,
@@ -122,6 +124,7 @@ async function run(options: ValidateCliOptions): Promise<number> {
     secrets: secretExpectations(fleet.fleet),
     commands: COMMAND_HINTS,
     concurrency: options.concurrency,
+    ...(treeCache ? { documentsOf: treeCache.documentsOf, schemaValidity: treeCache.validity((cluster) => kubernetesVersions.get(cluster) ?? "(default)") } : {}),
     build: options.cache
       ? cachedKustomizeBuild(kubectlKustomizeWith(tools.kubectl!.path), { treeDir, files: walked.files, others: walked.others, cacheDir, fingerprint: JSON.stringify(tools.kubectl) })
       : kubectlKustomizeWith(tools.kubectl!.path),
@@ -134,10 +137,11 @@ async function run(options: ValidateCliOptions): Promise<number> {
       fluxControllers: fluxControllerExpectations(fleet),
     },
   });
+  await treeCache?.save();
   lines.push(...result.problems.map((problem) => formatProblem(problem, shownTree)));
   // Generated files change only the way synth changes them; what keeps synth from rendering is a problem here too.
   // With the releases of every cluster whose files synth would change (the tree's own are checked below).
-  const synthesized = await generatedDrift({ ...locations, clusters: selected, ...(options.cache ? { renderCache: join(cacheDir, RENDER_CACHE_FILE) } : {}) }, treeDir, { cacheDir, cache: options.cache });
+  const synthesized = await generatedDrift({ ...locations, clusters: selected, loaded: fleet, ...(options.cache ? { renderCache: join(cacheDir, RENDER_CACHE_FILE) } : {}) }, treeDir, { cacheDir, cache: options.cache });
   lines.push(...synthesized.drift.map((problem) => formatProblem(problem, shownTree)));
   const reported = new Set([...fleet.problems, ...images.problems].map(problemKey));
   for (const problem of synthesized.synth) if (!reported.has(problemKey(problem))) lines.push(`${fleetProblemLine(problem)} [fleet]`);

@@ -6,7 +6,7 @@ export { formatMarkdown, GITHUB_COMMENT_LIMIT, type MarkdownOptions } from "./fo
 export { mermaidGraph } from "./format/mermaid.js";
 export { formatText, type TextOptions } from "./format/text.js";
 export { clusterLayout, clusterRelativeDir, type ClusterLayout, type KustomizationGroup, ROOT_GROUP } from "./flux/layout.js";
-export { parseManifests, UnsafeYamlError, yamlDocuments, type Manifest, type ManifestProblem, type YamlDocument, type YamlDocumentsOf } from "./manifests/manifest.js";
+export { manifestParserFile, parseManifests, UnsafeYamlError, yamlDocuments, type Manifest, type ManifestProblem, type YamlDocument, type YamlDocumentsOf } from "./manifests/manifest.js";
 export { isEncryptedValue, isSopsEncrypted } from "./manifests/sops.js";
 export { GitError } from "./tree/git.js";
 export { readGitTree } from "./tree/git-tree.js";
@@ -21,6 +21,7 @@ export { type BuildResult, KUSTOMIZE_OFFLINE_FLAGS, kubectlKustomize, kubectlKus
 export { formatProblem } from "./validate/problem.js";
 export type { CheckName, ValidationProblem } from "./validate/types.js";
 export { validateTree, type ValidateOptions, type ValidateResult } from "./validate/validate-tree.js";
+export type { SchemaValidity } from "./validate/schema-check.js";
 export { checkRenders } from "./validate/render-check.js";
 export { checkReleaseSchemas, type ReleaseValidatorOf } from "./validate/release-schema-check.js";
 export { addRenderedChanges, type SideRenderer } from "./diff/rendered-diff.js";

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 import { isGenerated, isKubeObject, objectKey } from "@flotilla/render";
 import type { TreeFiles } from "../tree/tree-files.js";
@@ -68,6 +69,11 @@ export function yamlDocuments(file: string, content: string): YamlDocument[] {
       ? { error: document.errors[0]!.message.split("\n")[0]! }
       : { value: toJsGuarded(file, () => document.toJS({ maxAliasCount: 100 }) as unknown) },
   );
+}
+
+/** The module that parses (what a cache of yamlDocuments' results depends on, besides the yaml library). */
+export function manifestParserFile(): string {
+  return fileURLToPath(import.meta.url);
 }
 
 function parseFile(file: string, content: string, documents: YamlDocument[], result: ParsedManifests): void {

@@ -1,5 +1,6 @@
 import type { KubeObject } from "@flotilla/render";
 import { clusterObjects, type PlacedObject } from "./cluster-objects.js";
+import { ConfigTexts } from "./config-texts.js";
 import { configFileDuplicateKeys, manifestDuplicateKeys } from "./duplicate-keys.js";
 import { crdSchemas, type ListTypeResolver, listTypeResolver } from "./list-types.js";
 import { objectLabel, releaseLabel } from "./pod-templates.js";
@@ -30,7 +31,8 @@ export interface RenderedCheckOptions {
  * parse it, every object has one owner, workload identity works end to end, every reference resolves. Sorted; none stops the others.
  */
 export function checkRenderedClusters(clusters: readonly RenderedCluster[], options: RenderedCheckOptions = {}): RenderedProblem[] {
-  const problems = clusters.flatMap((cluster) => remembered(options, "cluster", plainCluster(cluster), () => checkRenderedCluster(cluster, options)));
+  const texts = new ConfigTexts();
+  const problems = clusters.flatMap((cluster) => remembered(options, "cluster", plainCluster(cluster), () => checkRenderedCluster(cluster, options, texts)));
   const key = (problem: RenderedProblem) => [problem.cluster, problem.release, problem.object, problem.path, problem.check, problem.message].join("\n");
   return problems.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
@@ -48,7 +50,7 @@ function remembered(options: RenderedCheckOptions, part: "cluster" | "releases",
   return options.memo ? options.memo(part, input, check) : check();
 }
 
-function checkRenderedCluster(cluster: RenderedCluster, options: RenderedCheckOptions): RenderedProblem[] {
+function checkRenderedCluster(cluster: RenderedCluster, options: RenderedCheckOptions, texts: ConfigTexts): RenderedProblem[] {
   const objects = clusterObjects(cluster);
   const releaseCrds = cluster.releases.flatMap((release) => release.objects.filter((object) => object.kind === "CustomResourceDefinition"));
   let resolver: ListTypeResolver | undefined;
@@ -58,18 +60,18 @@ function checkRenderedCluster(cluster: RenderedCluster, options: RenderedCheckOp
   const releasesInput = { cluster: cluster.cluster, source: cluster.source, kubernetesVersion: cluster.kubernetesVersion, releases: cluster.releases };
   return [
     ...remembered(options, "releases", releasesInput, () => [
-      ...objectProblems(cluster, objects.all.filter((placed) => placed.release !== ""), resolverOf),
+      ...objectProblems(cluster, objects.all.filter((placed) => placed.release !== ""), resolverOf, texts),
       ...releaseOutputProblems(cluster),
     ]),
-    ...objectProblems(cluster, objects.all.filter((placed) => placed.release === ""), resolverOf),
+    ...objectProblems(cluster, objects.all.filter((placed) => placed.release === ""), resolverOf, texts),
     ...checkOwnership(cluster, objects),
-    ...checkWorkloadIdentity(cluster, objects),
+    ...checkWorkloadIdentity(cluster, objects, texts),
     ...checkReferences(cluster, objects, options.secretSet ?? COMMAND_NAMES.secretSet),
   ];
 }
 
 /** Server-side apply and duplicate keys in config files: each object alone. */
-function objectProblems(cluster: RenderedCluster, placed: readonly PlacedObject[], resolverOf: () => ListTypeResolver): RenderedProblem[] {
+function objectProblems(cluster: RenderedCluster, placed: readonly PlacedObject[], resolverOf: () => ListTypeResolver, texts: ConfigTexts): RenderedProblem[] {
   const problems: RenderedProblem[] = [];
   for (const { object, release } of placed) {
     for (const duplicate of duplicateListEntries(object, resolverOf())) {
@@ -86,7 +88,7 @@ function objectProblems(cluster: RenderedCluster, placed: readonly PlacedObject[
       });
     }
     if (object.kind === "ConfigMap") {
-      for (const [where, keys] of grouped(configFileDuplicateKeys(object), (duplicate) => `${duplicate.file}\n${duplicate.path}`)) {
+      for (const [where, keys] of grouped(configFileDuplicateKeys(object, texts), (duplicate) => `${duplicate.file}\n${duplicate.path}`)) {
         const [file, path] = where.split("\n") as [string, string];
         problems.push({
           check: "duplicate-keys",

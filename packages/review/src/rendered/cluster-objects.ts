@@ -1,6 +1,6 @@
 import type { ConfigSetting, RunTimeObject } from "@flotilla/fleet";
 import type { KubeObject } from "@flotilla/render";
-import { parse } from "yaml";
+import type { ConfigTexts } from "./config-texts.js";
 import { isRecord, objectLabel, podTemplateOf, type PodTemplate, releaseLabel } from "./pod-templates.js";
 import type { RenderedCluster } from "./types.js";
 
@@ -49,19 +49,16 @@ export function clusterObjects(cluster: RenderedCluster): ClusterObjects {
   return { all, byLabel, runTime, pods };
 }
 
-/** Whether a ConfigMap of the cluster holds the setting; the reason when it does not. */
-export function settingProblem(objects: ClusterObjects, setting: ConfigSetting): string | undefined {
+/** Whether a ConfigMap of the cluster holds the setting; the reason when it does not. `texts` parses each text once per run. */
+export function settingProblem(objects: ClusterObjects, setting: ConfigSetting, texts: ConfigTexts): string | undefined {
   const { namespace, name } = setting.configMap;
   const where = `ConfigMap ${namespace}/${name} key ${JSON.stringify(setting.key)} at ${setting.path.join(".")}`;
   const configMap = objects.byLabel.get(`ConfigMap ${namespace}/${name}`)?.object;
   const text = configMap && isRecord(configMap.data) ? configMap.data[setting.key] : undefined;
   if (typeof text !== "string") return `${where}: the ConfigMap or its key is not rendered`;
-  let node: unknown;
-  try {
-    node = parse(text);
-  } catch {
-    return `${where}: the key does not parse as YAML/JSON`;
-  }
+  const parsed = texts.value(text);
+  if ("error" in parsed) return `${where}: the key does not parse as YAML/JSON`;
+  let node = parsed.value;
   for (const key of setting.path) node = isRecord(node) ? node[key] : undefined;
   if (node === undefined) return `${where}: not set`;
   return String(node) === setting.equals ? undefined : `${where} is ${JSON.stringify(node)}, not ${JSON.stringify(setting.equals)}`;

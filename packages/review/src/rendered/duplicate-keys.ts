@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, type Node, parseAllDocuments, parseDocument } from "yaml";
 import type { KubeObject } from "@flotilla/render";
+import type { ConfigTexts } from "./config-texts.js";
 import { isRecord, objectLabel } from "./pod-templates.js";
 
 /** A key written twice in one mapping. */
@@ -68,21 +69,25 @@ export interface ConfigFileDuplicate extends DuplicateKey {
 /**
  * The repeated keys in the YAML and JSON config files a ConfigMap carries: entries named
  * `*.yaml`, `*.yml` or `*.json`, and multi-line entries that are a YAML mapping (Argo's `config`).
- * The program reading the file sees only one of the two values.
+ * The program reading the file sees only one of the two values. `texts` parses each text once per run.
  */
-export function configFileDuplicateKeys(configMap: KubeObject): ConfigFileDuplicate[] {
+export function configFileDuplicateKeys(configMap: KubeObject, texts: ConfigTexts): ConfigFileDuplicate[] {
   const data = isRecord(configMap.data) ? configMap.data : {};
   const found: ConfigFileDuplicate[] = [];
   for (const [file, text] of Object.entries(data)) {
-    if (typeof text !== "string" || !isConfigFile(file, text)) continue;
-    for (const duplicate of duplicateKeysIn(text)) found.push({ ...duplicate, file });
+    if (typeof text !== "string" || !isConfigFile(file, text, texts)) continue;
+    for (const duplicate of texts.duplicateKeys(text)) found.push({ ...duplicate, file });
   }
   return found;
 }
 
-function isConfigFile(file: string, text: string): boolean {
+function isConfigFile(file: string, text: string, texts: ConfigTexts): boolean {
   if (/\.(ya?ml|json)$/i.test(file)) return true;
-  if (!text.includes("\n")) return false;
+  return text.includes("\n") && texts.isMapping(text);
+}
+
+/** Whether the text is one YAML document that is a mapping. */
+export function isConfigFileText(text: string): boolean {
   const document = parseDocument(text, { uniqueKeys: false });
   return document.errors.length === 0 && isMap(document.contents);
 }

@@ -1,6 +1,7 @@
 import type { KubeObject } from "@flotilla/render";
 import { PENDING_IDENTITY_ANNOTATION } from "@flotilla/workload-identity";
 import { type ClusterObjects, settingProblem } from "./cluster-objects.js";
+import type { ConfigTexts } from "./config-texts.js";
 import { objectLabel, podTemplateOf, serviceAccountOf } from "./pod-templates.js";
 import type { RenderedCluster, RenderedProblem } from "./types.js";
 
@@ -16,7 +17,7 @@ export const CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";
  * stands for its identity's client ID until bootstrap apply creates it: it is held to the same
  * rules (validate reports the pending identity itself, once, and fails on it).
  */
-export function checkWorkloadIdentity(cluster: RenderedCluster, objects: ClusterObjects): RenderedProblem[] {
+export function checkWorkloadIdentity(cluster: RenderedCluster, objects: ClusterObjects, texts: ConfigTexts): RenderedProblem[] {
   const problems: RenderedProblem[] = [];
   const problem = (release: string, object: string, path: string, message: string) =>
     problems.push({ check: "workload-identity", cluster: cluster.cluster, release, object, path, message });
@@ -45,7 +46,7 @@ export function checkWorkloadIdentity(cluster: RenderedCluster, objects: Cluster
   for (const platform of cluster.platforms) {
     for (const pod of platform.runTimePods) {
       const label = `pods created by ${pod.createdBy} (${pod.namespace}, ServiceAccount ${pod.serviceAccount})`;
-      const settings = [pod.labelledBy, pod.serviceAccountBy].flatMap((setting) => (setting ? [settingProblem(objects, setting)] : []));
+      const settings = [pod.labelledBy, pod.serviceAccountBy].flatMap((setting) => (setting ? [settingProblem(objects, setting, texts)] : []));
       const wrong = settings.filter((text): text is string => text !== undefined);
       for (const text of wrong) problem("", label, "", `platform ${platform.platform} declares these pods labelled for workload identity, but ${text}: fix the platform's values in ${cluster.source}`);
       if (pod.labelledBy && wrong.length === 0) use(`${pod.namespace}/${pod.serviceAccount}`, label);

@@ -1,5 +1,6 @@
 import { posix } from "node:path";
 import { isMap, parseDocument } from "yaml";
+import { isManifestFile, type YamlDocument, type YamlDocumentsOf } from "../manifests/manifest.js";
 import { synthHint, type TreeView, type ValidationProblem } from "./types.js";
 
 /** The file names kustomize reads as a directory's kustomization. */
@@ -21,9 +22,13 @@ const PATCH_FIELDS = new Set(["path", "patch", "target", "options"]);
  * not a file or directory of the same cluster in the tree (kustomize fetches what is not local: a
  * URL, `github.com/org/repo//dir?ref=…`, `git@…`), a patch file outside it, and anything in the tree
  * that is not a regular file or directory (a symlink leads kustomize out of it). Returns the
- * clusters that must not be built.
+ * clusters that must not be built. `documentsOf` (a cache of yamlDocuments' results) reads the YAML files parseManifests has read.
  */
-export function checkKustomizationFiles(tree: Pick<TreeView, "files" | "treePrefix" | "commands">, others: ReadonlySet<string> = new Set()): { problems: ValidationProblem[]; unsafe: Set<string> } {
+export function checkKustomizationFiles(
+  tree: Pick<TreeView, "files" | "treePrefix" | "commands">,
+  others: ReadonlySet<string> = new Set(),
+  documentsOf?: YamlDocumentsOf,
+): { problems: ValidationProblem[]; unsafe: Set<string> } {
   const problems: ValidationProblem[] = [];
   const report = (file: string, path: string, message: string) => problems.push({ check: "kustomize", file, object: "", path, message });
   const dirs = new Set<string>();
@@ -40,16 +45,10 @@ export function checkKustomizationFiles(tree: Pick<TreeView, "files" | "treePref
       const problem = localEntryProblem(entry, here, cluster, tree, dirs, isDirOk);
       if (problem) report(file, path, `${what} ${JSON.stringify(entry)} ${problem}`);
     };
-    const document = parseDocument(content, { prettyErrors: false });
-    if (document.errors.length > 0 || !isMap(document.contents)) {
-      report(file, "", "not a YAML mapping; a kustomization flotilla can check holds apiVersion, kind and resources");
-      continue;
-    }
-    let kustomization: Record<string, unknown>;
-    try {
-      kustomization = document.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
-    } catch (error) {
-      report(file, "", `refused: ${error instanceof Error ? error.message : String(error)}`);
+    // parseManifests read `kustomization.yaml` first (an alias bomb stopped the run there); `Kustomization` is read here.
+    const kustomization = mappingOf(content, documentsOf && isManifestFile(file) ? documentsOf(file, content) : undefined);
+    if (typeof kustomization === "string") {
+      report(file, "", kustomization);
       continue;
     }
     for (const field of Object.keys(kustomization)) {
@@ -102,4 +101,33 @@ function localEntryProblem(entry: string, here: string, cluster: string, tree: P
     return hasKustomization ? undefined : `is a directory without a kustomization.yaml`;
   }
   return `is neither a file nor a directory of the tree: kustomize would try it as a remote URL; fix the path or run \`${synthHint(tree)}\``;
+}
+
+const NOT_A_MAPPING = "not a YAML mapping; a kustomization flotilla can check holds apiVersion, kind and resources";
+
+/**
+ * The kustomization a file holds, or the problem: it must be one YAML document whose root is a
+ * mapping. From `documents` when given (YAML gives a mapping root as a
+ * plain object, or a Set for `!!set`; an ordered map `!!omap` is a sequence and comes back as a Map).
+ */
+function mappingOf(content: string, documents: readonly YamlDocument[] | undefined): Record<string, unknown> | string {
+  if (documents !== undefined) {
+    const [document] = documents;
+    if (documents.length !== 1 || document === undefined || "error" in document || !isMappingValue(document.value)) return NOT_A_MAPPING;
+    return document.value as Record<string, unknown>;
+  }
+  const document = parseDocument(content, { prettyErrors: false });
+  if (document.errors.length > 0 || !isMap(document.contents)) return NOT_A_MAPPING;
+  try {
+    return document.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+  } catch (error) {
+    return `refused: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+function isMappingValue(value: unknown): boolean {
+  if (value instanceof Set) return true;
+  if (typeof value !== "object" || value === null) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
 }

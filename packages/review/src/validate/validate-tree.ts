@@ -1,5 +1,5 @@
 import type { ObjectValidator } from "@flotilla/render";
-import { type Manifest, parseManifests } from "../manifests/manifest.js";
+import { type Manifest, parseManifests, type YamlDocumentsOf } from "../manifests/manifest.js";
 import { clusterNames, type TreeFiles } from "../tree/tree-files.js";
 import { checkChartValues } from "./chart-values-check.js";
 import { ChartValuesRegistry } from "./chart-values.js";
@@ -9,7 +9,7 @@ import { checkImageValues, type ExpectedImageValue } from "./image-values-check.
 import { kubectlKustomize, type KustomizeBuild } from "./kustomize-build.js";
 import { checkKustomizations } from "./kustomize-check.js";
 import { checkKustomizationFiles } from "./kustomization-files-check.js";
-import { checkSchemas } from "./schema-check.js";
+import { checkSchemas, type SchemaValidity } from "./schema-check.js";
 import { checkSecrets, type SecretExpectations } from "./secrets-check.js";
 import { checkSources } from "./sources-check.js";
 import type { ReviewCommands, TreeView, ValidationProblem } from "./types.js";
@@ -39,6 +39,10 @@ export interface ValidateOptions {
   concurrency?: number;
   /** The commands hints name, as the CLI spells them; default their flotilla names. */
   commands?: ReviewCommands;
+  /** How the tree's YAML files become documents (a cache of yamlDocuments' results); default every file parsed. */
+  documentsOf?: YamlDocumentsOf;
+  /** Files earlier runs found valid, by content; default none (every object checked). */
+  schemaValidity?: SchemaValidity;
 }
 
 export interface ValidateResult {
@@ -51,13 +55,13 @@ export interface ValidateResult {
 
 /** Runs every check on the tree and returns every problem (none stops the others). */
 export async function validateTree(options: ValidateOptions): Promise<ValidateResult> {
-  const parsed = parseManifests(options.files);
+  const parsed = parseManifests(options.files, undefined, options.documentsOf);
   const clusters = [...clusterNames(options.files)].sort();
   const tree: TreeView = { files: options.files, manifests: parsed.manifests, clusters, treePrefix: options.treePrefix, ...(options.commands ? { commands: options.commands } : {}) };
   // Loaded only when needed: @flotilla/workload-identity brings cdk8s, which diff has no use for.
   const identities = options.identities ? (await import("./identities-check.js")).checkIdentities(tree, options.identities) : [];
   // Nothing that could fetch or execute is ever handed to kustomize: such clusters are not built.
-  const files = checkKustomizationFiles(tree, options.others ?? new Set());
+  const files = checkKustomizationFiles(tree, options.others ?? new Set(), options.documentsOf);
   const kustomize = await checkKustomizations(tree, {
     treeDir: options.treeDir,
     build: options.build ?? kubectlKustomize,
@@ -66,7 +70,7 @@ export async function validateTree(options: ValidateOptions): Promise<ValidateRe
   });
   const problems: ValidationProblem[] = [
     ...parsed.problems.map((problem) => ({ check: "yaml" as const, file: problem.file, object: "", path: problem.path, message: problem.message })),
-    ...checkSchemas(tree, options.validator),
+    ...checkSchemas(tree, options.validator, options.schemaValidity),
     ...files.problems,
     ...kustomize.problems,
     ...checkDependsOn(tree),
