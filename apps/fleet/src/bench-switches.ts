@@ -7,11 +7,11 @@ import { parse } from "yaml";
  * `FLOTILLA_BENCH_WITHOUT=<name>,…` turns speed machinery off, so that `pnpm bench` can show what
  * each piece gains on the user's loop (bench/machinery.ts): `precompiled` (validator units
  * compiled at build time), `json-copies` (crds.json instead of the vendored CRD YAML),
- * `release-gate-cache` (review/release-gate-cache.ts) and, read where it acts, `stamp`
- * (cli/up-to-date-shortcut.ts).
+ * `release-gate-cache` (review/release-gate-cache.ts), `tree-cache` (validate's parses and schema
+ * validity of the tree's files) and, read where it acts, `stamp` (cli/up-to-date-shortcut.ts).
  * The output is the same either way.
  */
-export function benchWithout(machinery: "precompiled" | "json-copies" | "release-gate-cache"): boolean {
+export function benchWithout(machinery: "precompiled" | "json-copies" | "release-gate-cache" | "tree-cache"): boolean {
   return (process.env.FLOTILLA_BENCH_WITHOUT ?? "").split(",").includes(machinery);
 }
 

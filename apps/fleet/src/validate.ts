@@ -17,6 +17,7 @@ import { walkedWithin } from "./review/cluster-scope.js";
 import { displayPath, repoRoot } from "./repo-paths.js";
 import { DEFAULT_CACHE_DIR, RELEASE_OBJECTS_FILE, RENDER_CACHE_FILE, TREE_FILE_CACHE_FILE } from "./cache-dir.js";
 import { TreeFileCache, treeFileCacheFingerprint } from "./review/tree-file-cache.js";
+import { benchWithout } from "./bench-switches.js";
 import { releaseValidators } from "./review/release-validators.js";
 import { vendoredChartDirs } from "./review/chart-dirs.js";
 import { imageValueExpectations } from "./review/image-expectations.js";
@@ -112,7 +113,7 @@ async function run(options: ValidateCliOptions): Promise<number> {
   for (const problem of images.problems) lines.push(`${fleetProblemLine(problem)} [images]`);
 
   const walked = walkedWithin(walkedTree, scope);
-  const treeCache = options.cache ? await TreeFileCache.open(join(cacheDir, TREE_FILE_CACHE_FILE), treeFileCacheFingerprint()) : undefined;
+  const treeCache = options.cache && !benchWithout("tree-cache") ? await TreeFileCache.open(join(cacheDir, TREE_FILE_CACHE_FILE), treeFileCacheFingerprint()) : undefined;
   const result = await validateTree({
     files: walked.files,
     others: walked.others,

@@ -3,10 +3,13 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { emptyCacheButTools } from "./cold-synth.js";
 import { measureNode, type Measurement } from "./measure.js";
+import { median } from "./user-loop.js";
 
 export interface ReviewMeasurement {
   /** With the Helm renders cached by an earlier run. */
   validate: Measurement;
+  /** Warm, with and without validate's tree file cache (FLOTILLA_BENCH_WITHOUT=tree-cache), interleaved; when asked for. */
+  treeCache?: { onMs: number; offMs: number };
   /** With an empty cache directory (only the extracted tools kept, emptyCacheButTools): every HelmRelease rendered (helm template + kustomize), every kustomization built. */
   validateCold: Measurement;
   diff: Measurement;
@@ -26,6 +29,8 @@ interface ReviewBenchOptions {
   coldRuns?: number;
   /** Run validate's values-effect check (one render per value when cold); default true. */
   valuesEffect?: boolean;
+  /** Also measure what validate's tree file cache gains when warm (issue 13 item 3). */
+  treeCacheGain?: boolean;
 }
 
 function run(command: string, args: string[], cwd: string): string {
@@ -55,6 +60,17 @@ export async function measureReview(options: ReviewBenchOptions): Promise<Review
   // Cold: as a fresh clone, every cache but the extracted helm and kubectl is gone.
   const validateCold = measureNode(validateArgs, preload, options.coldRuns ?? runs, { okCodes: [0, 1], before: () => emptyCacheButTools(cache) });
   const validate = measureNode(validateArgs, preload, runs, { okCodes: [0, 1] });
+  let treeCache: ReviewMeasurement["treeCache"];
+  if (options.treeCacheGain) {
+    const on: number[] = [];
+    const off: number[] = [];
+    const without = { ...process.env, FLOTILLA_BENCH_WITHOUT: "tree-cache" };
+    for (let run = 0; run < runs; run++) {
+      on.push(measureNode(validateArgs, preload, 1, { okCodes: [0, 1] }).wallMs);
+      off.push(measureNode(validateArgs, preload, 1, { okCodes: [0, 1], env: without }).wallMs);
+    }
+    treeCache = { onMs: median(on), offMs: median(off) };
+  }
   for (const file of await listFiles(clusters)) {
     const content = await readFile(file, "utf8");
     const changed = content.replaceAll("contoso.com/team: analytics", "contoso.com/team: ml");
@@ -63,7 +79,7 @@ export async function measureReview(options: ReviewBenchOptions): Promise<Review
   const output = join(repo, "diff.md");
   const diff = measureNode([join(distDir, "bundle", "flotilla.js"), "diff", "--tree", clusters, "--base", "HEAD", "--format", "markdown", "--output", output], preload, runs);
   const summary = /Objects: (\d+) changed/.exec(await readFile(output, "utf8"));
-  return { validate, validateCold, diff, changed: Number(summary?.[1] ?? 0) };
+  return { validate, validateCold, diff, changed: Number(summary?.[1] ?? 0), ...(treeCache ? { treeCache } : {}) };
 }
 
 async function listFiles(dir: string): Promise<string[]> {
