@@ -6,6 +6,7 @@ import { ClusterChart, clusterDocuments, FLUX_SYSTEM_PATCHES_DIR, fluxController
 import { automatedImages, type FleetLocation, type FleetProblem, type LoadedCluster, type PlatformRegistry } from "@flotilla/fleet";
 import {
   compareTree,
+  existingTree,
   planTree,
   readTree,
   treeWithin,
@@ -17,6 +18,7 @@ import {
   toYaml,
   type RenderProblem,
   type TreeChanges,
+  type WalkedTree,
 } from "@flotilla/render";
 import { describeHolder, type ProcessIdentity, withLock } from "@flotilla/lock";
 import { schemaVersionOf } from "@flotilla/render/kubernetes-versions";
@@ -60,6 +62,11 @@ export interface SynthOptions {
    * @default - every cluster of the fleet
    */
   clusters?: readonly string[];
+  /**
+   * With `check`, the tree at `outDir` as the caller has read it (walkTree; validate reads it for its own checks).
+   * @default - read here
+   */
+  outDirTree?: WalkedTree;
   /**
    * The fleet as loadFleetInputs already read it from `fleet` and `identityOutputs` for `clusters`
    * (validate loads it for its own checks first).
@@ -203,7 +210,7 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   problems.push(...plan.problems.map((problem) => outputProblem(problem, rendered.clusters, options.outDir)));
   const names = clusters.map((cluster) => cluster.spec.name);
   const within = options.clusters?.length ? names : undefined;
-  const onDisk = options.check ? compareTree(plan.files, treeWithin(await readTree(options.outDir), within)) : undefined;
+  const onDisk = options.check ? compareTree(plan.files, treeWithin(options.outDirTree ? existingTree(options.outDirTree) : await readTree(options.outDir), within)) : undefined;
   // What each cluster would run, from the files about to be written, in the same run as the
   // problems above: every cluster that rendered, with what it was rendered from (stand-in
   // identity outputs; the Secrets reported missing above count as created). Refused before the tree is touched.

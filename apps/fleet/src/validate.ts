@@ -87,16 +87,22 @@ async function run(options: ValidateCliOptions): Promise<number> {
 
   const locations = fleetLocations(options);
   const selected = options.cluster ?? [];
-  let fleet;
-  try {
-    fleet = await loadFleetInputs(locations.fleet, locations.identityOutputs, PLATFORMS, selected);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`validate: ${error.message}`);
+  // The cluster files compile and import in esbuild's process and a worker thread: the tree and
+  // the cache are read meanwhile.
+  const loading = loadFleetInputs(locations.fleet, locations.identityOutputs, PLATFORMS, selected).then(
+    (loaded) => ({ loaded }),
+    (error: unknown) => ({ error }),
+  );
+  const walkedTree = await walkTree(treeDir);
+  const treeCache = options.cache && !benchWithout("tree-cache") ? await TreeFileCache.open(join(cacheDir, TREE_FILE_CACHE_FILE), treeFileCacheFingerprint()) : undefined;
+  const outcome = await loading;
+  if ("error" in outcome) {
+    if (!(outcome.error instanceof UsageError)) throw outcome.error;
+    console.error(`validate: ${outcome.error.message}`);
     return EXIT.usage;
   }
+  const fleet = outcome.loaded;
   // --cluster: only those clusters' trees (loadFleetInputs refused names that are not the fleet's, loaded or not).
-  const walkedTree = await walkTree(treeDir);
   const scope = selected.length === 0 ? undefined : [...new Set(selected)].sort();
   for (const problem of fleet.problems) lines.push(`${fleetProblemLine(problem)} [fleet]`);
   // Identities bootstrap apply has not created: the tree is reviewable, but not ready to merge.
@@ -113,7 +119,6 @@ async function run(options: ValidateCliOptions): Promise<number> {
   for (const problem of images.problems) lines.push(`${fleetProblemLine(problem)} [images]`);
 
   const walked = walkedWithin(walkedTree, scope);
-  const treeCache = options.cache && !benchWithout("tree-cache") ? await TreeFileCache.open(join(cacheDir, TREE_FILE_CACHE_FILE), treeFileCacheFingerprint()) : undefined;
   const result = await validateTree({
     files: walked.files,
     others: walked.others,
@@ -142,7 +147,7 @@ async function run(options: ValidateCliOptions): Promise<number> {
   lines.push(...result.problems.map((problem) => formatProblem(problem, shownTree)));
   // Generated files change only the way synth changes them; what keeps synth from rendering is a problem here too.
   // With the releases of every cluster whose files synth would change (the tree's own are checked below).
-  const synthesized = await generatedDrift({ ...locations, clusters: selected, loaded: fleet, ...(options.cache ? { renderCache: join(cacheDir, RENDER_CACHE_FILE) } : {}) }, treeDir, { cacheDir, cache: options.cache });
+  const synthesized = await generatedDrift({ ...locations, clusters: selected, loaded: fleet, outDirTree: walkedTree, ...(options.cache ? { renderCache: join(cacheDir, RENDER_CACHE_FILE) } : {}) }, treeDir, { cacheDir, cache: options.cache });
   lines.push(...synthesized.drift.map((problem) => formatProblem(problem, shownTree)));
   const reported = new Set([...fleet.problems, ...images.problems].map(problemKey));
   for (const problem of synthesized.synth) if (!reported.has(problemKey(problem))) lines.push(`${fleetProblemLine(problem)} [fleet]`);

@@ -2,7 +2,7 @@ export { compareTree, hasChanges, type TreeChanges } from "./compare-tree.js";
 export { generatedHeader, isGenerated, withoutGeneratedHeader } from "./header.js";
 export { describeObject, fileNameFor, isKubeObject, objectKey, type KubeObject } from "./object-ref.js";
 export { planTree, type ClusterDocuments, type PlanCommands, type PlannedTree, type RenderProblem, type SchemaValidator, type VerbatimFile } from "./plan.js";
-export { readTree, treeWithin, type ExistingTree } from "./read-tree.js";
+export { existingTree, readTree, treeWithin, type ExistingTree } from "./read-tree.js";
 export { readTreeFiles, walkTree, type TreeFiles, type WalkedTree } from "./tree-files.js";
 export { serializerFile, toYaml } from "./serialize.js";
 export { TreeConflictError, writeTree } from "./write-tree.js";

@@ -1,5 +1,5 @@
 import { isGenerated } from "./header.js";
-import { walkTree } from "./tree-files.js";
+import { walkTree, type WalkedTree } from "./tree-files.js";
 
 export interface ExistingTree {
   /** Files flotilla wrote earlier (they carry its header): relative path → content. */
@@ -10,7 +10,11 @@ export interface ExistingTree {
 
 /** Reads the output tree as it is on disk; a missing root is an empty tree. */
 export async function readTree(root: string): Promise<ExistingTree> {
-  const { files, others } = await walkTree(root);
+  return existingTree(await walkTree(root));
+}
+
+/** The output tree as walkTree read it: generated and foreign files. */
+export function existingTree({ files, others }: WalkedTree): ExistingTree {
   const tree: ExistingTree = { generated: new Map(), foreign: new Set(others) };
   for (const [path, content] of files) {
     if (isGenerated(content)) tree.generated.set(path, content);

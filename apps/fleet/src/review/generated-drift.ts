@@ -21,7 +21,7 @@ export interface GeneratedDrift {
  * change. `renderCache` is synth's (objects known valid and their YAML).
  */
 export async function generatedDrift(
-  locations: Pick<SynthOptions, "fleet" | "identityOutputs" | "secrets" | "images" | "clusters" | "renderCache" | "loaded">,
+  locations: Pick<SynthOptions, "fleet" | "identityOutputs" | "secrets" | "images" | "clusters" | "renderCache" | "loaded" | "outDirTree">,
   treeDir: string,
   releases?: Omit<NonNullable<SynthOptions["releases"]>, "onlyChanged">,
 ): Promise<GeneratedDrift> {
