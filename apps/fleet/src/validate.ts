@@ -26,6 +26,8 @@ import { generatedDrift } from "./review/generated-drift.js";
 import { cachedKustomizeBuild } from "./review/cached-builds.js";
 import { secretExpectations } from "./secret-expectations.js";
 import { checkReleases } from "./review/release-checks.js";
+import { openReleaseGateCache } from "./review/release-gate-cache.js";
+import { renderCacheFingerprint } from "./synth.js";
 import { formatValuesAtDefault } from "./review/values-effects.js";
 import { PLATFORMS } from "@flotilla/platforms";
 
@@ -156,6 +158,8 @@ async function run(options: ValidateCliOptions): Promise<number> {
   // every value taking effect.
   // Rendered objects found valid are remembered (cache dir), so a warm run validates only what changed.
   const validators = await releaseValidators(options.cache ? join(cacheDir, RELEASE_OBJECTS_FILE) : undefined, kubernetesVersions);
+  // The checks' answers for clusters checked before with the same inputs, shared with synth's release gate.
+  const gateCache = options.cache ? await openReleaseGateCache(cacheDir, renderCacheFingerprint([...new Set(kubernetesVersions.values())])) : undefined;
   const releases = await checkReleases({
     manifests: result.manifests,
     releaseValidator: validators.validatorOf,
@@ -167,8 +171,9 @@ async function run(options: ValidateCliOptions): Promise<number> {
     cache: options.cache,
     concurrency: options.concurrency,
     valuesEffect: options.valuesEffect,
+    ...(gateCache ? { gateCache } : {}),
   });
-  await validators.save();
+  await Promise.all([validators.save(), gateCache?.save()]);
   if (!releases.ok) lines.push(...releases.toolProblems.map((message) => `${message} [tools]`));
   else lines.push(...releases.problems.map((problem) => formatProblem(problem, shownTree)), ...releases.rendered.map(formatRenderedProblem), ...(releases.effects?.problems ?? []).map(formatRenderedProblem));
   // What synth would refuse in the releases it would change, once (the same problem may be the tree's too).
