@@ -10,6 +10,7 @@ import { crdApiVersions } from "./crd-api-versions.js";
 import type { HelmRelease } from "./release-spec.js";
 import { type PostRenderJob, type PostRendered, postRenderAlone, postRenderTogether } from "./post-render.js";
 import { completeRender, finishRender, prepareRender, type RenderCache, type RenderContext, type RenderResult, stageRender } from "./render-release.js";
+import type { ToolRunner } from "./run-tool.js";
 import type { Tool } from "./tools.js";
 
 /** The chart archives flotilla has, found by the chart a source serves. */
@@ -39,6 +40,8 @@ export interface ClusterRenderOptions {
   chartsDir?: string;
   /** Post-render the cluster's releases in one kustomize run where that cannot change them (postRenderTogether); default true. */
   batch?: boolean;
+  /** Starts helm and kubectl (startToolSpawner); default from this process. */
+  runner?: ToolRunner;
 }
 
 /** One HelmRelease of a cluster and what it renders. */
@@ -78,6 +81,7 @@ export async function renderClusterReleases(objects: readonly unknown[], options
     kubectl: options.kubectl,
     ...(options.cache ? { cache: options.cache } : {}),
     ...(options.chartsDir ? { chartsDir: options.chartsDir } : {}),
+    ...(options.runner ? { runner: options.runner } : {}),
   };
   const limit: <T>(run: () => Promise<T>) => Promise<T> = options.limit ?? pLimit(options.concurrency ?? 4);
   const selected = releases.filter((release) => options.select?.(release) ?? true);
@@ -91,7 +95,7 @@ export async function renderClusterReleases(objects: readonly unknown[], options
       const staged = await Promise.all(pending.map((prepared, index) => limit(() => stageRender(prepared, context, join(work, String(index))))));
       const rendered = staged.flatMap((stage) => ("jobs" in stage ? [stage] : []));
       const together = rendered.filter((stage) => stage.batchable);
-      const batched = options.batch !== false && together.length > 1 ? await limit(() => postRenderTogether(together.map((stage) => stage.jobs[0]!), join(work, "together"), options.kubectl)) : undefined;
+      const batched = options.batch !== false && together.length > 1 ? await limit(() => postRenderTogether(together.map((stage) => stage.jobs[0]!), join(work, "together"), options.kubectl, options.runner)) : undefined;
       await Promise.all(
         staged.map(async (stage, index) => {
           const prepared = pending[index]!;
@@ -99,7 +103,7 @@ export async function renderClusterReleases(objects: readonly unknown[], options
             results.set(prepared.release, completeRender(prepared, stage.outcome, context));
             return;
           }
-          const posted = await Promise.all(stage.jobs.map((job) => postRendered(job, batched, options.kubectl, limit)));
+          const posted = await Promise.all(stage.jobs.map((job) => postRendered(job, batched, options, limit)));
           results.set(prepared.release, completeRender(prepared, finishRender(stage, posted), context));
         }),
       );
@@ -111,9 +115,9 @@ export async function renderClusterReleases(objects: readonly unknown[], options
 }
 
 /** A job's objects from the cluster's batch, else from a kustomize run of its own. */
-function postRendered(job: PostRenderJob, batched: Map<PostRenderJob, Record<string, unknown>[]> | undefined, kubectl: Tool, limit: <T>(run: () => Promise<T>) => Promise<T>): Promise<PostRendered> {
+function postRendered(job: PostRenderJob, batched: Map<PostRenderJob, Record<string, unknown>[]> | undefined, tools: Pick<ClusterRenderOptions, "kubectl" | "runner">, limit: <T>(run: () => Promise<T>) => Promise<T>): Promise<PostRendered> {
   const objects = batched?.get(job);
-  return objects ? Promise.resolve({ ok: true, objects }) : limit(() => postRenderAlone(job, kubectl));
+  return objects ? Promise.resolve({ ok: true, objects }) : limit(() => postRenderAlone(job, tools.kubectl, tools.runner));
 }
 
 /** ConfigMaps by data; Secrets decoded, or without data when SOPS-encrypted. */

@@ -4,7 +4,7 @@ import { parseAllDocuments } from "yaml";
 import { type Manifest, parseObjects } from "./helm-output.js";
 import type { HelmRelease } from "./release-spec.js";
 import type { RenderProblem } from "./render-release.js";
-import { runTool } from "./run-tool.js";
+import { runTool, type ToolRunner } from "./run-tool.js";
 import type { Tool } from "./tools.js";
 
 /** One stream of Helm's output to post-render, its kustomizations written. */
@@ -66,8 +66,8 @@ export async function writePostRender(manifests: Manifest[], release: HelmReleas
 }
 
 /** Builds one stream's chain with the real kustomize; a failure is named for the HelmRelease field to change. */
-export async function postRenderAlone(job: PostRenderJob, kubectl: Tool): Promise<PostRendered> {
-  const built = await kustomize(kubectl, job.finalDir);
+export async function postRenderAlone(job: PostRenderJob, kubectl: Tool, runner?: ToolRunner): Promise<PostRendered> {
+  const built = await kustomize(kubectl, job.finalDir, runner);
   if (built.ok) return { ok: true, objects: parseObjects(built.stdout) };
   const renderers = (job.release.spec.postRenderers ?? []).filter((renderer) => renderer.kustomize);
   // kyaml's line numbers are per document: name the templates whose output repeats a key.
@@ -105,12 +105,12 @@ export function batchable(release: HelmRelease, helmOutput: string): boolean {
  * on its own) or the output does not split so: then each is built alone, and any failure is
  * attributed to its release as it always is.
  */
-export async function postRenderTogether(jobs: readonly PostRenderJob[], dir: string, kubectl: Tool): Promise<Map<PostRenderJob, Record<string, unknown>[]> | undefined> {
+export async function postRenderTogether(jobs: readonly PostRenderJob[], dir: string, kubectl: Tool, runner?: ToolRunner): Promise<Map<PostRenderJob, Record<string, unknown>[]> | undefined> {
   const labels = jobs.map((job) => originLabels(job.release));
   if (new Set(labels.map((label) => JSON.stringify(label))).size !== jobs.length) return undefined;
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "kustomization.yaml"), JSON.stringify({ ...KUSTOMIZATION, resources: jobs.map((job) => relative(dir, job.finalDir)), sortOptions: { order: "fifo" } }));
-  const built = await kustomize(kubectl, dir);
+  const built = await kustomize(kubectl, dir, runner);
   if (!built.ok) return undefined;
   const objects = parseObjects(built.stdout);
   const split = new Map<PostRenderJob, Record<string, unknown>[]>();
@@ -128,8 +128,8 @@ function carries(object: Record<string, unknown>, labels: Record<string, string>
   return Object.entries(labels).every(([key, value]) => own?.[key] === value);
 }
 
-function kustomize(kubectl: Tool, dir: string) {
-  return runTool(kubectl.path, ["kustomize", "--load-restrictor", "LoadRestrictionsNone", dir], { ...process.env, KUBECONFIG: "/dev/null" });
+function kustomize(kubectl: Tool, dir: string, runner: ToolRunner | undefined) {
+  return runTool(kubectl.path, ["kustomize", "--load-restrictor", "LoadRestrictionsNone", dir], { ...process.env, KUBECONFIG: "/dev/null" }, runner);
 }
 
 /** The templates (and the first repeated key of each) of documents with a mapping key twice, as kustomize's parser refuses. */

@@ -12,7 +12,7 @@ import { isClusterScoped } from "./cluster-scoped.js";
 import { HOOK_ANNOTATION, idOf, isCrdSource, type Manifest, parseObjects, splitManifests } from "./helm-output.js";
 import { batchable, originLabels, type PostRenderJob, type PostRendered, postRenderAlone, writePostRender } from "./post-render.js";
 import { crdPolicyOf, type HelmRelease, postRenderStrategyOf, releaseNameOf, releaseNamespaceOf, storageNamespaceOf } from "./release-spec.js";
-import { runTool } from "./run-tool.js";
+import { runTool, type ToolRunner } from "./run-tool.js";
 import type { Tool } from "./tools.js";
 import { type ValueConflict, valueConflicts } from "./value-conflicts.js";
 
@@ -36,6 +36,8 @@ export interface RenderContext {
   tempDir?: string;
   /** Where each chart archive is unpacked once for Helm to read as a directory (`chartDirectory`); default Helm reads the archive. */
   chartsDir?: string;
+  /** Starts helm and kubectl (startToolSpawner); default from this process. */
+  runner?: ToolRunner;
 }
 
 /** Stores render outcomes by key (chart digest, final values, versions, post-renderers: `renderKey`). */
@@ -104,7 +106,7 @@ export async function renderRelease(release: HelmRelease, context: RenderContext
   try {
     const staged = await stageRender(prepared, context, work);
     if ("outcome" in staged) return completeRender(prepared, staged.outcome, context);
-    const posted = await Promise.all(staged.jobs.map((job) => postRenderAlone(job, context.kubectl)));
+    const posted = await Promise.all(staged.jobs.map((job) => postRenderAlone(job, context.kubectl, context.runner)));
     return completeRender(prepared, finishRender(staged, posted), context);
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -223,7 +225,7 @@ export async function stageRender(prepared: PreparedRender, context: RenderConte
   for (const apiVersion of context.apiVersions) args.push("--api-versions", apiVersion);
   args.push(crdPolicy === "Skip" ? "--skip-crds" : "--include-crds");
   if (release.spec.install?.disableHooks) args.push("--no-hooks");
-  const helm = await runTool(context.helm.path, args, helmHomes(work));
+  const helm = await runTool(context.helm.path, args, helmHomes(work), context.runner);
   if (!helm.ok) return { outcome: { objects: [], problems: [{ field: "spec.values", message: `helm template failed (${chart.name} ${chart.version}): ${helm.error}` }] } };
   const conflicts = valueConflicts(helm.stderr, chart.name, values);
 

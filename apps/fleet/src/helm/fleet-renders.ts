@@ -5,7 +5,9 @@ import {
   checkTools,
   type ReleaseRender,
   renderClusterReleases,
+  startToolSpawner,
   type Tool,
+  type ToolRunner,
 } from "@flotilla/helm";
 import { readVendoredCrdSet } from "../bench-switches.js";
 import { DEFAULT_KUBERNETES_VERSION } from "@flotilla/fleet";
@@ -55,29 +57,54 @@ export async function renderFleetReleases(clusters: readonly ClusterObjects[], o
   const archives = archiveRegistry(options.archives);
   // One queue for the fleet: a cluster's releases and the next cluster's run side by side.
   const limit = options.limit ?? pLimit(options.concurrency ?? 4);
-  await Promise.all(
-    withReleases.map(async (cluster) => {
-      const kubernetesVersion = cluster.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
-      renders.set(
-        cluster.cluster,
-        await renderClusterReleases(cluster.objects, {
-          archives,
-          kubeVersion: kubernetesVersion,
-          baseApiVersions: baseApiVersionsFor(cluster.objects, kubernetesVersion),
-          helm: tools.helm as Tool,
-          kubectl: tools.kubectl as Tool,
-          ...(cache ? { cache } : {}),
-          factsDir: options.cacheDir,
-          chartsDir: join(options.cacheDir, "charts"),
-          limit,
-          ...(cluster.only ? { select: (release: { metadata: { namespace?: string; name: string } }) => (release.metadata.namespace ?? "default") === cluster.only!.namespace && release.metadata.name === cluster.only!.name } : {}),
-        }),
-      );
-    }),
-  );
+  const runner = acquireSpawner();
+  try {
+    await Promise.all(
+      withReleases.map(async (cluster) => {
+        const kubernetesVersion = cluster.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+        renders.set(
+          cluster.cluster,
+          await renderClusterReleases(cluster.objects, {
+            archives,
+            kubeVersion: kubernetesVersion,
+            baseApiVersions: baseApiVersionsFor(cluster.objects, kubernetesVersion),
+            helm: tools.helm as Tool,
+            kubectl: tools.kubectl as Tool,
+            ...(cache ? { cache } : {}),
+            factsDir: options.cacheDir,
+            runner,
+            chartsDir: join(options.cacheDir, "charts"),
+            limit,
+            ...(cluster.only ? { select: (release: { metadata: { namespace?: string; name: string } }) => (release.metadata.namespace ?? "default") === cluster.only!.namespace && release.metadata.name === cluster.only!.name } : {}),
+          }),
+        );
+      }),
+    );
+  } finally {
+    await releaseSpawner();
+  }
   cache?.trim();
   const all = [...renders.values()].flat();
   return { ok: true, renders, stats: { releases: all.length, cached: all.filter((render) => render.result.cached).length } };
+}
+
+/**
+ * The spawner the renders in flight share (startToolSpawner): calls of renderFleetReleases overlap
+ * (a validate's values-effect variants, one call each), and the last to finish ends it.
+ */
+let spawner: { runner: ToolRunner & { close(): Promise<void> }; users: number } | undefined;
+
+function acquireSpawner(): ToolRunner {
+  spawner ??= { runner: startToolSpawner(), users: 0 };
+  spawner.users += 1;
+  return spawner.runner;
+}
+
+async function releaseSpawner(): Promise<void> {
+  if (!spawner || --spawner.users > 0) return;
+  const { runner } = spawner;
+  spawner = undefined;
+  await runner.close();
 }
 
 /**
