@@ -119,7 +119,7 @@ export class RenderCache {
     let key = this.keys.get(object);
     if (key === undefined) {
       const json = exactJson(object);
-      key = json === undefined ? null : hash(json);
+      key = json === undefined ? null : contentKey(json);
       this.keys.set(object, key);
     }
     if (key !== null) this.used.add(key);
@@ -192,7 +192,8 @@ function isExactJsonValue(value: unknown, inArray: boolean): boolean {
   }
 }
 
-function hash(text: string): string {
+/** The key of a cache entry: a SHA-256 of `text`, base64url. */
+export function contentKey(text: string): string {
   return createHash("sha256").update(text).digest("base64url");
 }
 

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { type YamlDocument, yamlDocuments } from "@flotilla/review";
@@ -6,7 +5,7 @@ import { type RenderedCheckOptions, renderedCheckFiles, type RenderedProblem } f
 import { benchWithout } from "../bench-switches.js";
 import { bundleId } from "../bundle-id.js";
 import { RELEASE_GATE_FILE } from "../cache-dir.js";
-import { exactJson, fingerprintOf } from "../render-cache.js";
+import { contentKey, exactJson, fingerprintOf } from "../render-cache.js";
 
 /** How much parsed YAML the file keeps besides this run's: the most recent first. */
 const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
@@ -70,7 +69,7 @@ export class ReleaseGateCache {
 
   /** A YamlDocumentsOf for parseManifests: each call gets objects of its own, as from a parse. */
   readonly documentsOf = (file: string, content: string): YamlDocument[] => {
-    const key = digest(content);
+    const key = contentKey(content);
     this.usedDocuments.add(key);
     const known = this.documents.get(key);
     const values = known === undefined ? undefined : parsedValues(known);
@@ -92,7 +91,7 @@ export class ReleaseGateCache {
     return (part, input, check) => {
       const json = exactJson(input as object);
       if (json === undefined) return check();
-      const key = digest(`${part}\0${options}\0${json}`);
+      const key = contentKey(`${part}\0${options}\0${json}`);
       this.usedChecks.add(key);
       const known = this.checks.get(key);
       if (known !== undefined) return known.map((problem) => ({ ...problem }));
@@ -140,10 +139,6 @@ function parsedValues(json: string): unknown[] | undefined {
   } catch {
     return undefined;
   }
-}
-
-function digest(text: string): string {
-  return createHash("sha256").update(text).digest("base64url");
 }
 
 function parseCacheFile(text: string): CacheFileContent | undefined {

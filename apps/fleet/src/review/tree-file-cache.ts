@@ -1,11 +1,10 @@
-import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { deserialize, serialize } from "node:v8";
 import { manifestParserFile, type SchemaValidity, type YamlDocument, yamlDocuments } from "@flotilla/review";
 import { bundleId } from "../bundle-id.js";
-import { fingerprintOf } from "../render-cache.js";
+import { contentKey, fingerprintOf } from "../render-cache.js";
 import { repoRoot } from "../repo-paths.js";
 import { schemaValidatorFiles } from "../schema-validator.js";
 
@@ -131,7 +130,7 @@ export class TreeFileCache {
 
   private keyOf(content: string): string {
     let key = this.keys.get(content);
-    if (key === undefined) this.keys.set(content, (key = createHash("sha256").update(content).digest("base64url")));
+    if (key === undefined) this.keys.set(content, (key = contentKey(content)));
     return key;
   }
 }
