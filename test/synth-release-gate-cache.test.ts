@@ -3,22 +3,14 @@
  * before with the same inputs: a Helm whose output differs (another version, so other renders)
  * under an unchanged tree is checked again and refused, and the answers for the real Helm stay right.
  */
-import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { resolveHelm } from "@flotilla/helm";
 import { flotilla, repoRoot } from "./support/flotilla-cli.js";
+import { tempDirs } from "./support/temp-dirs.js";
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs();
 
 /** Every chart's output gains a ConfigMap whose config file sets `a` twice (check (d), duplicate keys). */
 const EXTRA_DOCUMENT = ["---", "# Source: shim/templates/extra.yaml", "apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: shim-extra", "data:", "  config.yaml: |", "    a: 1", "    a: 2"];

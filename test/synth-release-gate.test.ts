@@ -5,10 +5,9 @@
  * through `synth()` with a platform registry whose values repeat an env name, and through the
  * built CLI with a cluster setting the real chart turns into an identity nothing can use.
  */
-import { chmod, mkdtemp, readdir, rm, stat, writeFile, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, readdir, stat, writeFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { definePlatforms } from "@flotilla/fleet";
 import { resolveHelm } from "@flotilla/helm";
 import { metaflowValues } from "@flotilla/metaflow/model";
@@ -17,18 +16,11 @@ import { fleetLocations } from "../apps/fleet/src/fleet-options.js";
 import { synth } from "../apps/fleet/src/synth.js";
 import { copyExampleFleet, editFile } from "./support/example-fleet-copy.js";
 import { flotilla, repoRoot } from "./support/flotilla-cli.js";
+import { tempDirs } from "./support/temp-dirs.js";
 import { synthCli } from "./support/synth-cli.js";
 import { snapshotTree } from "./support/tree-snapshot.js";
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs();
 
 /** Metaflow whose HelmRelease also sets an env entry the chart already sets (MF_METADATA_DB_NAME, from metadatadb.name). */
 const REPEATING_ENV = definePlatforms(
