@@ -202,6 +202,28 @@ describe("checks over rendered releases, on the real charts", () => {
     ]);
   }, 120_000);
 
+  it("ownership: a cluster-scoped object (no namespace, whatever the release's), and an object of three owners", async () => {
+    const clusterRole = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "argo-workflows-view" }, rules: [] } as KubeObject;
+    const clusterScoped = await check("none", () => {}, (all) => [...all, clusterRole]);
+    expect(clusterScoped.filter((problem) => problem.check === "ownership").map(formatRenderedProblem)).toEqual([
+      expect.stringMatching(/^dev: HelmRelease flux-system\/argo-workflows: ClusterRole argo-workflows-view: \.metadata\.name: the chart renders ClusterRole argo-workflows-view, which flotilla's tree also renders: .*so both would own it.* \[ownership\]$/),
+    ]);
+    const serviceAccount = { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "flyteadmin", namespace: "flyte" } } as KubeObject;
+    const threeOwners = await check(
+      "argo-workflows",
+      (values) => {
+        values.controller.workflowNamespaces = ["argo", "flyte"];
+        values.workflow.serviceAccount.name = "flyteadmin";
+      },
+      (all) => [...all, serviceAccount],
+    );
+    expect(threeOwners.filter((problem) => problem.check === "ownership").map(formatRenderedProblem)).toEqual(
+      ["flux-system/argo-workflows", "flux-system/flyte-core"].map((release) =>
+        expect.stringMatching(new RegExp(`^dev: HelmRelease ${release}: ServiceAccount flyte/flyteadmin: .*, which (flotilla's tree and HelmRelease flux-system/(argo-workflows|flyte-core)) also render: .*so all 3 would own it, .*removing it from any of them deletes it for all\\. In .*stop rendering it yourself.* \\[ownership\\]$`)),
+      ),
+    );
+  }, 120_000);
+
   it("value types: a table of the chart set to a string, and a plain value set to a table (Helm's coalesce warnings)", async () => {
     const problems = await check("argo-workflows", (values) => {
       values.controller.resources = "2Gi";

@@ -1,4 +1,5 @@
 import type { ConfigSetting, RunTimeObject } from "@flotilla/fleet";
+import { isClusterScoped } from "@flotilla/helm";
 import type { KubeObject } from "@flotilla/render";
 import type { ConfigTexts } from "./config-texts.js";
 import { isRecord, objectLabel, podTemplateOf, type PodTemplate, releaseLabel } from "./pod-templates.js";
@@ -27,14 +28,24 @@ function isTestHook(object: KubeObject): boolean {
   return typeof hook === "string" && hook.split(",").some((phase) => phase.trim().startsWith("test"));
 }
 
+/** The object as the API server keeps it: a namespaced one without a namespace in the release's, a cluster-scoped one in none. */
+function placedIn(releaseNamespace: string, object: KubeObject): KubeObject {
+  if (isClusterScoped(object.apiVersion, object.kind)) {
+    if (object.metadata.namespace === undefined) return object;
+    const metadata = { ...object.metadata };
+    delete metadata.namespace;
+    return { ...object, metadata };
+  }
+  return object.metadata.namespace ? object : { ...object, metadata: { ...object.metadata, namespace: releaseNamespace } };
+}
+
 export function clusterObjects(cluster: RenderedCluster): ClusterObjects {
   const all: PlacedObject[] = [];
   for (const object of cluster.objects) all.push({ object, release: "" });
   for (const release of cluster.releases) {
     for (const object of release.objects) {
       if (isTestHook(object)) continue;
-      const placed = object.metadata.namespace ? object : { ...object, metadata: { ...object.metadata, namespace: release.namespace } };
-      all.push({ object: placed, release: releaseLabel(release.helmRelease), ...(release.platform ? { platform: release.platform } : {}) });
+      all.push({ object: placedIn(release.namespace, object), release: releaseLabel(release.helmRelease), ...(release.platform ? { platform: release.platform } : {}) });
     }
   }
   const byLabel = new Map(all.map((placed) => [objectLabel(placed.object), placed]));

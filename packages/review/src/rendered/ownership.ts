@@ -1,3 +1,4 @@
+import { isClusterScoped } from "@flotilla/helm";
 import type { KubeObject } from "@flotilla/render";
 import type { ClusterObjects, PlacedObject } from "./cluster-objects.js";
 import { objectLabel } from "./pod-templates.js";
@@ -34,7 +35,9 @@ export function checkOwnership(cluster: RenderedCluster, objects: ClusterObjects
         object,
         path: ".metadata.name",
         message:
-          `the chart renders ${object}, which ${others(release)} also ${releases.length === 2 ? "renders" : "render"}: helm-controller adopts an object that already exists, so both would own it, re-apply their own copies over each other, and removing it from either deletes it for both. ` +
+          (releases.length === 2
+            ? `the chart renders ${object}, which ${others(release)} also renders: helm-controller adopts an object that already exists, so both would own it, re-apply their own copies over each other, and removing it from either deletes it for both. `
+            : `the chart renders ${object}, which ${others(release)} also render: helm-controller adopts an object that already exists, so all ${releases.length} would own it, re-apply their own copies over each other, and removing it from any of them deletes it for all. `) +
           (byFlotilla
             ? `In ${cluster.source}, stop rendering it yourself: ${ownSetting(cluster, object)}`
             : `In ${cluster.source}, keep it in one release: set one of the platforms so that its chart does not render it`),
@@ -51,10 +54,11 @@ function ownSetting(cluster: RenderedCluster, object: string): string {
   return setting === undefined ? "remove the setting that renders it" : `change ${setting}`;
 }
 
-/** The API server's identity of an object: group, kind, namespace, name. */
+/** The API server's identity of an object: group, kind, namespace (none when cluster-scoped), name. */
 function identityOf(object: KubeObject): string {
   const group = object.apiVersion.includes("/") ? object.apiVersion.slice(0, object.apiVersion.indexOf("/")) : "";
-  return `${group}\n${object.kind}\n${object.metadata.namespace ?? ""}\n${object.metadata.name}`;
+  const namespace = isClusterScoped(object.apiVersion, object.kind) ? "" : (object.metadata.namespace ?? "");
+  return `${group}\n${object.kind}\n${namespace}\n${object.metadata.name}`;
 }
 
 function isHook(object: KubeObject): boolean {
