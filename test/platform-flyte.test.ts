@@ -132,11 +132,21 @@ describe("platforms.flyte", () => {
   });
 
   it("refuses projects and domains that give one task namespace twice, naming the field", () => {
+    const problems = (flyte: Record<string, unknown>) => {
+      const result = clusterSpecSchemaFor(PLATFORMS).safeParse({ ...validCluster("alpha"), sops: { age: [AGE] }, platforms: { flyte } });
+      return result.success ? [] : result.error.issues.map((issue) => [issue.path.join("."), issue.message]);
+    };
     // "a-b" + "c" and "a" + "b-c" both give the namespace a-b-c.
-    const { problems } = planClusterIdentities(spec({ ...FLYTE, projects: ["a-b", "a"], domains: ["c", "b-c"] }), PLATFORMS);
-    expect(problems.map((problem) => [problem.path, problem.message])).toEqual([
-      ["platforms.flyte.projects", expect.stringMatching(/^identity "flyte-tasks" .* would federate ServiceAccount a-b-c\/default twice: two entries of projects give the same ServiceAccount; list each once$/)],
+    expect(problems({ ...FLYTE, projects: ["a-b", "a"], domains: ["c", "b-c"] })).toEqual([
+      ["platforms.flyte.projects", 'project "a-b" with domain "c" and project "a" with domain "b-c" both give the task namespace a-b-c: rename a project or a domain so that each <project>-<domain> is distinct'],
     ]);
+    // A repeated domain (against the default projects) and a repeated project, each named.
+    expect(problems({ ...FLYTE, domains: ["dev", "prod", "dev"] })).toEqual([["platforms.flyte.domains.2", 'repeats "dev" (also domains[0]): list each domain once']]);
+    expect(problems({ ...FLYTE, projects: ["p", "p"] })).toEqual([["platforms.flyte.projects.1", 'repeats "p" (also projects[0]): list each project once']]);
+    // The identity plan still refuses it for a spec that bypassed the schema.
+    const bypassed = spec(FLYTE);
+    const { problems: planned } = planClusterIdentities({ ...bypassed, platforms: { ...bypassed.platforms, flyte: { ...bypassed.platforms.flyte!, projects: ["a-b", "a"], domains: ["c", "b-c"] } } }, PLATFORMS);
+    expect(planned.map((problem) => problem.path)).toEqual(["platforms.flyte.projects"]);
   });
 
   it("refuses a spec identity that takes a platform identity's name", () => {

@@ -114,11 +114,42 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** `gpuNodePool` names a pool of `nodePools` with preset `gpu` (on the raw value). */
+/** `gpuNodePool` names a pool of `nodePools` with preset `gpu`, and the task namespaces are distinct (on the raw value). */
 export function checkFlyteSpec(raw: Readonly<Record<string, unknown>>, context: PlatformCheckContext): void {
+  checkTaskNamespaces(raw, context);
   if (typeof raw.gpuNodePool !== "string") return;
   const message = gpuNodePoolProblem(raw.gpuNodePool, context.cluster.nodePools);
   if (message !== undefined) context.report(["gpuNodePool"], message);
+}
+
+/**
+ * Each project and domain listed once, and no two of them joining to one task namespace
+ * `<project>-<domain>` ("a-b" with "c" and "a" with "b-c"): Flyte would run both in one namespace,
+ * and its ServiceAccount would be federated twice.
+ */
+function checkTaskNamespaces(raw: Readonly<Record<string, unknown>>, context: PlatformCheckContext): void {
+  const names = (field: "projects" | "domains"): string[] | undefined => {
+    const value = raw[field] ?? FLYTE_DEFAULTS[field];
+    return Array.isArray(value) && value.every((entry) => typeof entry === "string") ? (value as string[]) : undefined;
+  };
+  const [projects, domains] = [names("projects"), names("domains")];
+  for (const [field, list] of [["projects", projects], ["domains", domains]] as const) {
+    list?.forEach((entry, index) => {
+      const first = list.indexOf(entry);
+      if (first < index) context.report([field, index], `repeats ${JSON.stringify(entry)} (also ${field}[${first}]): list each ${field === "projects" ? "project" : "domain"} once`);
+    });
+  }
+  if (projects === undefined || domains === undefined) return;
+  const pairs = new Map<string, string>();
+  for (const project of new Set(projects)) {
+    for (const domain of new Set(domains)) {
+      const namespace = `${project}-${domain}`;
+      const pair = `project ${JSON.stringify(project)} with domain ${JSON.stringify(domain)}`;
+      const other = pairs.get(namespace);
+      if (other === undefined) pairs.set(namespace, pair);
+      else context.report(["projects"], `${other} and ${pair} both give the task namespace ${namespace}: rename a project or a domain so that each <project>-<domain> is distinct`);
+    }
+  }
 }
 
 /** Why `platforms.flyte.gpuNodePool` cannot be `name` given the raw `nodePools`, if it cannot. */
