@@ -71,6 +71,8 @@ async function run(options: SynthCliOptions): Promise<number> {
         if (outcome.problems.length > 0) console.error(formatFleetProblems(outcome.problems));
         const releases = await releaseFindingLines(outcome.releases, shownOut);
         if (releases.length > 0) console.error(releases.join("\n"));
+        // --check: the drift of the clusters that have no problem of their own, in the same run.
+        if (outcome.changes && hasChanges(outcome.changes)) console.error(describeChanges(outcome.changes, shownOut));
         console.error(`${shownOut}/ was not changed.`);
         return EXIT.findings;
       }

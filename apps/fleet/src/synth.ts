@@ -39,6 +39,7 @@ import { displayPath, repoRoot } from "./repo-paths.js";
 import { vendoredChartDirs } from "./review/chart-dirs.js";
 import { clusterSchemaValidators, createSchemaValidator, schemaValidatorFiles } from "./schema-validator.js";
 import { identityOutputsFile, type IdentityOutputsLocation } from "./identity-outputs.js";
+import { clustersWithoutProblems } from "./problem-clusters.js";
 import { type PendingIdentity, pendingIdentitiesOf } from "./pending-identities.js";
 import { type ClusterSecretFile, readClusterSecrets, type SecretsLocation } from "./cluster-secrets.js";
 
@@ -210,7 +211,8 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   problems.push(...plan.problems.map((problem) => outputProblem(problem, rendered.clusters, options.outDir)));
   const names = clusters.map((cluster) => cluster.spec.name);
   const within = options.clusters?.length ? names : undefined;
-  const onDisk = options.check ? compareTree(plan.files, treeWithin(options.outDirTree ? existingTree(options.outDirTree) : await readTree(options.outDir), within)) : undefined;
+  const existing = options.check ? treeWithin(options.outDirTree ? existingTree(options.outDirTree) : await readTree(options.outDir), within) : undefined;
+  const onDisk = existing && compareTree(plan.files, existing);
   // What each cluster would run, from the files about to be written, in the same run as the
   // problems above: every cluster that rendered, with what it was rendered from (stand-in
   // identity outputs; the Secrets reported missing above count as created). Refused before the tree is touched.
@@ -229,7 +231,10 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   if ("missingTools" in checked) return { kind: "missing-tools", problems: checked.missingTools, fleetProblems: problems };
   if (problems.length + checked.problems.length + checked.rendered.length > 0) {
     const releases = { ...checked, unrendered: unrenderedReleases(fleet, renderedNames, platforms, options.clusters) };
-    return { kind: "invalid", problems, releases, ...(onDisk && problems.length === 0 ? { changes: onDisk } : {}) };
+    // With --check, how the tree differs for the clusters that rendered and have no problem of their own (one pass).
+    const comparable = clustersWithoutProblems(problems, planned.filter(({ spec }) => renderedNames.has(spec.name)).map(({ spec, file }) => ({ name: spec.name, source: file })), options);
+    const changes = existing && (problems.length === 0 ? onDisk : comparable.length > 0 ? compareTree(filesWithin(plan.files, comparable), treeWithin(existing, comparable)) : undefined);
+    return { kind: "invalid", problems, releases, ...(changes ? { changes } : {}) };
   }
 
   const pending = pendingIdentitiesOf(plans, fleet.pending, (cluster) => options.identityOutputs.displayName(identityOutputsFile(options.identityOutputs, cluster)), fleet.identitySettingOf);
@@ -238,6 +243,10 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   const lock = { operation: "synth", waitMs: options.lockWaitMs, onWait: (holder: ProcessIdentity) => options.onLockWait?.(describeHolder(holder)) };
   const changes = await withLock(options.outDir, lock, () => writeTree(options.outDir, plan.files, { ...(within ? { within } : {}) }));
   return { kind: "written", changes, clusters: names, pending, files: plan.files };
+}
+
+function filesWithin(files: ReadonlyMap<string, string>, clusters: readonly string[]): Map<string, string> {
+  return new Map([...files].filter(([path]) => clusters.includes(path.slice(0, path.indexOf("/")))));
 }
 
 /**
