@@ -3,6 +3,7 @@
  * before with the same inputs: a Helm whose output differs (another version, so other renders)
  * under an unchanged tree is checked again and refused, and the answers for the real Helm stay right.
  */
+import { existsSync } from "node:fs";
 import { chmod, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -42,6 +43,8 @@ describe("the release gate's cache follows the renders", () => {
     const cold = await check();
     expect(cold.stderr).toBe("");
     expect(cold.code).toBe(0);
+    // The vendored archives' facts come from the build (apps/fleet/dist/chart-facts): none derived.
+    expect(existsSync(join(cacheDir, "chart-facts"))).toBe(false);
     const learnt = await readFile(gateFile, "utf8");
     expect(Object.keys((JSON.parse(learnt) as { checks: object }).checks)).toHaveLength(4); // dev and prod: each whole, and its releases' output
 

@@ -7,13 +7,15 @@ import { displayPath, repoRoot } from "./repo-paths.js";
 /**
  * The values checkers of the vendored chart archives (`packages/*\/charts/<chart>-<version>.tgz`,
  * or those in `chartDirs`), built on the first call only: generated fleets without platforms never
- * load them. `cacheDir` keeps the defaults derived from each archive (chartFacts).
+ * load them. The defaults come prebuilt for the vendored archives (prebuilt-chart-facts.ts); `cacheDir`
+ * keeps those derived at run time (chartFacts).
  */
 export function vendoredChartValues(chartDirs?: readonly string[], cacheDir?: string): () => Promise<ChartValuesRegistry> {
   let loaded: Promise<ChartValuesRegistry> | undefined;
   return () =>
     (loaded ??= (async () => {
-      const { ChartValuesRegistry, readVendoredCharts } = await import("@flotilla/review/charts");
+      const [{ ChartValuesRegistry, readVendoredCharts }, { preferPrebuiltChartFacts }] = await Promise.all([import("@flotilla/review/charts"), import("./prebuilt-chart-facts.js")]);
+      preferPrebuiltChartFacts();
       const registry = new ChartValuesRegistry();
       const checkers = await readVendoredCharts(chartDirs ?? (await vendoredChartDirs(repoRoot)), { displayName: displayPath, ...(cacheDir === undefined ? {} : { cacheDir }) });
       for (const checker of checkers) registry.register(checker);

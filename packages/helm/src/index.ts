@@ -20,7 +20,7 @@ export { type ValueConflict, valueConflicts } from "./value-conflicts.js";
 export { checkTools, LAYER_PACKAGE, resolveHelm, resolveKubectl, type Tool, ToolError, type ToolName, type ToolOptions } from "./tools.js";
 export { type ChartArchives, type ClusterRenderOptions, type ReleaseRender, renderClusterReleases } from "./cluster-releases.js";
 export { apiVersionsOfCrds, crdApiVersions } from "./crd-api-versions.js";
-export { type ChartFacts, chartFacts } from "./chart-facts.js";
+export { type ChartFacts, chartFacts, deriveChartFacts, usePrebuiltChartFacts, writePrebuiltChartFacts } from "./chart-facts.js";
 export { chartDirectory, unpackChart } from "./chart-directory.js";
 export { startToolSpawner, type ToolRunner } from "./run-tool.js";
 export { archiveRegistry, readVendoredArchives } from "./vendored-archives.js";

@@ -13,6 +13,7 @@ import { readVendoredCrdSet } from "../bench-switches.js";
 import { DEFAULT_KUBERNETES_VERSION } from "@flotilla/fleet";
 import { kubernetesApiVersions } from "@flotilla/render/validate";
 import { DiskRenderCache } from "./disk-render-cache.js";
+import { preferPrebuiltChartFacts } from "../prebuilt-chart-facts.js";
 import type { KubeObject } from "@flotilla/render";
 import { join } from "node:path";
 import pLimit from "p-limit";
@@ -51,6 +52,7 @@ export async function renderFleetReleases(clusters: readonly ClusterObjects[], o
   const withReleases = clusters.filter((cluster) => cluster.objects.some((object) => (object as { kind?: unknown })?.kind === "HelmRelease"));
   const renders = new Map<string, ReleaseRender[]>();
   if (withReleases.length === 0) return { ok: true, renders, stats: { releases: 0, cached: 0 } };
+  preferPrebuiltChartFacts();
   const { tools, problems } = await checkTools(["helm", "kubectl"], { cacheDir: options.cacheDir });
   if (problems.length > 0) return { ok: false, toolProblems: problems };
   const cache = options.cache === false ? undefined : new DiskRenderCache(options.cacheDir);

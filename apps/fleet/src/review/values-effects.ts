@@ -7,6 +7,7 @@ import type { KubeObject } from "@flotilla/render";
 import { type RenderedProblem, type ValueEffect, valuesEffect, valuesEffectFile } from "@flotilla/review/rendered";
 import pLimit from "p-limit";
 import { renderFleetReleases } from "../helm/fleet-renders.js";
+import { preferPrebuiltChartFacts } from "../prebuilt-chart-facts.js";
 
 let codeDigest: string | undefined;
 
@@ -49,6 +50,7 @@ export interface ValuesEffects {
  * and its `spec.values`. Releases that do not render are left to the render check.
  */
 export async function checkValuesEffects(input: ValuesEffectsInput): Promise<ValuesEffects> {
+  preferPrebuiltChartFacts();
   const limit = pLimit(input.concurrency ?? 4);
   const result: ValuesEffects = { problems: [], defaults: [], stats: { values: 0, releases: 0, computed: 0, renders: 0 } };
   const jobs: Promise<void>[] = [];
