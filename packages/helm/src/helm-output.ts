@@ -49,16 +49,67 @@ function memo<T>(cache: Map<string, T>, text: string, compute: () => T): T {
 /** The hook annotation and the id of a manifest Helm printed (parsed leniently: kustomize judges the rest). */
 function manifestHead(text: string): { hook?: string; id?: string } {
   return memo(heads, text, () => {
-    try {
-      const [document] = parseAllDocuments(text, { uniqueKeys: false });
-      const value = document?.toJS({ maxAliasCount: 1000 }) as unknown;
-      if (value === null || typeof value !== "object") return {};
-      const hook = (value as { metadata?: { annotations?: Record<string, unknown> } }).metadata?.annotations?.[HOOK_ANNOTATION];
-      return { ...(typeof hook === "string" ? { hook } : {}), id: idOf(value as Record<string, unknown>) };
-    } catch {
-      return {};
-    }
+    const head = headSection(text);
+    return (head === undefined ? undefined : headOf(head, true)) ?? headOf(text, false) ?? {};
   });
+}
+
+/** The head from the first document of `text`; with `strict`, undefined when it has an error (or throws). */
+function headOf(text: string, strict: boolean): { hook?: string; id?: string } | undefined {
+  try {
+    const documents = parseAllDocuments(text, { uniqueKeys: false });
+    if (strict && (documents.length !== 1 || documents[0]!.errors.length > 0)) return undefined;
+    const value = documents[0]?.toJS({ maxAliasCount: 1000 }) as unknown;
+    if (value === null || typeof value !== "object") return {};
+    const hook = (value as { metadata?: { annotations?: Record<string, unknown> } }).metadata?.annotations?.[HOOK_ANNOTATION];
+    return { ...(typeof hook === "string" ? { hook } : {}), id: idOf(value as Record<string, unknown>) };
+  } catch {
+    return strict ? undefined : {};
+  }
+}
+
+/** A top-level key at the start of a line: `spec:`, `data: {}`. */
+const TOP_LEVEL_KEY = /^([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*:(?:[ \t]|$)/;
+const HEAD_KEYS = new Set(["apiVersion", "kind", "metadata"]);
+/** Where an alias (`*name`) or a tag (`!`, `!!binary`) may start: either can make the whole document's parse throw or differ. */
+const ALIAS_OR_TAG = /(?:^|[\s[\]{},:-])[*!]/;
+
+/**
+ * The lines of a manifest that hold its head (apiVersion, kind and metadata), when the rest
+ * provably cannot change it: Helm's documents are mostly their spec (a CRD's schema runs to tens
+ * of kilobytes), and the head is all splitManifests needs. The head section ends at the first
+ * top-level key after all three; the rest must not start a line with anything but a plain
+ * top-level key other than those three, a sequence entry, a comment or indentation, and holds no
+ * alias or tag. The section is then only trusted when it parses without an error (so no quoted
+ * or flow scalar runs past it: see headOf), else the whole document is parsed.
+ */
+export function headSection(text: string): string | undefined {
+  const seen = new Set<string>();
+  let at = 0;
+  for (;;) {
+    const end = text.indexOf("\n", at);
+    const line = text.slice(at, end === -1 ? undefined : end);
+    const key = TOP_LEVEL_KEY.exec(line)?.[1];
+    if (key !== undefined) {
+      if (seen.size === HEAD_KEYS.size && !HEAD_KEYS.has(key)) break;
+      if (HEAD_KEYS.has(key)) seen.add(key);
+    }
+    if (end === -1) return undefined;
+    at = end + 1;
+  }
+  const rest = text.slice(at);
+  if (ALIAS_OR_TAG.test(rest)) return undefined;
+  for (const line of rest.split("\n")) {
+    const first = line[0];
+    if (first === undefined || first === " " || first === "\t" || first === "#" || first === "\r") continue;
+    if (first === "-") {
+      if (line === "-" || line.startsWith("- ")) continue;
+      return undefined;
+    }
+    const key = TOP_LEVEL_KEY.exec(line)?.[1];
+    if (key === undefined || HEAD_KEYS.has(key)) return undefined;
+  }
+  return text.slice(0, at);
 }
 
 export function idOf(object: Record<string, unknown>): string {
