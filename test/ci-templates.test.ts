@@ -1,11 +1,10 @@
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
+import { startThreadsApi } from "./support/azure-devops-threads.js";
 import { repoRoot } from "./support/synth-cli.js";
 
 const scripts = (JSON.parse(await readFile(join(repoRoot, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
@@ -101,32 +100,13 @@ describe("CI templates", () => {
   });
 
   it("post-pr-comment.mjs creates a PR thread once, then updates its comment (against a local threads API)", async () => {
-    const requests: { method: string; url: string; auth: string | undefined; body: unknown }[] = [];
-    const threads: { id: number; comments: { id: number; content: string }[] }[] = [{ id: 1, comments: [{ id: 1, content: "a human's comment" }] }];
-    const server = createServer(async (request: IncomingMessage, response) => {
-      let text = "";
-      for await (const chunk of request) text += String(chunk);
-      const body = text ? (JSON.parse(text) as { comments?: { content: string }[]; content?: string }) : undefined;
-      requests.push({ method: request.method!, url: request.url!, auth: request.headers.authorization, body });
-      const path = request.url!.split("?")[0]!;
-      response.setHeader("content-type", "application/json");
-      if (request.method === "GET") response.end(JSON.stringify({ value: threads, count: threads.length }));
-      else if (request.method === "POST") {
-        threads.push({ id: 7, comments: [{ id: 1, content: body!.comments![0]!.content }] });
-        response.end(JSON.stringify({ id: 7 }));
-      } else {
-        const [, thread, comment] = /threads\/(\d+)\/comments\/(\d+)$/.exec(path)!;
-        threads.find((t) => t.id === Number(thread))!.comments.find((c) => c.id === Number(comment))!.content = body!.content!;
-        response.end(JSON.stringify({ id: Number(comment) }));
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const api = await startThreadsApi([{ id: 1, comments: [{ id: 1, content: "a human's comment" }] }]);
+    const { threads, requests } = api;
     const work = await mkdtemp(join(tmpdir(), "flotilla-ci-"));
     try {
-      const port = (server.address() as AddressInfo).port;
       const env = {
         ...process.env,
-        SYSTEM_COLLECTIONURI: `http://127.0.0.1:${port}/contoso/`,
+        SYSTEM_COLLECTIONURI: api.collectionUri,
         SYSTEM_TEAMPROJECTID: "ml platform",
         BUILD_REPOSITORY_ID: "repo-1",
         SYSTEM_PULLREQUEST_PULLREQUESTID: "42",
@@ -152,7 +132,7 @@ describe("CI templates", () => {
       ]);
       expect(new Set(requests.map((r) => r.auth))).toEqual(new Set(["Bearer token-1"]));
     } finally {
-      server.close();
+      api.close();
       await rm(work, { recursive: true, force: true });
     }
   });

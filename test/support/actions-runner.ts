@@ -8,9 +8,9 @@
  * step's exact command; a step nobody stands in for and an expression this evaluator does not know
  * fail the job, as an unknown action would.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { runBash } from "./run-script.js";
 
 export interface Step {
   name?: string;
@@ -114,7 +114,7 @@ export async function runJob(job: Job, options: RunOptions): Promise<JobResult> 
         };
         const script = join(temp, `_step_${index}.sh`);
         await writeFile(script, step.run);
-        const run = await bash(script, workspace, env);
+        const run = await runBash(["-e", script], workspace, env);
         result = { name, outcome: run.code === 0 ? "success" : "failure", ...run };
         if (step.id) (context.steps as Record<string, unknown>)[step.id] = { outcome: result.outcome, outputs: parseOutputs(await readFile(outputFile, "utf8")) };
       }
@@ -124,18 +124,6 @@ export async function runJob(job: Job, options: RunOptions): Promise<JobResult> 
   }
   const outputs = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([key, value]) => [key, substitute(value, context)]));
   return { result: failed ? "failure" : "success", steps, outputs, summary: await readFile(summaryFile, "utf8") };
-}
-
-function bash(script: string, cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("bash", ["-e", script], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += String(chunk)));
-    child.stderr.on("data", (chunk) => (stderr += String(chunk)));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 /** `name=value` lines and `name<<DELIM` blocks, as the runner reads GITHUB_OUTPUT. */

@@ -5,7 +5,7 @@
  * synthesised (pending) and pushed, as its author would. `install` stands in for
  * `pnpm install --frozen-lockfile` in each job's workspace.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cp, mkdir, readdir, readFile, readlink, rm, symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -18,6 +18,7 @@ import type { ArmServer } from "./arm-server/index.js";
 import { caFile, fakeAzureCli } from "./bootstrap-cli.js";
 import { startServerFor } from "./bootstrap-harness.js";
 import { repoRoot } from "./flotilla-cli.js";
+import { runBash } from "./run-script.js";
 
 const TOKEN = "flotilla-ci-template-token-7Hq2";
 const cacheDir = join(repoRoot, "node_modules/.cache/flotilla");
@@ -123,13 +124,10 @@ export async function pullRequestRepo(work: string, bin: string, home: string): 
       FLOTILLA_TEST_NET_LOG: netLog,
     };
     // Asynchronously: the ARM server in this process must keep answering.
-    const sh = (cwd: string, command: string) =>
-      new Promise<void>((resolve, reject) => {
-        const child = spawn("bash", ["-ec", command], { cwd, env: { ...env, PATH: `${az.binDir}:${env.PATH}` }, stdio: ["ignore", "ignore", "pipe"] });
-        let stderr = "";
-        child.stderr.on("data", (chunk) => (stderr += String(chunk)));
-        child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${command}: ${stderr}`))));
-      });
+    const sh = async (cwd: string, command: string) => {
+      const run = await runBash(["-ec", command], cwd, { ...env, PATH: `${az.binDir}:${env.PATH}` });
+      if (run.code !== 0) throw new Error(`${command}: ${run.stderr}`);
+    };
 
     // main: the example fleet, its identities created in Azure (the local server) and rendered.
     const origin = join(work, "origin.git");
