@@ -62,6 +62,17 @@ function render(cluster: ClusterSpec) {
   return { plan, dirs, documents: documents.map((document) => ({ dir: document.dir, object: document.object as Json })) };
 }
 
+describe("Flyte's objects name its setting", () => {
+  it("its layer's Flux Kustomization (at the cluster root), namespace and HelmRelease record platforms.flyte", () => {
+    const { plan } = planClusterIdentities(spec(FLYTE), PLATFORMS);
+    const chart = new ClusterChart(new App(), spec(FLYTE), { platforms: PLATFORMS, identities: { plan, outputs: outputsFor(spec(FLYTE)) } });
+    const origin = (kind: string, name: string) => clusterDocuments(chart).documents.find((d) => (d.object as Json).kind === kind && (d.object as Json).metadata.name === name)?.origin;
+    expect([origin("Kustomization", "platform-flyte"), origin("Namespace", "flyte"), origin("HelmRelease", "flyte-core")]).toEqual(["platforms.flyte", "platforms.flyte", "platforms.flyte"]);
+    // The cluster's own layers come from several settings: no single one to name.
+    expect(origin("Kustomization", "infrastructure")).toBeUndefined();
+  });
+});
+
 function helmRelease(documents: { object: Json }[]): Json {
   const found = documents.filter((document) => document.object.kind === "HelmRelease" && document.object.metadata.name === "flyte-core");
   expect(found).toHaveLength(1);

@@ -44,6 +44,8 @@ export function renderPlatforms(scope: Construct, context: PlatformContext): Lay
     const setting = `platforms.${platform.key}`;
     renderedFrom(new k8s.KubeNamespace(context.infrastructure, `namespace-${section.namespace}`, { metadata: { name: section.namespace } }), setting);
     const layer = renderedFrom(platformLayer(scope, context, platform.name), setting);
+    // Its Flux Kustomization sits at the cluster root, outside the layer's scope, and is the platform's too.
+    renderedFrom(layer.kustomization, setting);
     for (const required of platform.requires ?? []) {
       const requiredLayer = layers.get(required.platform);
       if (requiredLayer === undefined) throw new Error(`ClusterChart ${spec.name}: platforms.${platform.key} needs platforms.${required.platform}`);
