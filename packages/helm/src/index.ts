@@ -22,5 +22,5 @@ export { type ChartArchives, type ClusterRenderOptions, type ReleaseRender, rend
 export { apiVersionsOfCrds, crdApiVersions } from "./crd-api-versions.js";
 export { type ChartFacts, chartFacts, deriveChartFacts, usePrebuiltChartFacts, writePrebuiltChartFacts } from "./chart-facts.js";
 export { chartDirectory, unpackChart } from "./chart-directory.js";
-export { startToolSpawner, type ToolRunner } from "./run-tool.js";
+export { execTool, startToolSpawner, type ToolExec, type ToolRunner } from "./run-tool.js";
 export { archiveRegistry, readVendoredArchives } from "./vendored-archives.js";

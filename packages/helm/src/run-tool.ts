@@ -1,28 +1,45 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import pLimit from "p-limit";
 
 export type ToolRun = { ok: true; stdout: string; stderr: string } | { ok: false; error: string };
 
+/** A program's outcome as execFile gives it: its error (message and code, e.g. ENOENT or the exit code) when it failed, and its output. */
+export interface ToolExec {
+  error?: { message: string; code?: string | number };
+  stdout: string;
+  stderr: string;
+}
+
 /** Starts helm and kubectl: from this process (the default), or from a spawner (startToolSpawner). */
 export interface ToolRunner {
-  run(path: string, args: string[], env: NodeJS.ProcessEnv): Promise<ToolRun>;
+  exec(path: string, args: string[], env: NodeJS.ProcessEnv): Promise<ToolExec>;
 }
 
 const EXEC_OPTIONS = { encoding: "utf8", timeout: 120_000, maxBuffer: 256 * 1024 * 1024 } as const;
 
 /** Runs helm or kubectl: stdout and stderr, or the error lines of stderr. */
-export function runTool(path: string, args: string[], env: NodeJS.ProcessEnv, runner?: ToolRunner): Promise<ToolRun> {
-  return (runner ?? IN_PROCESS).run(path, args, { ...goRuntimeEnv(), ...env });
+export async function runTool(path: string, args: string[], env: NodeJS.ProcessEnv, runner?: ToolRunner): Promise<ToolRun> {
+  return toolRun(await execTool(path, args, env, runner));
+}
+
+/** Runs a Go tool (helm, kubectl) with Go's collector off unless the environment says otherwise (goRuntimeEnv): its outcome as execFile gives it. */
+export function execTool(path: string, args: string[], env: NodeJS.ProcessEnv, runner?: ToolRunner): Promise<ToolExec> {
+  return (runner ?? IN_PROCESS).exec(path, args, { ...goRuntimeEnv(), ...env });
 }
 
 const IN_PROCESS: ToolRunner = {
-  run: (path, args, env) =>
+  exec: (path, args, env) =>
     new Promise((resolve) => {
-      execFile(path, args, { ...EXEC_OPTIONS, env }, (error, stdout, stderr) => resolve(toolRun(error?.message, stdout, stderr)));
+      execFile(path, args, { ...EXEC_OPTIONS, env }, (error, stdout, stderr) => resolve({ ...(error ? { error: errorOf(error) } : {}), stdout, stderr }));
     }),
 };
 
-function toolRun(error: string | undefined, stdout: string, stderr: string): ToolRun {
-  return error === undefined ? { ok: true, stdout, stderr } : { ok: false, error: errorLines(stderr || error) };
+function errorOf(error: Error & { code?: unknown }): NonNullable<ToolExec["error"]> {
+  return { message: error.message, ...(typeof error.code === "string" || typeof error.code === "number" ? { code: error.code } : {}) };
+}
+
+function toolRun(run: ToolExec): ToolRun {
+  return run.error === undefined ? { ok: true, stdout: run.stdout, stderr: run.stderr } : { ok: false, error: errorLines(run.stderr || run.error.message) };
 }
 
 /**
@@ -42,20 +59,39 @@ function errorLines(stderr: string): string {
   return lines.slice(0, 6).join(" ") || stderr.trim();
 }
 
-/** What the spawner runs: each message a program to start with execFile, each answer its outcome. */
+/**
+ * What the spawner runs: each message a program to start with execFile, each answer its outcome;
+ * at most `process.argv[1]` at once, the rest queued in order of arrival. The queue is here, not in
+ * the process that asks: that one may be busy for seconds (parsing, checking) and could not start
+ * the next program meanwhile, leaving the cores idle.
+ */
 const SPAWNER_SOURCE = `
 const { execFile } = require("node:child_process");
+const limit = Number(process.argv[1]) || 1;
+const queue = [];
+let running = 0;
+const next = () => {
+  while (running < limit && queue.length > 0) {
+    const request = queue.shift();
+    running += 1;
+    execFile(request.path, request.args, request.options, (error, stdout, stderr) => {
+      running -= 1;
+      const code = error && (typeof error.code === "string" || typeof error.code === "number") ? error.code : undefined;
+      process.send({ id: request.id, error: error ? { message: error.message, code } : undefined, stdout, stderr });
+      next();
+    });
+  }
+};
 process.on("message", (request) => {
-  execFile(request.path, request.args, request.options, (error, stdout, stderr) => {
-    process.send({ id: request.id, error: error ? error.message : undefined, stdout, stderr });
-  });
+  queue.push(request);
+  next();
 });
 process.on("disconnect", () => process.exit(0));
 `;
 
 interface Waiting {
   request: { path: string; args: string[]; env: NodeJS.ProcessEnv };
-  resolve: (run: ToolRun) => void;
+  resolve: (run: ToolExec) => void;
 }
 
 /**
@@ -64,9 +100,13 @@ interface Waiting {
  * 300 MB, ~1 ms from a bare Node. Started on the first run; `close` ends it and waits for it, so
  * that its CPU time and its children's count for this process (`time`, the bench). When it fails,
  * what it was running and everything after runs from this process. `nodePath`: the Node to run it
- * with; default this one.
+ * with; default this one. `concurrency`: programs running at once (the others wait in the
+ * spawner's queue, or in this process's when it failed); default 4.
  */
-export function startToolSpawner(options: { nodePath?: string } = {}): ToolRunner & { close(): Promise<void> } {
+export function startToolSpawner(options: { nodePath?: string; concurrency?: number } = {}): ToolRunner & { close(): Promise<void> } {
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const local = pLimit(concurrency);
+  const inProcess = (request: Waiting["request"]) => local(() => IN_PROCESS.exec(request.path, request.args, request.env));
   let child: ChildProcess | undefined;
   let failed = false;
   let next = 0;
@@ -79,25 +119,25 @@ export function startToolSpawner(options: { nodePath?: string } = {}): ToolRunne
     if (failed) return;
     failed = true;
     child = undefined;
-    for (const { request, resolve } of waiting.values()) void IN_PROCESS.run(request.path, request.args, request.env).then(resolve);
+    for (const { request, resolve } of waiting.values()) void inProcess(request).then(resolve);
     waiting.clear();
   };
   const start = (): ChildProcess => {
-    const started = spawn(options.nodePath ?? process.execPath, ["-e", SPAWNER_SOURCE], { stdio: ["ignore", "ignore", "inherit", "ipc"], env: { PATH: process.env.PATH ?? "" } });
-    started.on("message", (answer: { id: number; error?: string; stdout: string; stderr: string }) => {
+    const started = spawn(options.nodePath ?? process.execPath, ["-e", SPAWNER_SOURCE, String(concurrency)], { stdio: ["ignore", "ignore", "inherit", "ipc"], env: { PATH: process.env.PATH ?? "" } });
+    started.on("message", (answer: ToolExec & { id: number }) => {
       const entry = waiting.get(answer.id);
       if (!entry) return;
       waiting.delete(answer.id);
       if (waiting.size === 0) idle();
-      entry.resolve(toolRun(answer.error, answer.stdout, answer.stderr));
+      entry.resolve({ ...(answer.error ? { error: answer.error } : {}), stdout: answer.stdout, stderr: answer.stderr });
     });
     started.on("error", fail);
     started.on("exit", fail);
     return started;
   };
   return {
-    run(path, args, env) {
-      if (failed) return IN_PROCESS.run(path, args, env);
+    exec(path, args, env) {
+      if (failed) return inProcess({ path, args, env });
       child ??= start();
       const id = next++;
       return new Promise((resolve) => {

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { runTool, startToolSpawner } from "../src/run-tool.js";
+import { execTool, runTool, startToolSpawner } from "../src/run-tool.js";
 import { resolveHelm, resolveKubectl } from "../src/index.js";
 import { cacheDir } from "./support.js";
 
@@ -22,6 +22,23 @@ describe("helm and kubectl started from a spawner", () => {
       expect(there).toEqual(here);
       expect(here.map((run) => run.ok)).toEqual([true, false, true]);
       expect(here[1]).toEqual({ ok: false, error: expect.stringContaining("/nonexistent/chart") });
+    } finally {
+      await spawner.close();
+    }
+  });
+
+  it("runs at most `concurrency` programs at once, the rest queued in the spawner, and gives execFile's error code", async () => {
+    const spawner = startToolSpawner({ concurrency: 2 });
+    try {
+      // Each prints when it started and ended (ms): with two at a time, the third starts after one of the first two ended.
+      const span = () => execTool("/bin/sh", ["-c", "date +%s%3N; sleep 0.3; date +%s%3N"], process.env, spawner);
+      const runs = await Promise.all([span(), span(), span()]);
+      const [first, second, third] = runs.map((run) => run.stdout.trim().split("\n").map(Number)) as [number, number][];
+      expect(third[0]).toBeGreaterThanOrEqual(Math.min(first[1], second[1]));
+      expect(second[0]).toBeLessThan(first[1]);
+      const missing = await execTool("/nonexistent/kubectl", ["version"], process.env, spawner);
+      expect(missing.error).toMatchObject({ code: "ENOENT" });
+      expect(await execTool("/bin/sh", ["-c", "echo no >&2; exit 3"], process.env, spawner)).toEqual(await execTool("/bin/sh", ["-c", "echo no >&2; exit 3"], process.env));
     } finally {
       await spawner.close();
     }

@@ -17,7 +17,7 @@ export type { IdentityExpectations } from "./validate/identities-check.js";
 export type { SecretExpectations } from "./validate/secrets-check.js";
 export type { ExpectedImageValue } from "./validate/image-values-check.js";
 export { checkKustomizationFiles } from "./validate/kustomization-files-check.js";
-export { type BuildResult, KUSTOMIZE_OFFLINE_FLAGS, kubectlKustomize, kubectlKustomizeWith, type KustomizeBuild } from "./validate/kustomize-build.js";
+export { type BuildResult, type ExecProgram, KUSTOMIZE_OFFLINE_FLAGS, kubectlKustomize, kubectlKustomizeWith, type KustomizeBuild } from "./validate/kustomize-build.js";
 export { formatProblem } from "./validate/problem.js";
 export type { CheckName, ValidationProblem } from "./validate/types.js";
 export { validateTree, type ValidateOptions, type ValidateResult } from "./validate/validate-tree.js";

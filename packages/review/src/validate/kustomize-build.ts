@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import type { ToolExec } from "@flotilla/helm";
 import { parseAllDocuments } from "yaml";
 
 /** The outcome of building one directory with kustomize. */
@@ -18,21 +19,30 @@ export const KUSTOMIZE_OFFLINE_FLAGS = ["--load-restrictor=LoadRestrictionsRootO
 /** `kubectl kustomize <dir>` with `kubectl` from PATH: the real kustomize, as vendored in kubectl. */
 export const kubectlKustomize: KustomizeBuild = (dir) => kubectlKustomizeWith("kubectl")(dir);
 
-/** `<kubectl> kustomize <dir>` with a given kubectl (resolveKubectl of @flotilla/helm: the pinned v1.33.9). */
-export const kubectlKustomizeWith = (kubectl: string): KustomizeBuild => (dir) =>
+/** Runs a program as execFile does (execTool of @flotilla/helm: from its spawner, with Go's collector off). */
+export type ExecProgram = (path: string, args: string[]) => Promise<ToolExec>;
+
+const execHere: ExecProgram = (path, args) =>
   new Promise((resolve) => {
-    execFile(kubectl, ["kustomize", ...KUSTOMIZE_OFFLINE_FLAGS, dir], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) {
-        const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
-        resolve({ ok: false, error: missing ? "kubectl is not on PATH; install kubectl (it bundles kustomize v5)" : firstLines(stderr || error.message) });
-        return;
-      }
-      const documents = parseAllDocuments(stdout);
-      const broken = documents.find((document) => document.errors.length > 0);
-      if (broken) resolve({ ok: false, error: `kustomize printed invalid YAML: ${broken.errors[0]!.message}` });
-      else resolve({ ok: true, objects: documents.map((document) => document.toJS() as unknown).filter((object) => object !== null) });
-    });
+    execFile(path, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) =>
+      resolve({ ...(error ? { error: { message: error.message, ...((error as NodeJS.ErrnoException).code === undefined ? {} : { code: (error as NodeJS.ErrnoException).code! }) } } : {}), stdout, stderr }),
+    );
   });
+
+/** `<kubectl> kustomize <dir>` with a given kubectl (resolveKubectl of @flotilla/helm: the pinned v1.33.9), started by `exec` (default execFile from this process). */
+export const kubectlKustomizeWith =
+  (kubectl: string, exec: ExecProgram = execHere): KustomizeBuild =>
+  async (dir) => {
+    const { error, stdout, stderr } = await exec(kubectl, ["kustomize", ...KUSTOMIZE_OFFLINE_FLAGS, dir]);
+    if (error) {
+      const missing = error.code === "ENOENT";
+      return { ok: false, error: missing ? "kubectl is not on PATH; install kubectl (it bundles kustomize v5)" : firstLines(stderr || error.message) };
+    }
+    const documents = parseAllDocuments(stdout);
+    const broken = documents.find((document) => document.errors.length > 0);
+    if (broken) return { ok: false, error: `kustomize printed invalid YAML: ${broken.errors[0]!.message}` };
+    return { ok: true, objects: documents.map((document) => document.toJS() as unknown).filter((object) => object !== null) };
+  };
 
 function firstLines(text: string): string {
   return text.trim().split("\n").slice(0, 3).join(" ").replace(/^Error: /, "");
