@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { type ObjectValidator, walkTree } from "@flotilla/render";
 import { ChartValuesRegistry, formatProblem, kubectlKustomizeWith, validateTree, vendoredChartCheckers } from "@flotilla/review";
 import { formatRenderedProblem } from "@flotilla/review/rendered";
-import { checkTools, readVendoredArchives } from "@flotilla/helm";
+import { checkTools, execTool, readVendoredArchives } from "@flotilla/helm";
 import { collectClusterNames, type FleetProblem, type LoadedCluster } from "@flotilla/fleet";
 import { type ClusterIdentityPlan, type FluxControllerAccount, fluxControllerAccounts, type IdentityOutputs } from "@flotilla/workload-identity";
 import { identityOutputsFile } from "./identity-outputs.js";
@@ -26,6 +26,7 @@ import { generatedDrift } from "./review/generated-drift.js";
 import { cachedKustomizeBuild } from "./review/cached-builds.js";
 import { secretExpectations } from "./secret-expectations.js";
 import { checkReleases } from "./review/release-checks.js";
+import { acquireToolSpawner, releaseToolSpawner } from "./helm/fleet-renders.js";
 import { openReleaseGateCache } from "./review/release-gate-cache.js";
 import { renderCacheFingerprint } from "./synth.js";
 import { formatValuesAtDefault } from "./review/values-effects.js";
@@ -119,9 +120,11 @@ async function run(options: ValidateCliOptions): Promise<number> {
   const kubernetesVersions = new Map(fleet.clusters.map(({ spec }) => [spec.name, spec.kubernetesVersion]));
   const images = await imageValueExpectations(fleet.clusters, locations.images, registry, fleet.fleet, fleet.rejected);
   for (const problem of images.problems) lines.push(`${fleetProblemLine(problem)} [images]`);
-
   const walked = walkedWithin(walkedTree, scope);
-  const result = await validateTree({
+  // kubectl started by the tool spawner (a fork from a small process), with Go's collector off as for the renders.
+  const runner = acquireToolSpawner();
+  const kustomize = kubectlKustomizeWith(tools.kubectl!.path, (path, args) => execTool(path, args, process.env, runner));
+  const validating = validateTree({
     files: walked.files,
     others: walked.others,
     treeDir,
@@ -133,9 +136,7 @@ async function run(options: ValidateCliOptions): Promise<number> {
     commands: COMMAND_HINTS,
     concurrency: options.concurrency,
     ...(treeCache ? { documentsOf: treeCache.documentsOf, schemaValidity: treeCache.validity((cluster) => kubernetesVersions.get(cluster) ?? "(default)") } : {}),
-    build: options.cache
-      ? cachedKustomizeBuild(kubectlKustomizeWith(tools.kubectl!.path), { treeDir, files: walked.files, others: walked.others, cacheDir, fingerprint: JSON.stringify(tools.kubectl) })
-      : kubectlKustomizeWith(tools.kubectl!.path),
+    build: options.cache ? cachedKustomizeBuild(kustomize, { treeDir, files: walked.files, others: walked.others, cacheDir, fingerprint: JSON.stringify(tools.kubectl) }) : kustomize,
     identities: {
       plans: [...fleet.plans.values()],
       // Clusters of the fleet whose files or identity plans have problems (reported above).
@@ -144,12 +145,14 @@ async function run(options: ValidateCliOptions): Promise<number> {
       outputsFile: (cluster: string) => displayPath(identityOutputsFile(locations.identityOutputs, cluster)),
       fluxControllers: fluxControllerExpectations(fleet),
     },
-  });
-  await treeCache?.save();
-  lines.push(...result.problems.map((problem) => formatProblem(problem, shownTree)));
+  }).finally(releaseToolSpawner);
   // Generated files change only the way synth changes them; what keeps synth from rendering is a problem here too.
   // With the releases of every cluster whose files synth would change (the tree's own are checked below).
-  const synthesized = await generatedDrift({ ...locations, clusters: selected, loaded: fleet, outDirTree: walkedTree, ...(options.cache ? { renderCache: join(cacheDir, RENDER_CACHE_FILE) } : {}) }, treeDir, { cacheDir, cache: options.cache });
+  // synth's check runs in this process while the tree's kustomize builds run (validateTree waits for them).
+  const drifting = generatedDrift({ ...locations, clusters: selected, loaded: fleet, outDirTree: walkedTree, ...(options.cache ? { renderCache: join(cacheDir, RENDER_CACHE_FILE) } : {}) }, treeDir, { cacheDir, cache: options.cache });
+  const [result, synthesized] = await Promise.all([validating, drifting]);
+  await treeCache?.save();
+  lines.push(...result.problems.map((problem) => formatProblem(problem, shownTree)));
   lines.push(...synthesized.drift.map((problem) => formatProblem(problem, shownTree)));
   const reported = new Set([...fleet.problems, ...images.problems].map(problemKey));
   for (const problem of synthesized.synth) if (!reported.has(problemKey(problem))) lines.push(`${fleetProblemLine(problem)} [fleet]`);

@@ -59,7 +59,7 @@ export async function renderFleetReleases(clusters: readonly ClusterObjects[], o
   const archives = archiveRegistry(options.archives);
   // One queue for the fleet: a cluster's releases and the next cluster's run side by side.
   const limit = options.limit ?? pLimit(options.concurrency ?? 4);
-  const runner = acquireSpawner();
+  const runner = acquireToolSpawner();
   try {
     await Promise.all(
       withReleases.map(async (cluster) => {
@@ -83,7 +83,7 @@ export async function renderFleetReleases(clusters: readonly ClusterObjects[], o
       }),
     );
   } finally {
-    await releaseSpawner();
+    await releaseToolSpawner();
   }
   cache?.trim();
   const all = [...renders.values()].flat();
@@ -91,18 +91,19 @@ export async function renderFleetReleases(clusters: readonly ClusterObjects[], o
 }
 
 /**
- * The spawner the renders in flight share (startToolSpawner): calls of renderFleetReleases overlap
- * (a validate's values-effect variants, one call each), and the last to finish ends it.
+ * The spawner the renders and kustomize builds in flight share (startToolSpawner): calls of
+ * renderFleetReleases overlap (a validate's values-effect variants, one call each), validate's
+ * builds of the tree use it too, and the last to finish ends it (releaseToolSpawner).
  */
 let spawner: { runner: ToolRunner & { close(): Promise<void> }; users: number } | undefined;
 
-function acquireSpawner(): ToolRunner {
+export function acquireToolSpawner(): ToolRunner {
   spawner ??= { runner: startToolSpawner(), users: 0 };
   spawner.users += 1;
   return spawner.runner;
 }
 
-async function releaseSpawner(): Promise<void> {
+export async function releaseToolSpawner(): Promise<void> {
   if (!spawner || --spawner.users > 0) return;
   const { runner } = spawner;
   spawner = undefined;
