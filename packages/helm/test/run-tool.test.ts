@@ -33,7 +33,7 @@ describe("helm and kubectl started from a spawner", () => {
       // Each prints when it started and ended (ms): with two at a time, the third starts after one of the first two ended.
       const span = () => execTool("/bin/sh", ["-c", "date +%s%3N; sleep 0.3; date +%s%3N"], process.env, spawner);
       const runs = await Promise.all([span(), span(), span()]);
-      const [first, second, third] = runs.map((run) => run.stdout.trim().split("\n").map(Number)) as [number, number][];
+      const [first, second, third] = runs.map((run) => run.stdout.trim().split("\n").map(Number)) as [[number, number], [number, number], [number, number]];
       expect(third[0]).toBeGreaterThanOrEqual(Math.min(first[1], second[1]));
       expect(second[0]).toBeLessThan(first[1]);
       const missing = await execTool("/nonexistent/kubectl", ["version"], process.env, spawner);
