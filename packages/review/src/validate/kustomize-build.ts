@@ -1,5 +1,4 @@
-import { execFile } from "node:child_process";
-import type { ToolExec } from "@flotilla/helm";
+import { execTool, type ToolExec } from "@flotilla/helm";
 import { parseAllDocuments } from "yaml";
 
 /** The outcome of building one directory with kustomize. */
@@ -22,14 +21,10 @@ export const kubectlKustomize: KustomizeBuild = (dir) => kubectlKustomizeWith("k
 /** Runs a program as execFile does (execTool of @flotilla/helm: from its spawner, with Go's collector off). */
 export type ExecProgram = (path: string, args: string[]) => Promise<ToolExec>;
 
-const execHere: ExecProgram = (path, args) =>
-  new Promise((resolve) => {
-    execFile(path, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) =>
-      resolve({ ...(error ? { error: { message: error.message, ...((error as NodeJS.ErrnoException).code === undefined ? {} : { code: (error as NodeJS.ErrnoException).code! }) } } : {}), stdout, stderr }),
-    );
-  });
+/** From this process, with Go's collector off as for every tool run (execTool). */
+const execHere: ExecProgram = (path, args) => execTool(path, args, process.env);
 
-/** `<kubectl> kustomize <dir>` with a given kubectl (resolveKubectl of @flotilla/helm: the pinned v1.33.9), started by `exec` (default execFile from this process). */
+/** `<kubectl> kustomize <dir>` with a given kubectl (resolveKubectl of @flotilla/helm: the pinned v1.33.9), started by `exec` (default: from this process). */
 export const kubectlKustomizeWith =
   (kubectl: string, exec: ExecProgram = execHere): KustomizeBuild =>
   async (dir) => {
