@@ -28,20 +28,20 @@ function isTestHook(object: KubeObject): boolean {
   return typeof hook === "string" && hook.split(",").some((phase) => phase.trim().startsWith("test"));
 }
 
-/** The object as the API server keeps it: a namespaced one without a namespace in the release's, a cluster-scoped one in none. */
-function placedIn(releaseNamespace: string, object: KubeObject): KubeObject {
+/** The object as the API server keeps it: a cluster-scoped one in no namespace, a namespaced one without a namespace in `defaultNamespace` (a release's). */
+function placedIn(defaultNamespace: string | undefined, object: KubeObject): KubeObject {
   if (isClusterScoped(object.apiVersion, object.kind)) {
     if (object.metadata.namespace === undefined) return object;
     const metadata = { ...object.metadata };
     delete metadata.namespace;
     return { ...object, metadata };
   }
-  return object.metadata.namespace ? object : { ...object, metadata: { ...object.metadata, namespace: releaseNamespace } };
+  return object.metadata.namespace || defaultNamespace === undefined ? object : { ...object, metadata: { ...object.metadata, namespace: defaultNamespace } };
 }
 
 export function clusterObjects(cluster: RenderedCluster): ClusterObjects {
   const all: PlacedObject[] = [];
-  for (const object of cluster.objects) all.push({ object, release: "" });
+  for (const object of cluster.objects) all.push({ object: placedIn(undefined, object), release: "" });
   for (const release of cluster.releases) {
     for (const object of release.objects) {
       if (isTestHook(object)) continue;

@@ -1,4 +1,3 @@
-import { isClusterScoped } from "@flotilla/helm";
 import type { KubeObject } from "@flotilla/render";
 import type { ClusterObjects, PlacedObject } from "./cluster-objects.js";
 import { objectLabel } from "./pod-templates.js";
@@ -54,11 +53,10 @@ function ownSetting(cluster: RenderedCluster, object: string): string {
   return setting === undefined ? "remove the setting that renders it" : `change ${setting}`;
 }
 
-/** The API server's identity of an object: group, kind, namespace (none when cluster-scoped), name. */
+/** The API server's identity of an object as clusterObjects places it: group, kind, namespace, name. */
 function identityOf(object: KubeObject): string {
   const group = object.apiVersion.includes("/") ? object.apiVersion.slice(0, object.apiVersion.indexOf("/")) : "";
-  const namespace = isClusterScoped(object.apiVersion, object.kind) ? "" : (object.metadata.namespace ?? "");
-  return `${group}\n${object.kind}\n${namespace}\n${object.metadata.name}`;
+  return `${group}\n${object.kind}\n${object.metadata.namespace ?? ""}\n${object.metadata.name}`;
 }
 
 function isHook(object: KubeObject): boolean {
