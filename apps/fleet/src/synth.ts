@@ -223,7 +223,7 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
     plans,
     outputs: new Map([...releaseClusters].map((cluster) => [cluster, identitiesOfCluster(cluster).outputs])),
   };
-  const releaseFiles = new Map([...withReportedSecrets(plan.files, releaseFleet.clusters, secrets.files)].filter(([file]) => releaseClusters.has(file.slice(0, file.indexOf("/")))));
+  const releaseFiles = filesWithin(withReportedSecrets(plan.files, releaseFleet.clusters, secrets.files), releaseClusters);
   const checked = options.releases && releaseClusters.size > 0
     ? await checkPlannedReleases(releaseFiles, releaseFleet, platforms, options.chartDirs, options.releases, cache)
     : { problems: [], rendered: [] };
@@ -233,7 +233,7 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
     const releases = { ...checked, unrendered: unrenderedReleases(fleet, renderedNames, platforms, options.clusters) };
     // With --check, how the tree differs for the clusters that rendered and have no problem of their own (one pass).
     const comparable = clustersWithoutProblems(problems, planned.filter(({ spec }) => renderedNames.has(spec.name)).map(({ spec, file }) => ({ name: spec.name, source: file })), options);
-    const changes = existing && (problems.length === 0 ? onDisk : comparable.length > 0 ? compareTree(filesWithin(plan.files, comparable), treeWithin(existing, comparable)) : undefined);
+    const changes = existing && (problems.length === 0 ? onDisk : comparable.length > 0 ? compareTree(filesWithin(plan.files, new Set(comparable)), treeWithin(existing, comparable)) : undefined);
     return { kind: "invalid", problems, releases, ...(changes ? { changes } : {}) };
   }
 
@@ -245,8 +245,9 @@ export async function synth(options: SynthOptions): Promise<SynthOutcome> {
   return { kind: "written", changes, clusters: names, pending, files: plan.files };
 }
 
-function filesWithin(files: ReadonlyMap<string, string>, clusters: readonly string[]): Map<string, string> {
-  return new Map([...files].filter(([path]) => clusters.includes(path.slice(0, path.indexOf("/")))));
+/** The files of a tree (paths `<cluster>/…`) that belong to `clusters`. */
+function filesWithin(files: ReadonlyMap<string, string>, clusters: ReadonlySet<string>): Map<string, string> {
+  return new Map([...files].filter(([path]) => clusters.has(path.slice(0, path.indexOf("/")))));
 }
 
 /**
