@@ -1,4 +1,5 @@
 import { parseAllDocuments } from "yaml";
+import { toolYamlDocuments } from "./tool-yaml.js";
 
 export const HOOK_ANNOTATION = "helm.sh/hook";
 
@@ -32,7 +33,8 @@ export const isCrdSource = (source: string) => /(^|\/)crds\//.test(source) && !/
  * (the same chart with a few different values): each distinct document text is parsed once per
  * process. Callers get their own copy of the parsed values (renders change objects in place).
  */
-const parsedDocuments = new Map<string, unknown[]>();
+const parsedDocuments = new Map<string, Record<string, unknown>[]>();
+const kustomizeDocuments = new Map<string, Record<string, unknown>[]>();
 const heads = new Map<string, { hook?: string; id?: string }>();
 const MEMO_LIMIT = 50_000;
 
@@ -59,13 +61,16 @@ function headOf(text: string, strict: boolean): { hook?: string; id?: string } |
   try {
     const documents = parseAllDocuments(text, { uniqueKeys: false });
     if (strict && (documents.length !== 1 || documents[0]!.errors.length > 0)) return undefined;
-    const value = documents[0]?.toJS({ maxAliasCount: 1000 }) as unknown;
-    if (value === null || typeof value !== "object") return {};
-    const hook = (value as { metadata?: { annotations?: Record<string, unknown> } }).metadata?.annotations?.[HOOK_ANNOTATION];
-    return { ...(typeof hook === "string" ? { hook } : {}), id: idOf(value as Record<string, unknown>) };
+    return headFrom(documents[0]?.toJS({ maxAliasCount: 1000 }));
   } catch {
     return strict ? undefined : {};
   }
+}
+
+function headFrom(value: unknown): { hook?: string; id?: string } {
+  if (value === null || typeof value !== "object") return {};
+  const hook = (value as { metadata?: { annotations?: Record<string, unknown> } }).metadata?.annotations?.[HOOK_ANNOTATION];
+  return { ...(typeof hook === "string" ? { hook } : {}), id: idOf(value as Record<string, unknown>) };
 }
 
 /** A top-level key at the start of a line: `spec:`, `data: {}`. */
@@ -119,13 +124,21 @@ export function idOf(object: Record<string, unknown>): string {
 
 /** The objects of a YAML stream, document by document (a document starts at a `---` line, as in YAML itself). */
 export function parseObjects(text: string): Record<string, unknown>[] {
+  return objectsOf(text, parsedDocuments, (documentText) => parseAllDocuments(documentText, { uniqueKeys: false }).map((document) => document.toJS({ maxAliasCount: 1000 }) as unknown));
+}
+
+/**
+ * The objects kustomize printed, as parseObjects reads them: kyaml writes only well-formed YAML,
+ * which js-yaml reads as the yaml library does, ~9 times faster (toolYamlDocuments).
+ */
+export function parseKustomizeOutput(text: string): Record<string, unknown>[] {
+  return objectsOf(text, kustomizeDocuments, (documentText) => toolYamlDocuments(documentText) ?? parseAllDocuments(documentText, { uniqueKeys: false }).map((document) => document.toJS({ maxAliasCount: 1000 }) as unknown));
+}
+
+function objectsOf(text: string, cache: Map<string, Record<string, unknown>[]>, parse: (documentText: string) => unknown[]): Record<string, unknown>[] {
   return text.split(/^---[ \t]*$/m).flatMap((documentText) =>
     structuredClone(
-      memo(parsedDocuments, documentText, () =>
-        parseAllDocuments(documentText, { uniqueKeys: false })
-          .map((document) => document.toJS({ maxAliasCount: 1000 }) as unknown)
-          .filter((value): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value)),
-      ),
-    ) as Record<string, unknown>[],
+      memo(cache, documentText, () => parse(documentText).filter((value): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value))),
+    ),
   );
 }

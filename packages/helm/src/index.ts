@@ -23,4 +23,5 @@ export { apiVersionsOfCrds, crdApiVersions } from "./crd-api-versions.js";
 export { type ChartFacts, chartFacts, deriveChartFacts, usePrebuiltChartFacts, writePrebuiltChartFacts } from "./chart-facts.js";
 export { chartDirectory, unpackChart } from "./chart-directory.js";
 export { execTool, startToolSpawner, type ToolExec, type ToolRunner } from "./run-tool.js";
+export { toolYamlDocuments } from "./tool-yaml.js";
 export { archiveRegistry, readVendoredArchives } from "./vendored-archives.js";

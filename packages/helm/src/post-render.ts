@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { type Manifest, parseObjects } from "./helm-output.js";
+import { type Manifest, parseKustomizeOutput } from "./helm-output.js";
 import type { HelmRelease } from "./release-spec.js";
 import type { RenderProblem } from "./render-release.js";
 import { runTool, type ToolRunner } from "./run-tool.js";
@@ -68,7 +68,7 @@ export async function writePostRender(manifests: Manifest[], release: HelmReleas
 /** Builds one stream's chain with the real kustomize; a failure is named for the HelmRelease field to change. */
 export async function postRenderAlone(job: PostRenderJob, kubectl: Tool, runner?: ToolRunner): Promise<PostRendered> {
   const built = await kustomize(kubectl, job.finalDir, runner);
-  if (built.ok) return { ok: true, objects: parseObjects(built.stdout) };
+  if (built.ok) return { ok: true, objects: parseKustomizeOutput(built.stdout) };
   const renderers = (job.release.spec.postRenderers ?? []).filter((renderer) => renderer.kustomize);
   // kyaml's line numbers are per document: name the templates whose output repeats a key.
   const duplicates = job.input.filter((manifest) => parseAllDocuments(manifest.text).some((document) => document.errors.some((error) => error.code === "DUPLICATE_KEY")));
@@ -112,7 +112,7 @@ export async function postRenderTogether(jobs: readonly PostRenderJob[], dir: st
   await writeFile(join(dir, "kustomization.yaml"), JSON.stringify({ ...KUSTOMIZATION, resources: jobs.map((job) => relative(dir, job.finalDir)), sortOptions: { order: "fifo" } }));
   const built = await kustomize(kubectl, dir, runner);
   if (!built.ok) return undefined;
-  const objects = parseObjects(built.stdout);
+  const objects = parseKustomizeOutput(built.stdout);
   const split = new Map<PostRenderJob, Record<string, unknown>[]>();
   let next = 0;
   for (const [index, job] of jobs.entries()) {

@@ -1,4 +1,4 @@
-import { execTool, type ToolExec } from "@flotilla/helm";
+import { execTool, type ToolExec, toolYamlDocuments } from "@flotilla/helm";
 import { parseAllDocuments } from "yaml";
 
 /** The outcome of building one directory with kustomize. */
@@ -33,6 +33,8 @@ export const kubectlKustomizeWith =
       const missing = error.code === "ENOENT";
       return { ok: false, error: missing ? "kubectl is not on PATH; install kubectl (it bundles kustomize v5)" : firstLines(stderr || error.message) };
     }
+    const fast = toolYamlDocuments(stdout);
+    if (fast !== undefined) return { ok: true, objects: fast };
     const documents = parseAllDocuments(stdout);
     const broken = documents.find((document) => document.errors.length > 0);
     if (broken) return { ok: false, error: `kustomize printed invalid YAML: ${broken.errors[0]!.message}` };
