@@ -1,7 +1,7 @@
 import { relative, resolve, sep, basename, join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { type ObjectValidator, walkTree } from "@flotilla/render";
-import { ChartValuesRegistry, formatProblem, kubectlKustomizeWith, validateTree, vendoredChartCheckers } from "@flotilla/review";
+import { ChartValuesRegistry, formatProblem, kubectlKustomizeWith, type Manifest, validateTree, vendoredChartCheckers } from "@flotilla/review";
 import { formatRenderedProblem } from "@flotilla/review/rendered";
 import { checkTools, execTool, readVendoredArchives } from "@flotilla/helm";
 import { collectClusterNames, type FleetProblem, type LoadedCluster } from "@flotilla/fleet";
@@ -124,6 +124,13 @@ async function run(options: ValidateCliOptions): Promise<number> {
   // kubectl started by the tool spawner (a fork from a small process), with Go's collector off as for the renders.
   const runner = acquireToolSpawner();
   const kustomize = kubectlKustomizeWith(tools.kubectl!.path, (path, args) => execTool(path, args, process.env, runner));
+  // What each cluster would run (synth refuses a tree that fails these) is checked from the tree's
+  // objects as soon as they are parsed: Helm and kustomize then render the releases while the
+  // tree's own builds and synth's check run. Every HelmRelease rendered, schemas of what it
+  // renders, server-side apply, duplicate keys, workload identity end to end, references, every
+  // value taking effect.
+  let parsed: (manifests: readonly Manifest[]) => void = () => {};
+  const manifestsParsed = new Promise<readonly Manifest[]>((resolve) => (parsed = resolve));
   const validating = validateTree({
     files: walked.files,
     others: walked.others,
@@ -145,38 +152,40 @@ async function run(options: ValidateCliOptions): Promise<number> {
       outputsFile: (cluster: string) => displayPath(identityOutputsFile(locations.identityOutputs, cluster)),
       fluxControllers: fluxControllerExpectations(fleet),
     },
+    onParsed: (manifests) => parsed(manifests),
   }).finally(releaseToolSpawner);
+  const checkingReleases = (async () => {
+    const manifests = await Promise.race([manifestsParsed, validating.then((result) => result.manifests)]);
+    // Rendered objects found valid are remembered (cache dir), so a warm run validates only what changed.
+    const validators = await releaseValidators(options.cache ? join(cacheDir, RELEASE_OBJECTS_FILE) : undefined, kubernetesVersions);
+    // The checks' answers for clusters checked before with the same inputs, shared with synth's release gate.
+    const gateCache = options.cache ? await openReleaseGateCache(cacheDir, renderCacheFingerprint([...new Set(kubernetesVersions.values())])) : undefined;
+    const checked = await checkReleases({
+      manifests,
+      releaseValidator: validators.validatorOf,
+      kubernetesVersions,
+      fleet,
+      platforms: PLATFORMS,
+      archives,
+      cacheDir,
+      cache: options.cache,
+      concurrency: options.concurrency,
+      valuesEffect: options.valuesEffect,
+      ...(gateCache ? { gateCache } : {}),
+    });
+    await Promise.all([validators.save(), gateCache?.save()]);
+    return checked;
+  })();
   // Generated files change only the way synth changes them; what keeps synth from rendering is a problem here too.
   // With the releases of every cluster whose files synth would change (the tree's own are checked below).
   // synth's check runs in this process while the tree's kustomize builds run (validateTree waits for them).
   const drifting = generatedDrift({ ...locations, clusters: selected, loaded: fleet, outDirTree: walkedTree, ...(options.cache ? { renderCache: join(cacheDir, RENDER_CACHE_FILE) } : {}) }, treeDir, { cacheDir, cache: options.cache });
-  const [result, synthesized] = await Promise.all([validating, drifting]);
+  const [result, synthesized, releases] = await Promise.all([validating, drifting, checkingReleases]);
   await treeCache?.save();
   lines.push(...result.problems.map((problem) => formatProblem(problem, shownTree)));
   lines.push(...synthesized.drift.map((problem) => formatProblem(problem, shownTree)));
   const reported = new Set([...fleet.problems, ...images.problems].map(problemKey));
   for (const problem of synthesized.synth) if (!reported.has(problemKey(problem))) lines.push(`${fleetProblemLine(problem)} [fleet]`);
-  // What each cluster would run (synth refuses a tree that fails these): every HelmRelease rendered,
-  // schemas of what it renders, server-side apply, duplicate keys, workload identity end to end, references,
-  // every value taking effect.
-  // Rendered objects found valid are remembered (cache dir), so a warm run validates only what changed.
-  const validators = await releaseValidators(options.cache ? join(cacheDir, RELEASE_OBJECTS_FILE) : undefined, kubernetesVersions);
-  // The checks' answers for clusters checked before with the same inputs, shared with synth's release gate.
-  const gateCache = options.cache ? await openReleaseGateCache(cacheDir, renderCacheFingerprint([...new Set(kubernetesVersions.values())])) : undefined;
-  const releases = await checkReleases({
-    manifests: result.manifests,
-    releaseValidator: validators.validatorOf,
-    kubernetesVersions,
-    fleet,
-    platforms: PLATFORMS,
-    archives,
-    cacheDir,
-    cache: options.cache,
-    concurrency: options.concurrency,
-    valuesEffect: options.valuesEffect,
-    ...(gateCache ? { gateCache } : {}),
-  });
-  await Promise.all([validators.save(), gateCache?.save()]);
   if (!releases.ok) lines.push(...releases.toolProblems.map((message) => `${message} [tools]`));
   else lines.push(...releases.problems.map((problem) => formatProblem(problem, shownTree)), ...releases.rendered.map(formatRenderedProblem), ...(releases.effects?.problems ?? []).map(formatRenderedProblem));
   // What synth would refuse in the releases it would change, once (the same problem may be the tree's too).

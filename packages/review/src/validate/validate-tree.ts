@@ -43,6 +43,8 @@ export interface ValidateOptions {
   documentsOf?: YamlDocumentsOf;
   /** Files earlier runs found valid, by content; default none (every object checked). */
   schemaValidity?: SchemaValidity;
+  /** Called with the tree's objects as soon as they are parsed, before the checks and builds run (for work that needs only them). */
+  onParsed?: (manifests: readonly Manifest[]) => void;
 }
 
 export interface ValidateResult {
@@ -56,6 +58,7 @@ export interface ValidateResult {
 /** Runs every check on the tree and returns every problem (none stops the others). */
 export async function validateTree(options: ValidateOptions): Promise<ValidateResult> {
   const parsed = parseManifests(options.files, undefined, options.documentsOf);
+  options.onParsed?.(parsed.manifests);
   const clusters = [...clusterNames(options.files)].sort();
   const tree: TreeView = { files: options.files, manifests: parsed.manifests, clusters, treePrefix: options.treePrefix, ...(options.commands ? { commands: options.commands } : {}) };
   // Loaded only when needed: @flotilla/workload-identity brings cdk8s, which diff has no use for.
