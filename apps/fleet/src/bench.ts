@@ -105,7 +105,7 @@ try {
   for (const [label, count] of [["example fleet (2 clusters, values effect)", 0], ["100 generated clusters (no values effect)", 100]] as const) {
     const fleet = count > 0 ? join(work, `fleet-${count}`) : undefined;
     // The values-effect check costs a render per value when cold: measured on the example fleet only.
-    const review = await measureReview({ distDir, preload, runs, coldRuns, valuesEffect: count === 0, treeCacheGain: count === 100, repo: join(work, `review-${count}`), ...(fleet ? { fleet } : {}) });
+    const review = await measureReview({ distDir, preload, runs, coldRuns, valuesEffect: count === 0, treeCacheGain: count === 100, toolYamlGain: count === 100, repo: join(work, `review-${count}`), ...(fleet ? { fleet } : {}) });
     const validate = `${review.validate.wallMs.toFixed(0)} / ${review.validateCold.wallMs.toFixed(0)}`;
     console.log(label.padEnd(52) + validate.padStart(40) + review.diff.wallMs.toFixed(0).padStart(10) + String(review.changed).padStart(18));
     if (count === 100) {
@@ -118,6 +118,11 @@ try {
         console.log(
           `  cold validate CPU: node ${(node / 1000).toFixed(1)} s, helm and kubectl ${(children / 1000).toFixed(1)} s; floor on ${cores} cores: ${(children / cores / 1000).toFixed(1)} s for the tools alone, ${((node + children) / cores / 1000).toFixed(1)} s for all of it`,
         );
+      }
+      if (review.validateColdWithoutToolYaml) {
+        const on = review.validateCold;
+        const off = review.validateColdWithoutToolYaml;
+        console.log(`  kustomize's output read by js-yaml (cold, 100 clusters; on, then FLOTILLA_BENCH_WITHOUT=tool-yaml): on ${on.wallMs.toFixed(0)} ms (node CPU ${on.cpuMs.node.toFixed(0)} ms), off ${off.wallMs.toFixed(0)} ms (node CPU ${off.cpuMs.node.toFixed(0)} ms), gain ${(off.wallMs - on.wallMs).toFixed(0)} ms`);
       }
       if (review.treeCache) {
         const { onMs, offMs } = review.treeCache;

@@ -40,6 +40,8 @@ const NOT_FOR_FAST_READ = [/(?:^|[\s[\]{},:-])[&*!]/, /^%/m, /^[ \t]*(?:- +)*\?(
  * unindented line) that the yaml library refuses.
  */
 export function toolYamlDocuments(text: string): unknown[] | undefined {
+  // FLOTILLA_BENCH_WITHOUT=tool-yaml leaves everything to the yaml library, so that the bench can show the gain.
+  if ((process.env.FLOTILLA_BENCH_WITHOUT ?? "").split(",").includes("tool-yaml")) return undefined;
   if (NOT_FOR_FAST_READ.some((pattern) => pattern.test(text))) return undefined;
   try {
     const documents = jsYaml.loadAll(text, undefined, { schema: CORE_AS_YAML_LIBRARY });

@@ -12,6 +12,8 @@ export interface ReviewMeasurement {
   treeCache?: { onMs: number; offMs: number };
   /** With an empty cache directory (only the extracted tools kept, emptyCacheButTools): every HelmRelease rendered (helm template + kustomize), every kustomization built. */
   validateCold: Measurement;
+  /** The same cold validate with kustomize's output read by the yaml library (FLOTILLA_BENCH_WITHOUT=tool-yaml), right after it; when asked for. */
+  validateColdWithoutToolYaml?: Measurement;
   diff: Measurement;
   /** Objects the measured diff reports as changed. */
   changed: number;
@@ -31,6 +33,8 @@ interface ReviewBenchOptions {
   valuesEffect?: boolean;
   /** Also measure what validate's tree file cache gains when warm (issue 13 item 3). */
   treeCacheGain?: boolean;
+  /** Also measure the cold validate with kustomize's output read by the yaml library instead of js-yaml (@flotilla/helm toolYamlDocuments). */
+  toolYamlGain?: boolean;
 }
 
 function run(command: string, args: string[], cwd: string): string {
@@ -59,6 +63,9 @@ export async function measureReview(options: ReviewBenchOptions): Promise<Review
   const validateArgs = [join(distDir, "bundle", "flotilla.js"), "validate", ...fleetArgs, "--tree", clusters, "--cache-dir", cache, ...(options.valuesEffect === false ? ["--no-values-effect"] : [])];
   // Cold: as a fresh clone, every cache but the extracted helm and kubectl is gone.
   const validateCold = measureNode(validateArgs, preload, options.coldRuns ?? runs, { okCodes: [0, 1], before: () => emptyCacheButTools(cache) });
+  const validateColdWithoutToolYaml = options.toolYamlGain
+    ? measureNode(validateArgs, preload, options.coldRuns ?? runs, { okCodes: [0, 1], before: () => emptyCacheButTools(cache), env: { ...process.env, FLOTILLA_BENCH_WITHOUT: "tool-yaml" } })
+    : undefined;
   const validate = measureNode(validateArgs, preload, runs, { okCodes: [0, 1] });
   let treeCache: ReviewMeasurement["treeCache"];
   if (options.treeCacheGain) {
@@ -79,7 +86,7 @@ export async function measureReview(options: ReviewBenchOptions): Promise<Review
   const output = join(repo, "diff.md");
   const diff = measureNode([join(distDir, "bundle", "flotilla.js"), "diff", "--tree", clusters, "--base", "HEAD", "--format", "markdown", "--output", output], preload, runs);
   const summary = /Objects: (\d+) changed/.exec(await readFile(output, "utf8"));
-  return { validate, validateCold, diff, changed: Number(summary?.[1] ?? 0), ...(treeCache ? { treeCache } : {}) };
+  return { validate, validateCold, diff, changed: Number(summary?.[1] ?? 0), ...(treeCache ? { treeCache } : {}), ...(validateColdWithoutToolYaml ? { validateColdWithoutToolYaml } : {}) };
 }
 
 async function listFiles(dir: string): Promise<string[]> {
