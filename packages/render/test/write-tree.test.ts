@@ -71,6 +71,13 @@ describe("writeTree", () => {
     expect(await readFile(join(root, "dev/b.yaml"), "utf8")).toBe(`${header}b: 0\n`);
   });
 
+  it("repairs a generated file an editor saved with a byte order mark, as drift", async () => {
+    await put("dev/a.yaml", `\uFEFF${header}a: 1\n`);
+    const changes = await writeTree(root, plan({ "dev/a.yaml": "a: 1\n" }));
+    expect(changes.drifted).toEqual(["dev/a.yaml"]);
+    expect(await readFile(join(root, "dev/a.yaml"), "utf8")).toBe(`${header}a: 1\n`);
+  });
+
   it("leaves the previous tree intact when writing the new one fails", async () => {
     await put("dev/a.yaml", `${header}a: 0\n`);
     // A planned path below an existing planned file cannot be created: the write fails mid-way.
