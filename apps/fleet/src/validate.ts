@@ -129,8 +129,8 @@ async function run(options: ValidateCliOptions): Promise<number> {
   // tree's own builds and synth's check run. Every HelmRelease rendered, schemas of what it
   // renders, server-side apply, duplicate keys, workload identity end to end, references, every
   // value taking effect.
-  let parsed: (manifests: readonly Manifest[]) => void = () => {};
-  const manifestsParsed = new Promise<readonly Manifest[]>((resolve) => (parsed = resolve));
+  let onParsed!: (manifests: readonly Manifest[]) => void;
+  const manifestsParsed = new Promise<readonly Manifest[]>((resolve) => (onParsed = resolve));
   const validating = validateTree({
     files: walked.files,
     others: walked.others,
@@ -152,7 +152,7 @@ async function run(options: ValidateCliOptions): Promise<number> {
       outputsFile: (cluster: string) => displayPath(identityOutputsFile(locations.identityOutputs, cluster)),
       fluxControllers: fluxControllerExpectations(fleet),
     },
-    onParsed: (manifests) => parsed(manifests),
+    onParsed,
   }).finally(releaseToolSpawner);
   const checkingReleases = (async () => {
     const manifests = await Promise.race([manifestsParsed, validating.then((result) => result.manifests)]);
